@@ -1,0 +1,107 @@
+"""Reading and writing stage outputs; the only module that touches the file system for data.
+
+Every write goes to a temporary file in the destination folder and is then renamed over the
+target (``os.replace`` is atomic on POSIX), so a crash never leaves a half-written table and a
+reader never sees one.
+
+Example:
+    >>> import tempfile, pandas as pd
+    >>> d = Path(tempfile.mkdtemp())
+    >>> p = write_table(pd.DataFrame({"公司": ["比亚迪"], "出口_辆": [1]}), d / "t.parquet")
+    >>> read_table(p)["公司"].tolist()
+    ['比亚迪']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+HASH_CHUNK_BYTES = 1 << 20
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
+
+    Args:
+        target: the final file path; its folder is created when missing.
+
+    Yields:
+        A temporary path in the same folder (same file system, so the rename is atomic).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_table(df: pd.DataFrame, target: str | Path) -> Path:
+    """Write ``df`` atomically as parquet or CSV (chosen by the suffix) and return the path.
+
+    CSV is written as UTF-8 with a BOM so that spreadsheet programs show Chinese correctly.
+    """
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        if target.suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        elif target.suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        else:
+            raise ValueError(f"unsupported table format {target.suffix!r}: use .parquet or .csv")
+    return target
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist: run the stage that writes it first "
+            "(python -m helpers run --only <stage>)"
+        )
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def write_json(obj: Any, target: str | Path) -> Path:
+    """Write ``obj`` as indented UTF-8 JSON, atomically, Chinese kept readable."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.write_text(
+            json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
+            encoding="utf-8",
+        )
+    return target
+
+
+def write_text(text: str, target: str | Path) -> Path:
+    """Write ``text`` as UTF-8, atomically."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
+
+
+def sha256_file(path: str | Path) -> str:
+    """Return the hex sha256 of a file, read in chunks so large files stay cheap."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(HASH_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
