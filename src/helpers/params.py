@@ -1,0 +1,103 @@
+"""The parameters every stage notebook shares, declared once.
+
+The runner checks each notebook's ``parameters`` cell against :data:`PARAMETERS` before
+anything runs, and the notebook skeleton is generated from it, so the names cannot drift.
+
+Example:
+    >>> validate_parameters({"labels": "zh-Hant"})["labels"]
+    'zh-Hant'
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> stage_dirs(d, d + "/处理", d + "/运行").figures.name
+    'figures'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.paths import resolve
+
+LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One notebook parameter: name, Python type name, default literal, comment."""
+
+    name: str
+    type_name: str
+    default: str
+    comment: str
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("raw_dir", "str", "data/raw/sample", "input folder; read only, never written"),
+    Parameter("processed_dir", "str", "data/processed", "stage outputs (tables) go here"),
+    Parameter("run_dir", "str", "reports/interactive", "this run's figures/ and tables/"),
+    Parameter("labels", "str", "zh-Hans", "chart label language: zh-Hans | zh-Hant | en"),
+)
+PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
+DEFAULTS = {p.name: p.default for p in PARAMETERS}
+
+# NOTE: literals only in the parameters cell: papermill replaces it by an injected cell and
+# does not recompute anything derived from the defaults (PITFALLS.md), so derived values
+# live in the setup cell below it.
+PARAMETERS_SOURCE = "\n".join(
+    f"{p.name}: {p.type_name} = {p.default!r}  # {p.comment}" for p in PARAMETERS
+)
+SETUP_SOURCE = (
+    "from helpers import io, params\n\n"
+    "dirs = params.stage_dirs(raw_dir, processed_dir, run_dir)\n"
+    "params.validate_parameters({'labels': labels})\n"
+    "dirs"
+)
+
+
+class ParameterError(ValueError):
+    """A parameter value or name that the suite does not accept."""
+
+
+def validate_parameters(values: dict[str, object]) -> dict[str, object]:
+    """Check names and values; return them unchanged or raise :class:`ParameterError`."""
+    unknown = sorted(set(values) - set(PARAMETER_NAMES))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {unknown}; known: {list(PARAMETER_NAMES)}")
+    for name, value in values.items():
+        if not isinstance(value, str):
+            raise ParameterError(f"parameter {name} must be a string, got {value!r}")
+    if "labels" in values and values["labels"] not in LABEL_LANGUAGES:
+        raise ParameterError(f"labels must be one of {LABEL_LANGUAGES}, got {values['labels']!r}")
+    return values
+
+
+@dataclass(frozen=True)
+class StageDirs:
+    """Resolved folders a stage reads and writes."""
+
+    raw: Path
+    processed: Path
+    run: Path
+    figures: Path
+    tables: Path
+
+
+def stage_dirs(raw_dir: str, processed_dir: str, run_dir: str) -> StageDirs:
+    """Resolve the folder parameters and create the output folders.
+
+    Args:
+        raw_dir: input folder (must exist).
+        processed_dir: folder for stage tables.
+        run_dir: this run's report folder.
+
+    Returns:
+        The absolute folders; ``processed``, ``figures`` and ``tables`` exist afterwards.
+    """
+    raw, processed, run = resolve(raw_dir), resolve(processed_dir), resolve(run_dir)
+    if not raw.is_dir():
+        raise FileNotFoundError(f"raw_dir {raw} is not a folder: pass --raw-dir DIR")
+    dirs = StageDirs(raw, processed, run, run / "figures", run / "tables")
+    for folder in (dirs.processed, dirs.figures, dirs.tables):
+        folder.mkdir(parents=True, exist_ok=True)
+    return dirs
