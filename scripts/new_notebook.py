@@ -12,14 +12,18 @@ import sys
 
 import nbformat
 
-from helpers.paths import NOTEBOOKS_DIR
 from helpers.params import PARAMETERS_SOURCE, SETUP_SOURCE
+from helpers.paths import NOTEBOOKS_DIR
 
 
 def build(number: str, stage: str, purpose: str, outputs: list[str]) -> nbformat.NotebookNode:
     """Return a new notebook for stage ``number``_``stage``."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["helpers"] = {"outputs": outputs}
     params = nbformat.v4.new_code_cell(PARAMETERS_SOURCE)

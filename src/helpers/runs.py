@@ -1,0 +1,168 @@
+"""Run folders, manifests and the staging area that keeps the last good outputs intact.
+
+A run writes ``reports/<run-id>/`` with ``notebooks/``, ``figures/``, ``tables/`` and
+``manifest.json``. Stage tables are written to a staging copy of the processed folder and
+promoted (renamed file by file) only when every stage succeeded, so a failed run never leaves
+``data/processed`` half-updated.
+
+Example:
+    >>> rid = new_run_id({"labels": "zh-Hans", "raw_dir": "样本"})
+    >>> len(rid.split("-")[1])
+    7
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from helpers import io
+from helpers.paths import PROJ_ROOT
+
+STAGING_PREFIX = ".staging-"
+LATEST_NAME = "latest"
+RUN_SUBDIRS = ("notebooks", "figures", "tables")
+# Packages whose versions go into every manifest (what a reader needs to reproduce numbers).
+TRACKED_PACKAGES = (
+    "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "jieba", "papermill", "opencc",
+    "charset-normalizer", "datasketch", "python-pptx", "trafilatura", "lxml", "nbconvert",
+    "ipykernel",
+)  # fmt: skip
+
+
+def utc_now() -> dt.datetime:
+    """Return the current UTC time (one place, so tests can reason about it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def new_run_id(parameters: dict[str, object], now: dt.datetime | None = None) -> str:
+    """Return ``YYYYmmddTHHMMSSZ-<7 hex>``: sortable by time, distinct for distinct parameters."""
+    now = now or utc_now()
+    salt = json.dumps(parameters, sort_keys=True, default=str) + now.isoformat() + str(os.getpid())
+    digest = hashlib.sha256(salt.encode("utf-8")).hexdigest()[:7]
+    return f"{now:%Y%m%dT%H%M%SZ}-{digest}"
+
+
+def create_run_dir(reports_dir: Path, run_id: str) -> Path:
+    """Create ``reports_dir/run_id`` and its sub-folders; refuse to reuse an existing one."""
+    run_dir = reports_dir / run_id
+    run_dir.mkdir(parents=True, exist_ok=False)
+    for name in RUN_SUBDIRS:
+        (run_dir / name).mkdir()
+    return run_dir
+
+
+def fingerprint_inputs(raw_dir: Path) -> dict[str, dict[str, object]]:
+    """Return ``{relative path: {"sha256", "bytes"}}`` for every file under ``raw_dir``."""
+    files = sorted(p for p in raw_dir.rglob("*") if p.is_file())
+    return {
+        p.relative_to(raw_dir).as_posix(): {"sha256": io.sha256_file(p), "bytes": p.stat().st_size}
+        for p in files
+    }
+
+
+def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str | None]:
+    """Return installed versions of ``names`` (None when a package is not installed)."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def git_state(repo: Path = PROJ_ROOT) -> dict[str, object]:
+    """Return the git commit and whether the work tree had uncommitted changes."""
+
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(
+                ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain") if commit else None
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def environment_info() -> dict[str, object]:
+    """Return interpreter and platform facts for the manifest."""
+    return {"python": sys.version.split()[0], "platform": platform.platform()}
+
+
+def prepare_staging(processed_dir: Path, run_id: str) -> Path:
+    """Create a staging copy of ``processed_dir`` that stages read from and write to.
+
+    Existing outputs are hard-linked (copied where links are not possible), so a stage run
+    with ``--from`` still finds the earlier stages' tables. Writes are atomic renames, which
+    replace the link in staging and never touch the original file.
+    """
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    staging = processed_dir / f"{STAGING_PREFIX}{run_id}"
+    staging.mkdir()
+    for src in _visible_files(processed_dir):
+        dst = staging / src.relative_to(processed_dir)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    return staging
+
+
+def promote_staging(staging: Path, processed_dir: Path) -> list[str]:
+    """Move every file of ``staging`` over ``processed_dir`` (rename each) and remove staging."""
+    moved = []
+    for src in _visible_files(staging):
+        rel = src.relative_to(staging)
+        dst = processed_dir / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+        moved.append(rel.as_posix())
+    shutil.rmtree(staging)
+    return moved
+
+
+def discard_staging(staging: Path) -> None:
+    """Remove a staging folder after a failed run; the processed folder stays as it was."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """Files under ``folder`` whose path has no dot-named part (locks, staging, temp files)."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def file_signature(path: Path) -> tuple[int, int] | None:
+    """Return (inode, mtime_ns) of ``path`` or None: tells whether a stage rewrote a file."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def point_latest(reports_dir: Path, run_dir: Path) -> Path:
+    """Point ``reports_dir/latest`` at ``run_dir`` (relative symlink, replaced atomically)."""
+    link = reports_dir / LATEST_NAME
+    tmp = reports_dir / f".{LATEST_NAME}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(run_dir.name, target_is_directory=True)
+    os.replace(tmp, link)
+    return link

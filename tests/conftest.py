@@ -1,0 +1,37 @@
+"""Shared test helpers: build small stage notebooks, locate ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.params import PARAMETERS_SOURCE, SETUP_SOURCE
+from helpers.paths import SHARED_DIR
+
+
+def write_stage_notebook(path: Path, code: list[str], outputs: list[str] = ()) -> Path:
+    """Write a stage notebook: parameters cell, the standard setup cell, then ``code`` cells."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["helpers"] = {"outputs": list(outputs)}
+    params = nbformat.v4.new_code_cell(PARAMETERS_SOURCE)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(SETUP_SOURCE)]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in code]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The ../shared folder beside the checkout; skips the test when it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"{SHARED_DIR} is absent (it sits beside the checkout on dev machines and CI)")
+    return SHARED_DIR
