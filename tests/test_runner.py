@@ -91,7 +91,7 @@ def test_full_run_writes_run_folder_manifest_and_latest(project):
     assert out.ok, out.message
     run_dir = out.run_dir
     assert sorted(p.name for p in run_dir.iterdir()) == [
-        "figures", "manifest.json", "notebooks", "tables",
+        "figures", "manifest.json", "notebooks", "report.html", "tables",
     ]  # fmt: skip
     assert sorted(p.name for p in (run_dir / "notebooks").iterdir()) == [
         "01_alpha.ipynb", "02_beta.ipynb",

@@ -24,7 +24,7 @@ import nbformat
 import papermill as pm
 from filelock import FileLock, Timeout
 
-from helpers import io, runs
+from helpers import io, report, runs
 from helpers.params import PARAMETER_NAMES, ParameterError, validate_parameters
 
 STAGE_FILE_RE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.ipynb$")
@@ -254,8 +254,21 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
         if error:
             outcome.ok, outcome.message = False, error
             break
+    if outcome.ok:
+        outcome.ok, outcome.message = _build_report(run_dir, stages, manifest)
     _finish(outcome, config, staging)
     return outcome
+
+
+def _build_report(run_dir: Path, stages: list[Stage], manifest: dict) -> tuple[bool, str]:
+    """Write report.html for a run whose stages all succeeded; return (ok, error message)."""
+    title = f"China auto-news report · run {run_dir.name}"
+    try:
+        path = report.build_html_report(run_dir, [s.label for s in stages], title)
+    except Exception as err:  # a report that cannot be built fails the run
+        return False, f"report.html could not be built: {type(err).__name__}: {err}"
+    manifest["report"] = path.name
+    return True, ""
 
 
 def _new_manifest(run_id: str, config: RunConfig, stages: list[Stage], params: dict) -> dict:
