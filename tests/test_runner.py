@@ -10,7 +10,7 @@ import pytest
 from conftest import write_stage_notebook
 from filelock import FileLock
 
-from helpers import cli, runner
+from helpers import cli, runner, runs
 from helpers.runner import RunConfig, RunError, Stage, select_stages
 
 WRITE_ALPHA = (
@@ -191,3 +191,28 @@ def test_lock_owner_is_named(project):
     out = runner.run_pipeline(config(project, only=("alpha",)), echo=lambda _: None)
     owner = (project["processed"] / runner.OWNER_NAME).read_text(encoding="utf-8")
     assert out.run_id in owner and str(os.getpid()) in owner
+
+
+def test_prune_keeps_newest_and_the_latest_good_run(tmp_path):
+    names = [f"2026010{i}T000000Z-abcdef{i}" for i in range(1, 6)]
+    for name in names:
+        (tmp_path / name).mkdir()
+    (tmp_path / "notes").mkdir()  # not a run folder: never touched
+    runs.point_latest(tmp_path, tmp_path / names[0])  # the only good run is the oldest
+    deleted = runs.prune_runs(tmp_path, keep=2)
+    assert deleted == names[1:3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [names[0], *names[3:], "notes", "latest"]
+    )
+
+
+def test_cli_keep_prunes_after_run(project, capsys):
+    base = [
+        "run", "--raw-dir", str(project["raw"]), "--processed-dir", str(project["processed"]),
+        "--reports-dir", str(project["reports"]), "--notebooks-dir", str(project["nbs"]),
+    ]  # fmt: skip
+    assert cli.main([*base, "--only", "alpha"]) == 0
+    assert cli.main([*base, "--only", "alpha", "--keep", "1"]) == 0
+    run_dirs = [p for p in project["reports"].iterdir() if runs.RUN_ID_RE.match(p.name)]
+    assert len(run_dirs) == 1 and "pruned old run" in capsys.readouterr().out
+    assert cli.main([*base, "--keep", "0"]) == 2

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers import paths
+from helpers import paths, runs
 from helpers.params import DEFAULTS, LABEL_LANGUAGES
 from helpers.runner import RunConfig, RunError, run_pipeline
 
@@ -30,6 +30,7 @@ PARAMS_FILE_KEYS = {
     "only": "only",
     "from": "start_from",
     "wait": "wait",
+    "keep": "keep",
 }
 RUN_DEFAULTS = {
     "raw_dir": DEFAULTS["raw_dir"],
@@ -39,12 +40,14 @@ RUN_DEFAULTS = {
     "only": None,
     "start_from": None,
     "wait": 0.0,
+    "keep": None,
+    "notebooks_dir": "notebooks",
 }
 
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
-only (a list), from, wait. Example:
+only (a list), from, wait, keep. Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -87,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", action="append", metavar="STAGE", help=only_help)
     from_help = "run this stage and every later one"
     run.add_argument("--from", dest="start_from", metavar="STAGE", help=from_help)
+    nb_help = "folder of the stage notebooks (default notebooks/)"
+    run.add_argument("--notebooks-dir", help=nb_help)
     run.add_argument("--wait", type=float, help="seconds to wait for another run's lock (0)")
+    keep_help = "after the run, delete all but the N newest run folders (never the latest good)"
+    run.add_argument("--keep", type=int, metavar="N", help=keep_help)
     return parser
 
 
@@ -134,12 +141,27 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         only=_split_only(merged["only"]),
         start_from=str(merged["start_from"]) if merged["start_from"] is not None else None,
         wait_seconds=float(merged["wait"]),
+        notebooks_dir=paths.resolve(str(merged["notebooks_dir"])),
     )
+
+
+def _keep_from_args(args: argparse.Namespace) -> int | None:
+    keep = args.keep
+    if keep is None and args.params:
+        keep = load_params_file(args.params).get("keep")
+    if keep is not None and (not isinstance(keep, int) or keep < 1):
+        raise RunError(f"--keep takes a whole number of at least 1, got {keep!r}", EXIT_USAGE)
+    return keep
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the suite; print progress and where the report is."""
-    outcome = run_pipeline(config_from_args(args), echo=lambda line: print(line, flush=True))
+    config = config_from_args(args)
+    keep = _keep_from_args(args)
+    outcome = run_pipeline(config, echo=lambda line: print(line, flush=True))
+    if keep is not None:
+        for name in runs.prune_runs(config.reports_dir, keep):
+            print(f"pruned old run {name}")
     if not outcome.ok:
         print(f"error: {outcome.message}", file=sys.stderr)
         print(f"run folder (failed run): {outcome.run_dir}", file=sys.stderr)

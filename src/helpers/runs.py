@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from helpers.paths import PROJ_ROOT
 STAGING_PREFIX = ".staging-"
 LATEST_NAME = "latest"
 RUN_SUBDIRS = ("notebooks", "figures", "tables")
+RUN_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{7}$")
 # Packages whose versions go into every manifest (what a reader needs to reproduce numbers).
 TRACKED_PACKAGES = (
     "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "jieba", "papermill", "opencc",
@@ -166,3 +168,26 @@ def point_latest(reports_dir: Path, run_dir: Path) -> Path:
     tmp.symlink_to(run_dir.name, target_is_directory=True)
     os.replace(tmp, link)
     return link
+
+
+def prune_runs(reports_dir: Path, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest run folders; never the one ``latest`` points to.
+
+    Args:
+        reports_dir: the folder holding run folders.
+        keep: how many of the newest runs to keep (at least 1).
+
+    Returns:
+        The names of the deleted run folders, oldest first.
+    """
+    if keep < 1:
+        raise ValueError("--keep must be at least 1")
+    latest = reports_dir / LATEST_NAME
+    protected = latest.resolve().name if latest.is_symlink() else None
+    run_dirs = sorted(
+        p.name for p in reports_dir.iterdir() if p.is_dir() and RUN_ID_RE.match(p.name)
+    )
+    doomed = [name for name in run_dirs[:-keep] if name != protected]
+    for name in doomed:
+        shutil.rmtree(reports_dir / name)
+    return doomed
