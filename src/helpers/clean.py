@@ -1,0 +1,638 @@
+"""Cleaning rules of stage 01: each rule is a named, pure function that returns what it removed.
+
+Two kinds of rules:
+
+* **line rules** decide whether a whole line of a dump is noise (spam, boilerplate, a tag
+  header, a byline) — :func:`classify_line`, :func:`match_block_header`; the patterns live
+  in ``catalog/boilerplate.yaml``;
+* **text rules** rewrite the kept lines (pinyin, spacing, full-width characters, repeated
+  captions and paragraphs) and return ``(new_text, edits)``.
+
+Every :class:`Edit` records the rule, the offset in the text the rule received, the original
+span and its replacement, so a cleaned body can be turned back into the raw one by undoing
+the edits in reverse order (:func:`undo_edits`).
+
+Example:
+    >>> text, edits = strip_pinyin("國內(nèi)汽車")
+    >>> text, edits[0].rule, edits[0].text
+    ('國內汽車', 'pinyin', '(nèi)')
+    >>> normalize_number_spacing("2025 年 11 月")[0]
+    '2025年11月'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from helpers.paths import CATALOG_DIR
+
+BOILERPLATE_PATH = CATALOG_DIR / "boilerplate.yaml"
+
+# Line-shape thresholds shared by the boilerplate blocks and article segmentation.
+TITLE_MIN_CHARS = 4
+TITLE_MAX_CHARS = 80
+LONG_BODY_CHARS = 200  # a body line at least this long follows a title (003's longest is 175)
+OUTLET_MAX_CHARS = 20
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20"
+SENTENCE_END = "。；;：:,，、"  # a title never ends with these (it may end with ! or ?)
+
+HEADER_TAG_RE = re.compile(r"^[#＃][^\s#＃]+(?:\s*[#＃][^\s#＃]+)*$")
+DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})(?!\d)"
+)
+BYLINE_LABEL = r"(?:发布时间|發布時間|發佈時間|发布日期|發布日期|更新时间|更新時間|时间|時間|日期)"
+BYLINE_SOURCE = r"(?:来源|來源|出处|出處|稿源)"
+BYLINE_RE = re.compile(
+    rf"^(?:{BYLINE_LABEL}\s*[:：]\s*)?(?P<date>(?:19|20)\d{{2}}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]"
+    rf"\s*\d{{1,2}}\s*日?)?(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    rf"(?:\s*{BYLINE_SOURCE}\s*[:：]\s*(?P<source>[^\s|｜]{{1,30}}))?"
+    r"(?:\s*(?:作者|记者|記者|编辑|編輯)\s*[:：]?\s*\S{1,20})*\s*$"
+)
+OUTLET_RE = re.compile(
+    r"(?:(?<=[。！？!?”」』\"…．.])|\s+)[(（](?P<outlet>[^()（）。，,；;:：]{2,"
+    + str(OUTLET_MAX_CHARS)
+    + r"})[)）]\s*$"
+)
+BULLET_RE = re.compile(r"^(?:[•·▪●○◆◇■□►▶▸\-–—*]|\d{1,2}[.、)）])\s*")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change a text rule made: ``text`` at ``start`` became ``replacement``."""
+
+    rule: str
+    start: int
+    text: str
+    replacement: str = ""
+
+    @property
+    def chars_removed(self) -> int:
+        """Characters the edit removed (0 for a same-length replacement)."""
+        return len(self.text) - len(self.replacement)
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A boilerplate rule: a line of at most ``max_chars`` matching any pattern is dropped."""
+
+    name: str
+    description: str
+    max_chars: int
+    patterns: tuple[re.Pattern[str], ...]
+
+    def matches(self, line: str) -> bool:
+        """Return True when ``line`` (stripped) is this kind of boilerplate."""
+        return len(line) <= self.max_chars and any(p.search(line) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """The validated content of ``boilerplate.yaml``."""
+
+    line_rules: tuple[LineRule, ...]
+    block_rules: tuple[LineRule, ...]
+    nav_words: frozenset[str]
+    seo_min_fields: int
+    seo_max_field_chars: int
+
+
+class CatalogError(ValueError):
+    """``boilerplate.yaml`` does not have the expected shape."""
+
+
+def _compile_rule(name: str, spec: object, key: str) -> LineRule:
+    """Validate one rule entry of the catalog and compile its patterns."""
+    if not isinstance(spec, dict) or set(spec) != {"description", "max_chars", key}:
+        raise CatalogError(f"rule {name!r} needs exactly description, max_chars, {key}")
+    patterns = spec[key]
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise CatalogError(f"rule {name!r}: {key} must be a list of regex strings")
+    if not isinstance(spec["max_chars"], int) or spec["max_chars"] <= 0:
+        raise CatalogError(f"rule {name!r}: max_chars must be a positive integer")
+    try:
+        compiled = tuple(re.compile(p) for p in patterns)
+    except re.error as exc:
+        raise CatalogError(f"rule {name!r}: bad regex ({exc})") from exc
+    return LineRule(name, str(spec["description"]), spec["max_chars"], compiled)
+
+
+def parse_boilerplate(data: object) -> Boilerplate:
+    """Validate the parsed YAML of a boilerplate catalog.
+
+    Args:
+        data: the object ``yaml.safe_load`` returned.
+
+    Returns:
+        The compiled catalog; raises :class:`CatalogError` naming the bad entry otherwise.
+
+    Example:
+        >>> spec = {"description": "示例", "max_chars": 10, "patterns": ["^分享"]}
+        >>> cat = parse_boilerplate({"version": 1, "line_rules": {"share_box": spec},
+        ...     "block_rules": {}, "nav_words": ["首页"],
+        ...     "seo_spam": {"min_fields": 4, "max_field_chars": 20}})
+        >>> cat.line_rules[0].matches("分享到微信")
+        True
+    """
+    expected = {"version", "line_rules", "block_rules", "nav_words", "seo_spam"}
+    if not isinstance(data, dict) or set(data) != expected or data["version"] != 1:
+        raise CatalogError(f"boilerplate catalog needs version: 1 and keys {sorted(expected)}")
+    seo = data["seo_spam"]
+    if not isinstance(seo, dict) or set(seo) != {"min_fields", "max_field_chars"}:
+        raise CatalogError("seo_spam needs min_fields and max_field_chars")
+    return Boilerplate(
+        line_rules=tuple(_compile_rule(n, s, "patterns") for n, s in data["line_rules"].items()),
+        block_rules=tuple(_compile_rule(n, s, "headers") for n, s in data["block_rules"].items()),
+        nav_words=frozenset(str(w) for w in data["nav_words"]),
+        seo_min_fields=int(seo["min_fields"]),
+        seo_max_field_chars=int(seo["max_field_chars"]),
+    )
+
+
+@functools.cache
+def load_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
+    """Load and validate the boilerplate catalog (cached).
+
+    Example:
+        >>> load_boilerplate().line_rules[0].matches("跳到主要内容")
+        True
+    """
+    with open(path, encoding="utf-8") as fh:
+        return parse_boilerplate(yaml.safe_load(fh))
+
+
+# --- line shapes -------------------------------------------------------------------------
+
+
+def is_title_like(line: str) -> bool:
+    """Return True for a short line that can be a headline.
+
+    Example:
+        >>> is_title_like("中國汽車第一城,變了!"), is_title_like("這是一句完整的話。")
+        (True, False)
+    """
+    line = line.strip()
+    if not TITLE_MIN_CHARS <= len(line) <= TITLE_MAX_CHARS or line[-1] in SENTENCE_END:
+        return False
+    if BULLET_RE.match(line) or HEADER_TAG_RE.match(line) or OUTLET_RE.search(line):
+        return False
+    return re.search(f"[{HAN}A-Za-z]", line) is not None
+
+
+def is_long_body(line: str) -> bool:
+    """Return True for a line long enough to be a whole article body on one line.
+
+    Example:
+        >>> is_long_body("長" * 250), is_long_body("短句。")
+        (True, False)
+    """
+    return len(line.strip()) >= LONG_BODY_CHARS
+
+
+def parse_header_tags(line: str) -> list[str] | None:
+    """Return the tags of a ``#tag`` header line, or None for any other line.
+
+    Example:
+        >>> parse_header_tags("#汽車產業 #新能源")
+        ['汽車產業', '新能源']
+    """
+    line = line.strip()
+    if not HEADER_TAG_RE.match(line):
+        return None
+    return [t for t in re.split(r"[\s#＃]+", line) if t]
+
+
+def parse_byline(line: str) -> dict[str, str] | None:
+    """Return ``{"published_date", "source_name"}`` of a date/source line, or None.
+
+    A byline is a short line holding only a date, a time, a source and an author.
+
+    Example:
+        >>> parse_byline("2025-11-06 10:30 来源：示例日报")
+        {'published_date': '2025-11-06', 'source_name': '示例日报'}
+    """
+    line = line.strip()
+    if len(line) > TITLE_MAX_CHARS:
+        return None
+    m = BYLINE_RE.match(line)
+    if not m or not (m.group("date") or m.group("source")):
+        return None
+    out = {}
+    if m.group("date"):
+        out["published_date"] = extract_date(m.group("date")) or ""
+    if m.group("source"):
+        out["source_name"] = m.group("source")
+    return out
+
+
+def is_seo_spam(line: str, catalog: Boilerplate) -> bool:
+    """Return True for a line of ``|``-separated keywords with no sentence in it.
+
+    Example:
+        >>> is_seo_spam("比亚迪|比亚迪出口|电动车出口|新能源汽车", load_boilerplate())
+        True
+    """
+    fields = [f.strip() for f in re.split(r"[|｜]", line)]
+    if len(fields) < catalog.seo_min_fields or re.search("[。，,；;！!？?]", line):
+        return False
+    return all(0 < len(f) <= catalog.seo_max_field_chars for f in fields)
+
+
+def is_nav_bar(line: str, catalog: Boilerplate) -> bool:
+    """Return True for a navigation bar: mostly known section words.
+
+    Example:
+        >>> is_nav_bar("首页 | 新闻 | 汽车 | 科技", load_boilerplate())
+        True
+    """
+    fields = [f for f in re.split(r"[\s|｜/·>»›]+", line.strip()) if f]
+    if len(fields) < 3:
+        return False
+    known = sum(f in catalog.nav_words for f in fields)
+    return known / len(fields) >= 0.6
+
+
+def classify_line(line: str, catalog: Boilerplate | None = None) -> str | None:
+    """Name the line rule that drops ``line`` on its own, or None to keep it.
+
+    Blank lines are ``whitespace``; ``#tag`` lines ``header_tag``; date/source lines
+    ``byline`` (both become metadata); then spam, navigation and the catalog rules.
+
+    Example:
+        >>> classify_line("分享到：微信 微博"), classify_line("比亞迪十一月出口大增。")
+        ('share_box', None)
+    """
+    catalog = catalog or load_boilerplate()
+    text = line.strip()
+    if not text:
+        return "whitespace"
+    if parse_header_tags(text) is not None:
+        return "header_tag"
+    if parse_byline(text) is not None:
+        return "byline"
+    if is_nav_bar(text, catalog):
+        return "web_nav"
+    if is_seo_spam(text, catalog):
+        return "seo_spam"
+    for rule in catalog.line_rules:
+        if rule.matches(text):
+            return rule.name
+    return None
+
+
+def match_block_header(line: str, catalog: Boilerplate | None = None) -> str | None:
+    """Name the block rule whose header ``line`` is (related list, comment box), or None.
+
+    Example:
+        >>> match_block_header("相關閱讀："), match_block_header("網友評論")
+        ('related_list', 'comment_box')
+    """
+    catalog = catalog or load_boilerplate()
+    text = line.strip()
+    for rule in catalog.block_rules:
+        if rule.matches(text):
+            return rule.name
+    return None
+
+
+def continues_block(line: str, next_line: str | None) -> bool:
+    """Return True while a related-list / comment block goes on.
+
+    Bullet lines and short lines belong to the block; a title-like line followed by a long
+    body line (the next article, or the second copy of this one) ends it.
+
+    Example:
+        >>> continues_block("• 另一篇相關報導", None), continues_block("新標題", "長" * 300)
+        (True, False)
+    """
+    text = line.strip()
+    if not text or BULLET_RE.match(text):
+        return True
+    if len(text) > TITLE_MAX_CHARS or parse_header_tags(text) is not None:
+        return False
+    starts_article = next_line is not None and (
+        is_long_body(next_line) or OUTLET_RE.search(next_line) is not None
+    )
+    return not starts_article
+
+
+# --- text rules ----------------------------------------------------------------------------
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping ``edits`` (offsets into ``text``) and return the new text.
+
+    Example:
+        >>> apply_edits("經(jīng)濟", [Edit("pinyin", 1, "(jīng)")])
+        '經濟'
+    """
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        out.append(text[pos : e.start])
+        out.append(e.replacement)
+        pos = e.start + len(e.text)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def undo_edits(text: str, edits: list[Edit]) -> str:
+    """Invert :func:`apply_edits`: rebuild the rule's input from its output and edits.
+
+    Example:
+        >>> e = [Edit("pinyin", 1, "(jīng)")]
+        >>> undo_edits(apply_edits("經(jīng)濟", e), e)
+        '經(jīng)濟'
+    """
+    out, pos, shift = [], 0, 0
+    for e in sorted(edits, key=lambda e: e.start):
+        new_start = e.start - shift
+        out.append(text[pos:new_start])
+        out.append(e.text)
+        pos = new_start + len(e.replacement)
+        shift += e.chars_removed
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _regex_rule(
+    rule: str, pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], str]
+) -> tuple[str, list[Edit]]:
+    """Run a substitution rule and record each changed match as an :class:`Edit`."""
+    edits = []
+    for m in pattern.finditer(text):
+        new = repl(m)
+        if new != m.group(0):
+            edits.append(Edit(rule, m.start(), m.group(0), new))
+    return (apply_edits(text, edits) if edits else text), edits
+
+
+TONE_VOWELS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+PINYIN_INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x")
+PINYIN_INITIALS += ("zh", "ch", "sh", "r", "z", "c", "s", "y", "w")
+# fmt: off
+PINYIN_FINALS = (
+    "a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "i", "ia",
+    "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui", "uan",
+    "un", "uang", "ueng", "v", "ve", "van", "vn", "ue",
+)
+# fmt: on
+PINYIN_SYLLABLES = frozenset(i + f for i in PINYIN_INITIALS for f in PINYIN_FINALS) | {
+    "n",
+    "ng",
+    "m",
+    "hm",
+}
+PINYIN_RE = re.compile(
+    rf"(?<=[{HAN}])[(（]\s*(?P<py>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?"
+    rf"(?:[\s']+[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?)*)\s*[)）]"
+)
+
+
+def pinyin_confidence(annotation: str) -> str | None:
+    """Classify a parenthesised annotation: ``"toned"``, ``"toneless"`` or None (not pinyin).
+
+    Example:
+        >>> pinyin_confidence("jīng"), pinyin_confidence("men"), pinyin_confidence("phev")
+        ('toned', 'toneless', None)
+    """
+    tokens = re.split(r"[\s']+", annotation.strip())
+    bases = [t.rstrip("12345").translate(TONE_VOWELS) for t in tokens]
+    if not all(b in PINYIN_SYLLABLES for b in bases):
+        return None
+    marked = any(t != t.translate(TONE_VOWELS) for t in tokens)
+    numbered = all(t[-1].isdigit() for t in tokens) and any(len(b) > 1 for b in bases)
+    return "toned" if marked or numbered else "toneless"
+
+
+def strip_pinyin(text: str, *, context: bool = False) -> tuple[str, list[Edit]]:
+    """Remove pinyin readings inserted right after Han characters.
+
+    Tone-marked or numbered readings are always removed; toneless ones (``們(men)``) only
+    when ``context`` says the article already has certain pinyin, or the same text does.
+    Parenthesised words that are not pinyin — ``(第一財經)``, ``(PHEV)`` — are kept.
+
+    Args:
+        text: one line or paragraph.
+        context: True when other parts of the article carried toned pinyin.
+
+    Returns:
+        The text without readings and one ``pinyin`` edit per removed reading.
+
+    Example:
+        >>> strip_pinyin("經(jīng)濟(PHEV)車(第一財經)")[0]
+        '經濟(PHEV)車(第一財經)'
+        >>> strip_pinyin("我們(men)")[0], strip_pinyin("我們(men)", context=True)[0]
+        ('我們(men)', '我們')
+    """
+    kinds = {m.start(): pinyin_confidence(m.group("py")) for m in PINYIN_RE.finditer(text)}
+    context = context or "toned" in kinds.values()
+    allowed = {"toned", "toneless"} if context else {"toned"}
+    return _regex_rule(
+        "pinyin", PINYIN_RE, text, lambda m: "" if kinds[m.start()] in allowed else m.group(0)
+    )
+
+
+NUMBER_SPACE_RE = re.compile(
+    rf"(?<=\d)[ \u00a0\u3000]+(?=[{HAN}%％‰])|(?<=[{HAN}])[ \u00a0\u3000]+(?=\d)"
+)
+# Characters that read as the unit or date part of the number before them.
+NUMBER_UNIT_CHARS = frozenset(
+    "年月日時时分秒號号萬万億亿千百十元角塊块輛辆台臺部個个家款位名人次倍成%％‰"
+    "公里米噸吨度級级季週周天期代股港美歐欧英韓韩澳新條条項项例座艘架"
+)
+NUMBER_CHARS = frozenset("0123456789.,")
+
+
+def _number_space(m: re.Match[str]) -> str:
+    """Drop a space beside a number unless the number starts a new unit-less phrase."""
+    text, start = m.string, m.start()
+    if not text[start - 1].isdigit() or text[m.end()] in NUMBER_UNIT_CHARS:
+        return ""
+    i = start - 1
+    while i > 0 and text[i - 1] in NUMBER_CHARS:
+        i -= 1
+    before = text[i - 1 : i].strip(" \u00a0")
+    # NOTE: "。01 鐵王座" is a section number before a heading: keep its space. Inside a
+    # sentence ("每股 139 港元") the number is preceded by a Han character: tighten.
+    return "" if before and re.match(f"[{HAN}]", before) else m.group(0)
+
+
+def normalize_number_spacing(text: str) -> tuple[str, list[Edit]]:
+    """Remove spaces between digits and Chinese characters or percent signs.
+
+    A space after a number stays when the number opens a phrase (a section number such as
+    ``01 鐵王座``) and the next character is not a unit.
+
+    Example:
+        >>> normalize_number_spacing("超 5500 萬公里,增長 75.9 %")[0]
+        '超5500萬公里,增長75.9%'
+        >>> normalize_number_spacing("收尾。01 鐵王座")[0]
+        '收尾。01 鐵王座'
+    """
+    return _regex_rule("number_spacing", NUMBER_SPACE_RE, text, _number_space)
+
+
+QUOTE_PAIR_RE = re.compile(r"(?P<lead>[ \u00a0]*)\"(?P<inner>[^\"\n]*)\"(?P<trail>[ \u00a0]*)")
+CJK_QUOTE_RE = re.compile(r"(?<=[“「『])[ \u00a0]+|[ \u00a0]+(?=[”」』])")
+CJK_CHAR_RE = re.compile(f"[{HAN}{CJK_PUNCT}，。、；：！？“”‘’「」『』（）《》—…]")
+
+
+def _tight_quote(m: re.Match[str]) -> str:
+    """Rebuild one ``"…"`` pair without padding spaces next to Chinese text."""
+    text, start, end = m.string, m.start(), m.end()
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    lead = "" if not before or CJK_CHAR_RE.match(before) else m.group("lead")
+    trail = "" if not after or CJK_CHAR_RE.match(after) else m.group("trail")
+    return f'{lead}"{m.group("inner").strip()}"{trail}'
+
+
+def normalize_quote_spacing(text: str) -> tuple[str, list[Edit]]:
+    """Remove the spaces a converter padded inside and around quotes.
+
+    ASCII quotes are paired left to right, only in a line with an even number of them.
+
+    Example:
+        >>> normalize_quote_spacing('以 " 全球 Robotaxi 第一股 " 身份')[0]
+        '以"全球 Robotaxi 第一股"身份'
+        >>> normalize_quote_spacing("一股 “ 熱潮 ”")[0]
+        '一股 “熱潮”'
+    """
+    text, edits = _regex_rule("quote_spacing", CJK_QUOTE_RE, text, lambda m: "")
+    if text.count('"') % 2:
+        return text, edits
+    text2, more = _regex_rule("quote_spacing", QUOTE_PAIR_RE, text, _tight_quote)
+    if edits and more:
+        # NOTE: offsets of a rule are relative to that rule's input; the quote pass runs on
+        # the output of the CJK-quote pass, so fold both into one edit list over the input.
+        return text2, [Edit("quote_spacing", 0, undo_edits(text, edits), text2)]
+    return text2, edits or more
+
+
+FULLWIDTH_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+|(?<=[0-9０-９])[．％](?=.)")
+
+
+def normalize_fullwidth(text: str) -> tuple[str, list[Edit]]:
+    """Turn full-width digits and Latin letters into ASCII (NFKC on those characters only).
+
+    Chinese punctuation (，。：) stays as it is; a full-width point or percent sign right
+    after a digit becomes ASCII too, so ``１２．５％`` reads as a number.
+
+    Example:
+        >>> normalize_fullwidth("２０２５年，ＢＹＤ增長１２．５％。")[0]
+        '2025年，BYD增長12.5%。'
+    """
+    return _regex_rule(
+        "fullwidth", FULLWIDTH_RE, text, lambda m: unicodedata.normalize("NFKC", m.group(0))
+    )
+
+
+CAPTION_REPEAT_RE = re.compile(r"(?P<cap>(?:圖片|图片|圖|图)\s*[:：].{2,120}?)(?:\s*(?P=cap))+")
+
+
+def collapse_repeated_captions(text: str) -> tuple[str, list[Edit]]:
+    """Keep one copy of an image caption repeated back to back inside a paragraph.
+
+    Example:
+        >>> collapse_repeated_captions("前文。圖:銷量走勢,來源:示例圖:銷量走勢,來源:示例後文")[0]
+        '前文。圖:銷量走勢,來源:示例後文'
+    """
+    return _regex_rule("repeated_caption", CAPTION_REPEAT_RE, text, lambda m: m.group("cap"))
+
+
+def paragraph_key(text: str) -> str:
+    """Return the comparison key of a paragraph: no whitespace, NFKC.
+
+    Example:
+        >>> paragraph_key(" 圖：銷量 走勢 ")
+        '圖:銷量走勢'
+    """
+    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
+
+
+def drop_repeated_paragraphs(paragraphs: Iterable[str]) -> tuple[list[str], list[int]]:
+    """Keep the first copy of each paragraph; return the kept ones and dropped indices.
+
+    Example:
+        >>> drop_repeated_paragraphs(["圖：工廠", "正文一段。", "圖：工廠"])
+        (['圖：工廠', '正文一段。'], [2])
+    """
+    seen: set[str] = set()
+    kept, dropped = [], []
+    for i, para in enumerate(paragraphs):
+        key = paragraph_key(para)
+        if key in seen:
+            dropped.append(i)
+            continue
+        seen.add(key)
+        kept.append(para)
+    return kept, dropped
+
+
+def strip_outlet(line: str) -> tuple[str, str | None, Edit | None]:
+    """Split a trailing outlet in parentheses off a body line.
+
+    Returns:
+        The line without the outlet, the outlet name (or None) and the ``outlet_suffix``
+        edit.
+
+    Example:
+        >>> strip_outlet("全文最後一句。 (示例財經)")[:2]
+        ('全文最後一句。', '示例財經')
+    """
+    m = OUTLET_RE.search(line)
+    if not m or pinyin_confidence(m.group("outlet")) is not None:
+        return line, None, None
+    return line[: m.start()], m.group("outlet").strip(), Edit("outlet_suffix", m.start(), m[0])
+
+
+def extract_date(text: str) -> str | None:
+    """Return the first full date in ``text`` as ``YYYY-MM-DD``, or None.
+
+    Example:
+        >>> extract_date("2025 年 11 月 6 日,港交所")
+        '2025-11-06'
+    """
+    for m in DATE_RE.finditer(text):
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+TEXT_RULES: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
+    normalize_number_spacing,
+    normalize_quote_spacing,
+    normalize_fullwidth,
+    collapse_repeated_captions,
+)
+
+
+def clean_paragraph(text: str, *, pinyin_context: bool = False) -> tuple[str, list[Edit]]:
+    """Run the text rules on one paragraph, in order; return the text and all edits.
+
+    Each edit's offset refers to the text as that rule received it, so undoing the edits
+    rule by rule in reverse order restores the input.
+
+    Example:
+        >>> clean_paragraph(" 國內(nèi)銷量 2025 年增長 ")[0]
+        '國內銷量2025年增長'
+    """
+    stripped = text.strip()
+    edits: list[Edit] = []
+    if stripped != text:
+        edits.append(Edit("whitespace", 0, text, stripped))
+    text, found = strip_pinyin(stripped, context=pinyin_context)
+    edits += found
+    for rule in TEXT_RULES:
+        text, found = rule(text)
+        edits += found
+    return text, edits
