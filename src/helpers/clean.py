@@ -38,11 +38,14 @@ BOILERPLATE_PATH = CATALOG_DIR / "boilerplate.yaml"
 # Line-shape thresholds shared by the boilerplate blocks and article segmentation.
 TITLE_MIN_CHARS = 4
 TITLE_MAX_CHARS = 80
+BLOCK_LINE_MAX_CHARS = 40  # a reader comment is short; a longer full sentence is body text
 LONG_BODY_CHARS = 200  # a body line at least this long follows a title (003's longest is 175)
 OUTLET_MAX_CHARS = 20
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20"
+NAV_ITEM_MAX_CHARS = 6
+HOME_WORDS = frozenset({"首页", "首頁", "主页", "主頁", "Home", "HOME"})
 SENTENCE_END = "。；;：:,，、"  # a title never ends with these (it may end with ! or ?)
 
 HEADER_TAG_RE = re.compile(r"^[#＃][^\s#＃]+(?:\s*[#＃][^\s#＃]+)*$")
@@ -254,10 +257,14 @@ def is_nav_bar(line: str, catalog: Boilerplate) -> bool:
         True
     """
     fields = [f for f in re.split(r"[\s|｜/·>»›]+", line.strip()) if f]
-    if len(fields) < 3:
+    if len(fields) < 3 or re.search("[。，,；;！!？?]", line):
         return False
     known = sum(f in catalog.nav_words for f in fields)
-    return known / len(fields) >= 0.6
+    # NOTE: a bar of short items that links to the home page is navigation even when most
+    # section names are site-specific ("汽车电子网 首页 资讯 芯片 智驾").
+    short = all(len(f) <= NAV_ITEM_MAX_CHARS for f in fields)
+    has_home = any(f in HOME_WORDS for f in fields)
+    return known / len(fields) >= 0.6 or (short and has_home and len(fields) >= 4)
 
 
 def classify_line(line: str, catalog: Boilerplate | None = None) -> str | None:
@@ -306,20 +313,30 @@ def match_block_header(line: str, catalog: Boilerplate | None = None) -> str | N
 def continues_block(line: str, next_line: str | None) -> bool:
     """Return True while a related-list / comment block goes on.
 
-    Bullet lines and short lines belong to the block; a title-like line followed by a long
-    body line (the next article, or the second copy of this one) ends it.
+    Bullet lines and short lines belong to the block. It ends at a body paragraph (a
+    sentence over :data:`BLOCK_LINE_MAX_CHARS`), a byline, a ``#tag`` header, or a
+    title-like line that the next article's byline or body follows (the next article, or
+    the second copy of this one).
 
     Example:
         >>> continues_block("• 另一篇相關報導", None), continues_block("新標題", "長" * 300)
         (True, False)
+        >>> continues_block("新標題", "發布時間：2025-01-02")
+        False
     """
     text = line.strip()
     if not text or BULLET_RE.match(text):
         return True
+    if len(text) > BLOCK_LINE_MAX_CHARS and text[-1] in "。！？!?":
+        return False
     if len(text) > TITLE_MAX_CHARS or parse_header_tags(text) is not None:
         return False
+    if parse_byline(text) is not None:
+        return False
     starts_article = next_line is not None and (
-        is_long_body(next_line) or OUTLET_RE.search(next_line) is not None
+        is_long_body(next_line)
+        or OUTLET_RE.search(next_line) is not None
+        or parse_byline(next_line) is not None
     )
     return not starts_article
 
@@ -606,6 +623,25 @@ def extract_date(text: str) -> str | None:
         if 1 <= mo <= 12 and 1 <= d <= 31:
             return f"{y:04d}-{mo:02d}-{d:02d}"
     return None
+
+
+DATELINE_LEAD_RE = re.compile(r"^[\s【\[(（]*")
+
+
+def extract_dateline(text: str) -> str | None:
+    """Return the date a body opens with (its dateline) as ``YYYY-MM-DD``, or None.
+
+    NOTE: only a date at the very start counts as the publication date; a date later in the
+    first sentence ("小馬智行於2025年11月25日發布財報") is an event date.
+
+    Example:
+        >>> extract_dateline("2025 年 11 月 6 日,港交所"), extract_dateline("公司於2025年1月1日")
+        ('2025-11-06', None)
+    """
+    lead = DATELINE_LEAD_RE.match(text)
+    rest = text[lead.end() if lead else 0 :]
+    m = DATE_RE.match(rest)
+    return extract_date(m.group(0)) if m else None
 
 
 TEXT_RULES: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (

@@ -85,6 +85,7 @@ MAX_NESTING = 3
 HTML_TAG_RE = re.compile(r"<(?:p|br|div|span|a|img|h[1-6]|li|strong|em|b|i)\b[^>]*>", re.I)
 BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|li|tr|section|article)\s*>", re.I)
 MIN_HTML_TEXT_CHARS = 20
+PAGE_SOURCE_RE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*(?:<[^>]*>\s*)*([^\s<|｜，,。]{1,30})")
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,17 @@ def iter_csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, row
 
 
+def _page_source(html: str) -> str | None:
+    """Return the outlet a page names in a ``来源：`` label, or None.
+
+    Example:
+        >>> _page_source('<span class="source">来源：<b>示例快报</b></span>')
+        '示例快报'
+    """
+    m = PAGE_SOURCE_RE.search(html)
+    return m.group(1) if m else None
+
+
 @dataclass(frozen=True)
 class HtmlArticle:
     """Main text and metadata trafilatura found in a page."""
@@ -289,22 +301,30 @@ def extract_html(html: str) -> HtmlArticle | None:
     """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if len(text) < MIN_HTML_TEXT_CHARS:
+    doc, text = None, ""
+    # NOTE: precision mode keeps the page's paragraph breaks; on short pages the default
+    # mode falls back to a baseline extractor that joins all paragraphs (and the date and
+    # source line) into one. Recall mode is the second try for pages precision rejects.
+    for mode in ({"favor_precision": True}, {"favor_recall": True}):
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+            **mode,
+        )
+        text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+        if len(text) >= MIN_HTML_TEXT_CHARS:
+            break
+    if doc is None or len(text) < MIN_HTML_TEXT_CHARS:
         return None
     return HtmlArticle(
         title=(doc.title or "").strip(),  # type: ignore[union-attr]
         body=text,
         published_date=normalize_date(doc.date) if doc.date else None,  # type: ignore[union-attr]
-        source_name=doc.sitename or None,  # type: ignore[union-attr]
+        source_name=_page_source(html) or doc.sitename or None,  # type: ignore[union-attr]
         url=doc.url or None,  # type: ignore[union-attr]
     )

@@ -51,7 +51,7 @@ from helpers.clean import (
     clean_paragraph,
     continues_block,
     drop_repeated_paragraphs,
-    extract_date,
+    extract_dateline,
     is_long_body,
     is_title_like,
     load_boilerplate,
@@ -79,7 +79,6 @@ FORMAT_BY_SUFFIX = {
 }
 HTML_START_RE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<meta)", re.I)
 ID_HEX_CHARS = 16
-DATE_SEARCH_CHARS = 120  # a date this close to the start of the body is the article's date
 MIN_UNTITLED_CHARS = 30  # an untitled segment shorter than this is a stray fragment
 PREVIEW_CHARS = 200
 ARTICLE_COLUMNS = [
@@ -484,12 +483,11 @@ def _drop_repeats(
     return [p for i, p in enumerate(paras) if i not in dropped_set]
 
 
-def _published_date(seg: Segment, title: str, paras: list[tuple[int, str]]) -> str | None:
-    """Date from metadata, else from the title, else from the start of the body."""
+def _published_date(seg: Segment, paras: list[tuple[int, str]]) -> str | None:
+    """Date from metadata (byline, feed field, page), else the body's dateline."""
     if seg.meta.get("published_date"):
         return seg.meta["published_date"]
-    first = paras[0][1][:DATE_SEARCH_CHARS] if paras else ""
-    return extract_date(title) or extract_date(first)
+    return extract_dateline(paras[0][1]) if paras else None
 
 
 def _encoding(seg: Segment, ledger: Ledger) -> str:
@@ -537,7 +535,7 @@ def build_article(seg: Segment, ledger: Ledger) -> None:
             "title": title or None,
             "body": body,
             "body_raw": "\n".join(seg.raw_lines),
-            "published_date": _published_date(seg, title, paras),
+            "published_date": _published_date(seg, paras),
             "source_name": seg.meta.get("outlet") or seg.meta.get("source_name") or None,
             "url": seg.meta.get("url"),
             "tags": list(seg.meta.get("tags", [])),
