@@ -49,9 +49,8 @@ PARAMETERS_SOURCE = "\n".join(
 )
 SETUP_SOURCE = (
     "from helpers import io, params\n\n"
-    "dirs = params.stage_dirs(raw_dir, processed_dir, run_dir)\n"
     "params.validate_parameters({'labels': labels})\n"
-    "dirs"
+    "dirs = params.stage_dirs(raw_dir, processed_dir, run_dir)"
 )
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)  # NOTE: headless runs (papermill, CI) need no display
-
+# NOTE: no matplotlib.use() here: inside a kernel the inline backend must stay (charts show in
+# the notebook and in report.html); without a display matplotlib picks Agg by itself.
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
