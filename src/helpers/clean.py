@@ -463,7 +463,7 @@ NUMBER_SPACE_RE = re.compile(
 # Characters that read as the unit or date part of the number before them.
 NUMBER_UNIT_CHARS = frozenset(
     "年月日時时分秒號号萬万億亿千百十元角塊块輛辆台臺部個个家款位名人次倍成%％‰"
-    "公里米噸吨度級级季週周天期代股港美歐欧英韓韩澳新條条項项例座艘架"
+    "公里米噸吨度級级季週周天期代股港美歐欧英韓韩澳條条項项例座艘架"
 )
 NUMBER_CHARS = frozenset("0123456789.,")
 
@@ -534,7 +534,9 @@ def normalize_quote_spacing(text: str) -> tuple[str, list[Edit]]:
     return text2, edits or more
 
 
-FULLWIDTH_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+|(?<=[0-9０-９])[．％](?=.)")
+FULLWIDTH_RE = re.compile(
+    r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+|(?<=[0-9０-９])(?:．(?=[0-9０-９])|％)"
+)
 
 
 def normalize_fullwidth(text: str) -> tuple[str, list[Edit]]:

@@ -283,11 +283,13 @@ def label_lines(
             yield line, "line_too_long"
             continue
         nxt_text = nxt.text if nxt else None
-        if block and continues_block(line.text, nxt_text):
+        header = match_block_header(line.text, catalog)
+        if header or (block and continues_block(line.text, nxt_text)):
+            block = header or block
             yield line, block
             continue
-        block = match_block_header(line.text, catalog)
-        yield line, block or classify_line(line.text, catalog)
+        block = None
+        yield line, classify_line(line.text, catalog)
 
 
 @dataclass

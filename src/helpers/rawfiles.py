@@ -141,11 +141,16 @@ def _utf16_without_bom(head: bytes) -> str | None:
     even, odd = head[0::2], head[1::2]
     if len(head) < 4:
         return None
+    guess = None
     if odd.count(0) / len(odd) > 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf-16-le"
-    if even.count(0) / len(even) > 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf-16-be"
-    return None
+        guess = "utf-16-le"
+    elif even.count(0) / len(even) > 0.3 and odd.count(0) < len(odd) * 0.05:
+        guess = "utf-16-be"
+    if guess is None:
+        return None
+    text = head[: len(head) // 2 * 2].decode(guess, errors="replace")
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return guess if printable >= 0.95 * len(text) else None
 
 
 def _is_binary(head: bytes) -> str:
@@ -197,7 +202,9 @@ def sniff_bytes(head: bytes) -> FileSniff:
         return FileSniff("text", "utf-8", 1.0)
     best = charset_normalizer.from_bytes(head).best()
     if best is None:
-        return FileSniff("binary", reason="no text encoding fits (charset-normalizer)")
+        # NOTE: no single codec fits the sample (e.g. UTF-8 and GB18030 lines in one file);
+        # lines are decoded one by one anyway, so start from the likelier Chinese codec.
+        return FileSniff("text", _best_legacy(head), 0.0, "no single encoding fits the sample")
     codec = normalize_codec(best.encoding)
     if codec not in LEGACY_CODECS:
         # NOTE: the corpus is Chinese; a Latin or Cyrillic guess on a short sample is a

@@ -1,0 +1,274 @@
+"""Cleaning rules of stage 01 (helpers.clean) and text-quality checks (helpers.quality).
+
+Every fixture sentence is written for these tests; none is copied from a real dump.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from helpers import clean, quality
+from helpers.clean import (
+    CatalogError,
+    apply_edits,
+    classify_line,
+    clean_paragraph,
+    continues_block,
+    match_block_header,
+    normalize_fullwidth,
+    normalize_number_spacing,
+    normalize_quote_spacing,
+    parse_boilerplate,
+    strip_outlet,
+    strip_pinyin,
+    undo_edits,
+)
+
+# --- catalog ---------------------------------------------------------------------------------
+
+
+def test_catalog_loads_and_every_rule_has_patterns():
+    cat = clean.load_boilerplate()
+    names = {r.name for r in cat.line_rules}
+    assert {"skip_link", "share_box", "comment_box", "disclaimer", "reprint_notice"} <= names
+    assert {"related_list", "comment_box"} <= {r.name for r in cat.block_rules}
+    assert all(r.patterns for r in (*cat.line_rules, *cat.block_rules))
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        pytest.param(lambda d: d.pop("nav_words"), "keys", id="missing-key"),
+        pytest.param(
+            lambda d: d["line_rules"]["share_box"].update(patterns=["(unclosed"]),
+            "bad regex",
+            id="bad-regex",
+        ),
+        pytest.param(
+            lambda d: d["line_rules"]["share_box"].update(max_chars=0), "max_chars", id="max-chars"
+        ),
+        pytest.param(lambda d: d.update(version=2), "version", id="version"),
+    ],
+)
+def test_catalog_validation_names_the_problem(mutate, message):
+    data = yaml.safe_load(clean.BOILERPLATE_PATH.read_text(encoding="utf-8"))
+    mutate(data)
+    with pytest.raises(CatalogError, match=message):
+        parse_boilerplate(data)
+
+
+# --- line rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        pytest.param("", "whitespace", id="blank"),
+        pytest.param("#新能源 #出口", "header_tag", id="header-tag"),
+        pytest.param("发布时间：2025-03-02 09:15　来源：示例晚报", "byline", id="byline"),
+        pytest.param("跳到主要內容", "skip_link", id="skip-link"),
+        pytest.param("Skip to main content", "skip_link", id="skip-link-en"),
+        pytest.param("首页 | 新闻 | 汽车 | 科技 | 财经", "web_nav", id="nav-bar"),
+        pytest.param("示例车网 首页 行情 导购 测评 论坛", "web_nav", id="nav-with-home"),
+        pytest.param("您的位置：首页 > 汽车 > 正文", "web_nav", id="breadcrumb"),
+        pytest.param("电动车|电动车价格|电动车排行|新能源补贴|充电桩", "seo_spam", id="seo-spam"),
+        pytest.param("分享到：微信　微博　QQ空间", "share_box", id="share"),
+        pytest.param("微信 | 微博 | 朋友圈", "share_box", id="share-icons"),
+        pytest.param("發表評論", "comment_box", id="comment-prompt"),
+        pytest.param("已有12人参与评论", "comment_box", id="comment-count"),
+        pytest.param("免責聲明：本文觀點僅代表作者本人。", "disclaimer", id="disclaimer"),
+        pytest.param("© 2025 示例新聞網 版權所有", "disclaimer", id="copyright"),
+        pytest.param("转载请注明出处及作者。", "reprint_notice", id="reprint"),
+        pytest.param("本文來源於網絡，如有侵權請聯繫刪除。", "reprint_notice", id="reprint-hant"),
+        pytest.param("责任编辑：王小明", "author_footer", id="editor"),
+        pytest.param("（完）", "author_footer", id="end-marker"),
+    ],
+)
+def test_classify_line_names_the_rule(line, rule):
+    assert classify_line(line) == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("比亞迪上月出口再創新高，歐洲市場貢獻最多。", id="sentence"),
+        pytest.param("記者在發布會上看到，不少觀眾現場分享了試駕感受。", id="mentions-share"),
+        pytest.param("新能源車出口|一季度", id="two-fields-not-spam"),
+        pytest.param("评论人士认为价格战仍将持续，利润率承压。" * 3, id="long-comment"),
+        pytest.param("目前萝卜快跑已在多个城市开展测试。", id="content"),
+    ],
+)
+def test_classify_line_keeps_article_text(line):
+    assert classify_line(line) is None
+
+
+def test_block_header_and_continuation():
+    assert match_block_header("延伸閱讀") == "related_list"
+    assert match_block_header("猜你喜欢：") == "related_list"
+    assert match_block_header("网友评论") == "comment_box"
+    assert match_block_header("相關閱讀的內容很多，這是一整句話。") is None
+    assert continues_block("◎另一篇報導的標題", None)
+    assert continues_block("請先登入再留言", "送出")
+    # the second copy of an article: title then byline or long body ends the block
+    assert not continues_block("示例標題第二次出現", "發布時間：2025-01-02　來源：示例網")
+    assert not continues_block("示例標題第二次出現", "內容" * 150)
+    long_sentence = "這是一段相當長的正文，句子完整，" * 3 + "超過了留言的長度上限。"
+    assert not continues_block(long_sentence, None)
+
+
+# --- text rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("經(jīng)濟", "經濟", id="toned-ascii-brackets"),
+        pytest.param("國內(nèi)市場", "國內市場", id="toned-nei"),
+        pytest.param("汽车（qì chē）出口", "汽车出口", id="fullwidth-brackets-two-syllables"),
+        pytest.param("电池(dian4 chi2)成本", "电池成本", id="numbered"),
+        pytest.param("一輛(liàng)車們(men)", "一輛車們", id="toneless-with-context"),
+        pytest.param("比亞迪(PHEV)車型", "比亞迪(PHEV)車型", id="uppercase-model"),
+        pytest.param("全文完。 (第一財經)", "全文完。 (第一財經)", id="chinese-outlet"),
+        pytest.param("項目制(ToB)與運營(ToC)", "項目制(ToB)與運營(ToC)", id="mixed-case"),
+        pytest.param("我們(men)來了", "我們(men)來了", id="toneless-alone-kept"),
+        pytest.param("型號(hello)不變", "型號(hello)不變", id="english-word"),
+        pytest.param("(jīng) 開頭", "(jīng) 開頭", id="not-after-han"),
+    ],
+)
+def test_strip_pinyin(text, expected):
+    assert strip_pinyin(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("2025 年 11 月 6 日", "2025年11月6日", id="date"),
+        pytest.param("超 5500 萬公里", "超5500萬公里", id="ten-thousands"),
+        pytest.param("增長 75.9 %", "增長75.9%", id="percent"),
+        pytest.param("每股 139 港元", "每股139港元", id="inside-sentence"),
+        pytest.param("平均\u00a013L油耗", "平均13L油耗", id="nbsp"),
+        pytest.param("收官。02 新的開始", "收官。02 新的開始", id="section-number-kept"),
+        pytest.param("iPhone 16 Pro", "iPhone 16 Pro", id="latin-untouched"),
+    ],
+)
+def test_normalize_number_spacing(text, expected):
+    assert normalize_number_spacing(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param('成為 " 全球第一家 " 上市', '成為"全球第一家"上市', id="padded"),
+        pytest.param('名為 " 小馬 (Pony)"App', '名為"小馬 (Pony)"App', id="latin-after"),
+        pytest.param('" 用戶 "" 車輛 " 兩端', '"用戶""車輛"兩端', id="adjacent-pairs"),
+        pytest.param('單個 " 引號', '單個 " 引號', id="odd-count-untouched"),
+        pytest.param("一股 “ 熱潮 ” 來襲", "一股 “熱潮” 來襲", id="curly"),
+    ],
+)
+def test_normalize_quote_spacing(text, expected):
+    assert normalize_quote_spacing(text)[0] == expected
+
+
+def test_fullwidth_keeps_chinese_punctuation():
+    text, edits = normalize_fullwidth("１０月，ＢＹＤ出口增長１２．５％：創新高。")
+    assert text == "10月，BYD出口增長12.5%：創新高。"
+    assert all(e.chars_removed == 0 for e in edits)
+
+
+def test_repeated_caption_inline_and_paragraphs():
+    text = "前文。圖：出口走勢，來源：示例研究院圖：出口走勢，來源：示例研究院後文"
+    assert clean.collapse_repeated_captions(text)[0] == "前文。圖：出口走勢，來源：示例研究院後文"
+    kept, dropped = clean.drop_repeated_paragraphs(["圖：工廠外景", "正文。", "圖： 工廠外景"])
+    assert kept == ["圖：工廠外景", "正文。"] and dropped == [2]
+
+
+@pytest.mark.parametrize(
+    "line, outlet",
+    [
+        pytest.param("最後一句話。 (示例財經)", "示例財經", id="space-before"),
+        pytest.param("最後一句話。（示例日報）", "示例日報", id="fullwidth"),
+        pytest.param("引語結束。” (示例社)", "示例社", id="after-quote"),
+        pytest.param("錦江出租(上海)", None, id="place-in-sentence"),
+        pytest.param("售價下降。 (jīng)", None, id="pinyin-not-outlet"),
+    ],
+)
+def test_strip_outlet(line, outlet):
+    assert strip_outlet(line)[1] == outlet
+
+
+def test_clean_paragraph_is_reversible_rule_by_rule():
+    raw = ' 國內(nèi)銷量 2025 年達到 " 新高 "，ＮＥＶ占比１２％ '
+    text, edits = clean_paragraph(raw)
+    assert text == '國內銷量2025年達到"新高"，NEV占比12%'
+    # undo rule by rule, last rule first
+    for rule in reversed(list(dict.fromkeys(e.rule for e in edits))):
+        text = undo_edits(text, [e for e in edits if e.rule == rule])
+    assert text == raw
+
+
+def test_apply_and_undo_edits_round_trip():
+    edits = [clean.Edit("x", 0, "甲", ""), clean.Edit("x", 2, "丙丁", "戊")]
+    assert apply_edits("甲乙丙丁", edits) == "乙戊"
+    assert undo_edits("乙戊", edits) == "甲乙丙丁"
+
+
+# --- garble and quality ------------------------------------------------------------------------
+
+
+MOJIBAKE = "汽车出口增长".encode().decode("gb18030")  # UTF-8 bytes read as GBK
+BIG5_AS_GBK = "據報道,汽車出口".encode("big5").decode("gbk", "replace")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        pytest.param("銷量??增長", "qmarks", id="qmarks"),
+        pytest.param("銷量\ufffd\ufffd增長", "replacement", id="replacement"),
+        pytest.param("銷量\ue0a7\ue1c2增長", "private_use", id="private-use"),
+        pytest.param(f"據報道,{MOJIBAKE},今年", "mojibake", id="mojibake-gbk"),
+        pytest.param(BIG5_AS_GBK, "mojibake", id="big5-as-gbk"),
+    ],
+)
+def test_find_garbled_spans(text, kind):
+    assert kind in {s.kind for s in quality.find_garbled_spans(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("比亞迪十一月海外銷量創新高，歐洲市場貢獻最大。", id="hant"),
+        pytest.param("比亚迪十一月海外销量创新高，欧洲市场贡献最大。", id="hans"),
+        pytest.param("是誰贏了? 答案是:還沒有。", id="single-question-mark"),
+    ],
+)
+def test_clean_text_has_no_garble(text):
+    assert quality.find_garbled_spans(text) == []
+
+
+def test_repair_only_when_round_trip_is_certain():
+    fixed, edits = quality.repair_mojibake(f"據報道,{MOJIBAKE},今年")
+    assert fixed == "據報道,汽车出口增长,今年" and edits[0].rule == "garble_repair"
+    broken = f"據報道,{MOJIBAKE[:-1]}\ufffd,今年"  # a lost byte: no certain round trip
+    assert quality.repair_mojibake(broken)[0] == broken
+
+
+def test_quality_score_orders_clean_above_garbled():
+    clean_body = "比亞迪海外銷量持續增長。" * 10
+    garbled = "比亞迪??銷量\ue000\ue001增長。" * 10
+    assert quality.quality_score(clean_body, quality.find_garbled_spans(clean_body)) == 1.0
+    low = quality.quality_score(garbled, quality.find_garbled_spans(garbled))
+    assert 0.0 <= low < 0.7
+
+
+@pytest.mark.parametrize(
+    "text, script",
+    [
+        pytest.param("這種選擇背后的邏輯並不複雜", "hant", id="hant-with-leftover"),
+        pytest.param("这种选择背后的逻辑并不复杂", "hans", id="hans"),
+        pytest.param("國内車市与出口", "mixed", id="mixed"),
+        pytest.param("Robotaxi 2025", "hans", id="no-han"),
+    ],
+)
+def test_detect_script(text, script):
+    assert quality.detect_script(text) == script
