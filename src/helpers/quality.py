@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from helpers.clean import HAN, Edit, apply_edits
@@ -256,6 +258,22 @@ def _converters() -> tuple[object, object]:
     return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
+_SCRIPT_KIND: dict[str, str] = {}  # character → "t" (Traditional-only), "s", or "" (both)
+
+
+def _script_kinds(chars: Iterable[str]) -> dict[str, str]:
+    """Classify characters once (cached across articles: OpenCC is called for new ones only)."""
+    new = [c for c in chars if c not in _SCRIPT_KIND]
+    if new:
+        t2s, s2t = _converters()
+        joined = "\n".join(new)
+        as_simp = t2s.convert(joined).split("\n")  # type: ignore[attr-defined]
+        as_trad = s2t.convert(joined).split("\n")  # type: ignore[attr-defined]
+        for c, simp, trad in zip(new, as_simp, as_trad, strict=True):
+            _SCRIPT_KIND[c] = "t" if simp != c else ("s" if trad != c else "")
+    return _SCRIPT_KIND
+
+
 def detect_script(text: str) -> str:
     """Return ``hant``, ``hans`` or ``mixed`` from the script-specific characters in ``text``.
 
@@ -266,18 +284,12 @@ def detect_script(text: str) -> str:
         >>> detect_script("這種選擇背后的邏輯"), detect_script("国內車市")
         ('hant', 'mixed')
     """
-    counts: dict[str, int] = {}
-    for ch in HAN_RE.findall(text):
-        counts[ch] = counts.get(ch, 0) + 1
+    counts = Counter(HAN_RE.findall(text))
     if not counts:
         return "hans"
-    t2s, s2t = _converters()
-    chars = list(counts)
-    joined = "\n".join(chars)
-    as_simp = t2s.convert(joined).split("\n")  # type: ignore[attr-defined]
-    as_trad = s2t.convert(joined).split("\n")  # type: ignore[attr-defined]
-    trad = sum(counts[c] for c, s in zip(chars, as_simp, strict=True) if s != c)
-    simp = sum(counts[c] for c, t in zip(chars, as_trad, strict=True) if t != c)
+    kinds = _script_kinds(counts)
+    trad = sum(n for ch, n in counts.items() if kinds[ch] == "t")
+    simp = sum(n for ch, n in counts.items() if kinds[ch] == "s")
     if trad + simp == 0:
         # NOTE: no script-specific character at all: t2s is a no-op on it, call it hans.
         return "hans"

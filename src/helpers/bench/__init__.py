@@ -1,0 +1,15 @@
+"""Throughput benchmarks, one module per stage: ``python -m helpers.bench <stage>``.
+
+To add one, write ``helpers/bench/<stage>.py`` with a ``main(argv: list[str]) -> int`` and add
+its name to :data:`BENCHMARKS`. Benchmarks print figures; they never assert on timing.
+
+Example:
+    >>> "parse" in BENCHMARKS
+    True
+"""
+
+from __future__ import annotations
+
+BENCHMARKS: dict[str, str] = {
+    "parse": "helpers.bench.parse",  # stage 01: MB/s of parse_raw_dir on a generated corpus
+}
