@@ -1,0 +1,733 @@
+"""Stage 02: script-aware near-duplicate clusters of articles, with an audit trail.
+
+The same story reaches an analyst many times: reprints under other outlets, a Traditional and
+a Simplified version, a retitled copy with a boilerplate paragraph, a truncated copy. This
+module groups them so each story is counted once, and records why each copy was grouped.
+
+Steps (each a pure function; :func:`deduplicate` runs them in order):
+
+1. :func:`add_text_norm` — a matching-only copy of each body: Traditional converted **once**
+   to Simplified with mainland vocabulary (OpenCC ``tw2sp``), NFKC, case folded, punctuation
+   and whitespace removed. ``body`` is never changed.
+2. :func:`find_duplicate_pairs` — texts with equal ``text_norm`` are one node (exact
+   duplicates); MinHash + LSH banding (:mod:`helpers.minhash`) proposes candidate node pairs,
+   which join only when their *exact* Jaccard similarity or containment passes a threshold.
+3. :func:`assign_clusters` — connected components; one representative per cluster by
+   :data:`CANONICAL_RULE`; every other member points to it (``dup_of``) with the rule and
+   similarity that tie it there.
+4. :func:`build_report` — one row per dropped article; :func:`borderline_pairs` — checked
+   pairs just below a threshold, to tune the thresholds.
+
+Example:
+    >>> df = pd.DataFrame({
+    ...     "article_id": ["a1", "a2", "a3"],
+    ...     "body": ["比亞迪海外銷量大增，晶片供應穩定。" * 3,
+    ...              "比亚迪海外销量大增，芯片供应稳定。" * 3,
+    ...              "小鹏汽车发布新款车型，售价下调。" * 3],
+    ...     "quality_score": [0.9, 0.8, 0.9],
+    ...     "published_date": ["2026-01-02", "2026-01-01", "2026-01-01"],
+    ... })
+    >>> out = deduplicate(df).articles
+    >>> out[["article_id", "is_canonical", "dup_of", "dup_rule"]].values.tolist()
+    [['a1', True, nan, nan], ['a2', False, 'a1', 'cross_script'], ['a3', True, nan, nan]]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import opencc
+import pandas as pd
+
+from helpers import clean, minhash
+
+# ---------------------------------------------------------------------------------------------
+# Documented defaults. Every threshold can be overridden through DedupParams.
+# ---------------------------------------------------------------------------------------------
+SHINGLE_SIZE = 5  # characters per shingle of text_norm (Chinese: ~2-3 words)
+NUM_PERM = 128  # MinHash signature length (OPH bins)
+LSH_BANDS = 42  # 42 bands x 3 rows: P(candidate) 0.996 at Jaccard 0.5, 0.04 at 0.1
+LSH_ROWS = 3
+JACCARD_THRESHOLD = 0.7  # near duplicate: edits, paragraph shuffles, an added paragraph
+CONTAINMENT_THRESHOLD = 0.9  # truncated copy: >= 90% of the smaller text's shingles in the other
+MIN_CONTAINED_SHINGLES = 50  # a text with fewer shingles never joins as a truncated copy
+MIN_MATCH_CHARS = 20  # shorter text_norm (empty bodies, one-line captions) is never clustered
+# NOTE: a pair whose MinHash estimate is this far below both thresholds skips the exact check
+# (its standard error with 128 slots is <= 0.045, so 0.2 is > 4 standard errors).
+PREFILTER_MARGIN = 0.2
+BORDERLINE_MARGIN = 0.1  # borderline_pairs(): checked pairs this close below a threshold
+SEED = 20260202  # hash seed; changing it changes nothing but the (random) hash functions
+# detect_script: share of Traditional-only among script-specific characters for 'hant'
+# (1 - HANT_SHARE or less: 'hans'; in between: 'mixed').
+HANT_SHARE = 0.9
+
+CANONICAL_RULE = (
+    "most complete clean body (longest text_norm without sentences the stage-01 boilerplate "
+    "catalog recognises), then highest quality_score, then earliest published_date, then "
+    "first seen (source_file, source_line), then smallest article_id"
+)
+DUP_RULES = ("exact", "near", "contained", "cross_script")
+OUTPUT_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_rule", "similarity")
+
+# NFKC + casefold, then drop everything that is not a letter or digit (punctuation, symbols,
+# whitespace, underscore). NOTE: never ASCII folding: Chinese characters are letters here.
+NON_WORD_RE = re.compile(r"[\W_]+")
+_DROP = np.uint32(0)
+_MULTI = np.uint32(0xFFFFFFFF)  # table marker: this character needs the per-text slow path
+_BMP = 0x10000
+SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# NOTE: reprint disclaimers the stage-01 catalog (catalog/boilerplate.yaml) does not match
+# yet; tests/test_dedup.py fails once it does, and then these can go.
+EXTRA_BOILERPLATE_RES = (
+    re.compile(r"^(声明|聲明)[:：]"),
+    re.compile(r"(仅|僅)代表(作者|原作者)(个人|個人)?(观点|觀點)"),
+    re.compile(r"不代表本(站|网|網|平台)(立场|立場|观点|觀點)"),
+)
+BOILERPLATE_SENTENCE_MAX_CHARS = 200  # a longer sentence is article text, whatever it says
+CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+@dataclass(frozen=True)
+class DedupParams:
+    """Every tunable of stage 02, with the documented module defaults."""
+
+    shingle_size: int = SHINGLE_SIZE
+    num_perm: int = NUM_PERM
+    bands: int = LSH_BANDS
+    rows: int = LSH_ROWS
+    jaccard_threshold: float = JACCARD_THRESHOLD
+    containment_threshold: float = CONTAINMENT_THRESHOLD
+    min_contained_shingles: int = MIN_CONTAINED_SHINGLES
+    min_match_chars: int = MIN_MATCH_CHARS
+    prefilter_margin: float = PREFILTER_MARGIN
+    seed: int = SEED
+
+
+DEFAULT_PARAMS = DedupParams()
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """What :func:`deduplicate` returns: nothing is dropped, everything is explained.
+
+    Attributes:
+        articles: the input rows (same order) plus :data:`OUTPUT_COLUMNS`.
+        report: one row per non-canonical article (:func:`build_report`).
+        pairs: every checked candidate pair with its exact similarities.
+    """
+
+    articles: pd.DataFrame
+    report: pd.DataFrame
+    pairs: pd.DataFrame
+
+
+# ---------------------------------------------------------------------------------------------
+# Script detection and text_norm
+# ---------------------------------------------------------------------------------------------
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def convert_script(text: str, config: str) -> str:
+    """Convert with an OpenCC config (``tw2sp``, ``t2s``, ...); ``none`` returns ``text``.
+
+    Example:
+        >>> convert_script("輝達晶片資料", "tw2sp")
+        '英伟达芯片数据'
+    """
+    return text if config == "none" else _converter(config).convert(text)
+
+
+@functools.cache
+def _script_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Boolean tables over the BMP: Traditional-only and Simplified-only characters.
+
+    A character is Traditional-only when OpenCC ``t2s`` changes it and ``s2t`` does not,
+    and the reverse for Simplified-only; characters both change (or neither) count for
+    neither script.
+    """
+    chars = [chr(c) for lo, hi in CJK_RANGES for c in range(lo, hi)]
+    to_s = _converter("t2s").convert("\n".join(chars)).split("\n")
+    to_t = _converter("s2t").convert("\n".join(chars)).split("\n")
+    trad, simp = np.zeros(_BMP, dtype=bool), np.zeros(_BMP, dtype=bool)
+    for ch, s, t in zip(chars, to_s, to_t, strict=True):
+        trad[ord(ch)] = s != ch and t == ch
+        simp[ord(ch)] = t != ch and s == ch
+    return trad, simp
+
+
+def _per_text_sums(flags: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sum a per-character boolean over each text of a concatenation."""
+    csum = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    ends = np.cumsum(lengths)
+    return csum[ends] - csum[ends - lengths]
+
+
+def count_script_chars(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Count Traditional-only and Simplified-only characters in each text.
+
+    Example:
+        >>> t, s = count_script_chars(["晶片資料與軟體", "芯片数据", "2025"])
+        >>> t.tolist(), s.tolist()
+        ([4, 0, 0], [0, 2, 0])
+    """
+    trad, simp = _script_tables()
+    codes, lengths = minhash.text_codes(texts)
+    bmp = np.minimum(codes, _BMP - 1)  # astral characters count for neither script
+    return _per_text_sums(trad[bmp], lengths), _per_text_sums(simp[bmp], lengths)
+
+
+def classify_script(trad: int, simp: int) -> str:
+    """Name the script from character counts: ``hant``, ``hans`` or ``mixed``.
+
+    ``hans`` also covers text with no script-specific character at all (digits, Latin, or
+    characters shared by both scripts), since it needs no conversion.
+
+    Example:
+        >>> classify_script(40, 0), classify_script(30, 10), classify_script(2, 30)
+        ('hant', 'mixed', 'hans')
+    """
+    if trad == 0:
+        return "hans"
+    share = trad / (trad + simp)
+    if share >= HANT_SHARE:
+        return "hant"
+    return "hans" if share <= 1 - HANT_SHARE else "mixed"
+
+
+def detect_script(text: str) -> str:
+    """Detect the script of one text (see :func:`classify_script`).
+
+    Example:
+        >>> detect_script("比亞迪海外銷量"), detect_script("比亚迪海外销量")
+        ('hant', 'hans')
+    """
+    trad, simp = count_script_chars([text])
+    return classify_script(int(trad[0]), int(simp[0]))
+
+
+def choose_conversion(script: object, trad: int, simp: int) -> str:
+    """Pick the one conversion a body gets before matching: ``tw2sp``, ``t2s`` or ``none``.
+
+    ``hant`` → ``tw2sp`` (mainland vocabulary: 晶片→芯片). ``hans`` → none: ``tw2sp`` is not
+    idempotent (程序→进程), so Simplified text is never passed through it. ``mixed`` or unknown
+    → ``tw2sp`` when Traditional-only characters dominate, else ``t2s`` (character level) when
+    any are present, to fold Traditional leftovers in Simplified text.
+
+    Example:
+        >>> choose_conversion("hant", 0, 0), choose_conversion("hans", 5, 0)
+        ('tw2sp', 'none')
+        >>> choose_conversion("mixed", 30, 10), choose_conversion(None, 2, 30)
+        ('tw2sp', 't2s')
+    """
+    if script == "hant":
+        return "tw2sp"
+    if script == "hans":
+        return "none"
+    if trad > simp:
+        return "tw2sp"
+    return "t2s" if trad > 0 else "none"
+
+
+def normalise_text(text: str) -> str:
+    """Return the matching form of one text: NFKC, case folded, letters and digits only.
+
+    This is the reference definition; :func:`normalise_texts` computes the same thing for
+    many texts at once.
+
+    Example:
+        >>> normalise_text("２０２５年，Model Y 出口 １２％！")
+        '2025年modely出口12'
+    """
+    return NON_WORD_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+@functools.cache
+def _norm_table() -> np.ndarray:
+    """Per-character form of :func:`normalise_text` over the BMP.
+
+    Entry: the single output character, :data:`_DROP`, or :data:`_MULTI` when the character
+    expands to several characters or may compose with its neighbours (combining marks,
+    Hangul jamo), which only the per-text path gets right.
+    """
+    table = np.empty(_BMP, dtype=np.uint32)
+    for c in range(_BMP):
+        table[c] = _table_entry(c)
+    return table
+
+
+def _table_entry(c: int) -> np.uint32:
+    if 0xD800 <= c <= 0xDFFF:  # lone surrogates are never letters
+        return _DROP
+    ch = chr(c)
+    if unicodedata.category(ch).startswith("M") or 0x1100 <= c < 0x1200 or 0x3130 <= c < 0x3190:
+        return _MULTI
+    if 0xFFA0 <= c < 0xFFDD:  # half-width Hangul jamo
+        return _MULTI
+    out = normalise_text(ch)
+    if not out:
+        return _DROP
+    return np.uint32(ord(out)) if len(out) == 1 else _MULTI
+
+
+def normalise_texts(texts: Sequence[str]) -> list[str]:
+    """Apply :func:`normalise_text` to many texts through one code-point table lookup.
+
+    Example:
+        >>> normalise_texts(["新能源 汽车！", "ＡＢＣ１２３", ""])
+        ['新能源汽车', 'abc123', '']
+    """
+    table = _norm_table()
+    codes, lengths = minhash.text_codes(texts)
+    mapped = np.where(codes < _BMP, table[np.minimum(codes, _BMP - 1)], _MULTI)
+    slow = _per_text_sums(mapped == _MULTI, lengths) > 0
+    keep = (mapped != _DROP) & (mapped != _MULTI)
+    new_lengths = _per_text_sums(keep, lengths)
+    joined = mapped[keep].tobytes().decode("utf-32-le")
+    ends = np.cumsum(new_lengths).tolist()
+    out = [joined[e - n : e] for e, n in zip(ends, new_lengths.tolist(), strict=True)]
+    for i in np.flatnonzero(slow).tolist():
+        out[i] = normalise_text(texts[i])
+    return out
+
+
+def add_text_norm(df: pd.DataFrame, *, text_col: str = "body") -> pd.DataFrame:
+    """Add ``text_norm`` (matching copy of ``text_col``), ``conversion`` and ``norm_script``.
+
+    The script comes from the ``script`` column when present (stage 01 writes it); rows
+    without one are detected here. Each body is converted at most once.
+
+    Args:
+        df: articles with ``text_col`` (and optionally ``script``).
+        text_col: the column to match on.
+
+    Returns:
+        A copy of ``df`` with the three columns added. ``norm_script`` is ``hant`` when the
+        text was converted from Traditional with ``tw2sp``, else ``hans``.
+
+    Example:
+        >>> d = add_text_norm(pd.DataFrame({"body": ["輝達晶片，出貨量 ２０２５ 年大增。"]}))
+        >>> d[["text_norm", "conversion", "norm_script"]].values.tolist()
+        [['英伟达芯片出货量2025年大增', 'tw2sp', 'hant']]
+    """
+    texts = df[text_col].fillna("").astype(str).tolist()
+    trad, simp = count_script_chars(texts)
+    scripts = df["script"].tolist() if "script" in df.columns else [None] * len(texts)
+    conversions = [
+        choose_conversion(s, t, m)
+        for s, t, m in zip(scripts, trad.tolist(), simp.tolist(), strict=True)
+    ]
+    converted = [convert_script(t, c) for t, c in zip(texts, conversions, strict=True)]
+    out = df.copy()
+    out["text_norm"] = normalise_texts(converted)
+    out["conversion"] = conversions
+    out["norm_script"] = np.where(np.array(conversions) == "tw2sp", "hant", "hans")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate pairs and their exact similarities
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Nodes:
+    """Distinct matching texts ("nodes"); rows with equal text_norm share a node.
+
+    Rows are visited in article_id order so node numbers, representatives and therefore every
+    output are the same whatever the input row order.
+    """
+
+    of_row: np.ndarray  # node index of each input row (input order)
+    texts: list[str]  # node texts; '' for texts too short to match
+    rep_ids: np.ndarray  # smallest article_id of each node
+
+
+def _text_nodes(norm: pd.DataFrame, min_chars: int) -> _Nodes:
+    ids = norm["article_id"].astype(str).to_numpy()
+    if len(set(ids)) != len(ids):
+        raise ValueError("article_id is not unique: fix stage 01 before deduplicating")
+    order = np.argsort(ids, kind="stable")
+    texts = norm["text_norm"].to_numpy(dtype=object)[order]
+    codes, uniques = pd.factorize(texts)
+    short = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) < min_chars
+    # NOTE: short texts (empty bodies, captions) are never clustered, not even when equal:
+    # two one-line bodies "详见附件" are not evidence of the same story.
+    codes[short] = len(uniques) + np.arange(int(short.sum()))
+    node_texts = [u if len(u) >= min_chars else "" for u in uniques] + [""] * int(short.sum())
+    of_row = np.empty(len(ids), dtype=np.int64)
+    of_row[order] = codes
+    rep_ids = np.empty(len(node_texts), dtype=object)
+    first = np.unique(codes, return_index=True)[1] if len(codes) else np.empty(0, dtype=int)
+    rep_ids[codes[first]] = ids[order][first]
+    return _Nodes(of_row=of_row, texts=node_texts, rep_ids=rep_ids)
+
+
+def _worth_checking(est: np.ndarray, sizes: np.ndarray, params: DedupParams) -> np.ndarray:
+    """Candidates whose MinHash estimate is close enough to a threshold for an exact check."""
+    small, big = sizes.min(axis=1), sizes.max(axis=1)
+    est_contain = np.divide(est * (small + big), (1 + est) * small, where=small > 0, out=est * 0)
+    margin = params.prefilter_margin
+    return (est >= params.jaccard_threshold - margin) | (
+        est_contain >= params.containment_threshold - margin
+    )
+
+
+def _edge_kinds(pairs: pd.DataFrame, params: DedupParams) -> pd.Series:
+    """``near``/``contained``/'' per pair; a truncated text joins only its best container.
+
+    NOTE: one container per contained text stops a short text (say, a lone disclaimer) from
+    chaining every article that quotes it into one cluster.
+    """
+    near = pairs["jaccard"] >= params.jaccard_threshold
+    small = pairs[["shingles", "other_shingles"]].min(axis=1)
+    contained = (
+        ~near
+        & (pairs["containment"] >= params.containment_threshold)
+        & (small >= params.min_contained_shingles)
+    )
+    cand = pairs[contained].assign(
+        small_id=np.where(
+            pairs["shingles"] <= pairs["other_shingles"], pairs["article_id"], pairs["other_id"]
+        )[contained.to_numpy()],
+        big=pairs[["shingles", "other_shingles"]].max(axis=1)[contained],
+    )
+    best = cand.sort_values(
+        ["small_id", "containment", "big", "article_id", "other_id"],
+        ascending=[True, False, False, True, True],
+    ).drop_duplicates("small_id")
+    kind = pd.Series("", index=pairs.index, dtype=object)
+    kind[near] = "near"
+    kind[best.index] = "contained"
+    return kind
+
+
+def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PARAMS):
+    """Find near-duplicate candidates between distinct texts and check them exactly.
+
+    Args:
+        norm: articles with ``article_id`` and ``text_norm`` (:func:`add_text_norm`).
+        params: shingle size, MinHash/LSH shape and thresholds.
+
+    Returns:
+        One row per LSH candidate pair of distinct texts: ``article_id`` < ``other_id`` (the
+        smallest article id holding each text), ``estimate`` (MinHash), ``checked``,
+        ``jaccard`` and ``containment`` (exact; NaN when the estimate was too low to check),
+        ``shingles``/``other_shingles`` (set sizes) and ``edge`` (``near``, ``contained`` or
+        '' when the pair does not join).
+
+    Example:
+        >>> body = "奇瑞集团去年出口汽车一百三十四万辆，同比增长百分之十七。"
+        >>> norm = add_text_norm(pd.DataFrame({"article_id": ["x", "y"],
+        ...                                     "body": [body * 2, body * 2 + "欢迎关注"]}))
+        >>> find_duplicate_pairs(norm)[["article_id", "other_id", "edge"]].values.tolist()
+        [['x', 'y', 'near']]
+    """
+    nodes = _text_nodes(norm, params.min_match_chars)
+    sets = minhash.hash_shingles(nodes.texts, k=params.shingle_size, seed=params.seed)
+    sig = minhash.oph_signatures(sets, num_perm=params.num_perm, seed=params.seed)
+    cand = minhash.band_candidates(sig, bands=params.bands, rows=params.rows)
+    est = minhash.estimate_jaccard(sig, cand)
+    sizes = sets.sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
+    check = _worth_checking(est, sizes, params)
+    jac, con = np.full(len(cand), np.nan), np.full(len(cand), np.nan)
+    inter = minhash.overlap_counts(sets, cand[check])
+    jac[check] = minhash.jaccard(sets, cand[check], inter)
+    con[check] = minhash.containment(sets, cand[check], inter)
+    pairs = pd.DataFrame(
+        {
+            "article_id": nodes.rep_ids[cand[:, 0]].astype(str),
+            "other_id": nodes.rep_ids[cand[:, 1]].astype(str),
+            "estimate": est,
+            "checked": check,
+            "jaccard": jac,
+            "containment": con,
+            "shingles": sizes[:, 0],
+            "other_shingles": sizes[:, 1],
+        }
+    )
+    pairs["edge"] = _edge_kinds(pairs, params)
+    return pairs
+
+
+# ---------------------------------------------------------------------------------------------
+# Clusters, representatives, report
+# ---------------------------------------------------------------------------------------------
+def connected_components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Label nodes ``0..n-1`` by component; a component's label is its smallest node.
+
+    Example:
+        >>> connected_components(5, np.array([[0, 3], [3, 4]])).tolist()
+        [0, 1, 2, 0, 0]
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]  # path halving
+            x = parent[x]
+        return x
+
+    for a, b in edges.tolist():
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return np.array([find(x) for x in range(n)], dtype=np.int64)
+
+
+def boilerplate_chars(text: str) -> int:
+    """Count the matching characters of sentences that are boilerplate.
+
+    A sentence is boilerplate when a line rule of the stage-01 catalog
+    (``catalog/boilerplate.yaml``: disclaimers, reprint notices, share boxes...) matches it.
+    Stage 01 drops such *lines*; a notice glued to the last paragraph survives it, and must
+    not make a reprint look "more complete" than the original.
+
+    Example:
+        >>> boilerplate_chars("车队规模达1500辆。声明：本文转载自网络，仅代表作者观点。")
+        16
+    """
+    return sum(len(normalise_text(s)) for s in SENTENCE_RE.findall(text) if is_boilerplate(s))
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Tell whether one sentence is boilerplate (catalog line rules or the extra patterns).
+
+    Example:
+        >>> is_boilerplate("如有侵權請聯絡我們刪除。"), is_boilerplate("出口大增。")
+        (True, False)
+    """
+    text = sentence.strip()
+    if any(rule.matches(text) for rule in clean.load_boilerplate().line_rules):
+        return True
+    short = len(text) <= BOILERPLATE_SENTENCE_MAX_CHARS
+    return short and any(p.search(text) for p in EXTRA_BOILERPLATE_RES)
+
+
+def _column(df: pd.DataFrame, name: str, default: object) -> pd.Series:
+    return df[name] if name in df.columns else pd.Series(default, index=df.index)
+
+
+def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) -> np.ndarray:
+    """Position of each row's canonical row, by :data:`CANONICAL_RULE`."""
+    length = norm["text_norm"].str.len().to_numpy(dtype=np.int64, copy=True)
+    shared = pd.Series(component).duplicated(keep=False).to_numpy()
+    # Boilerplate is only looked for where there is a choice to make (clusters of 2+).
+    texts = norm[text_col].fillna("").astype(str).to_numpy()
+    length[shared] -= [boilerplate_chars(t) for t in texts[shared]]
+    rank = pd.DataFrame(
+        {
+            "component": component,
+            "length": -length,
+            "quality": -pd.to_numeric(_column(norm, "quality_score", np.nan), errors="coerce")
+            .fillna(-1.0)
+            .to_numpy(),
+            "date": pd.to_datetime(_column(norm, "published_date", None), errors="coerce"),
+            "file": _column(norm, "source_file", "").fillna("").astype(str).to_numpy(),
+            "line": pd.to_numeric(_column(norm, "source_line", 0), errors="coerce").to_numpy(),
+            "article_id": norm["article_id"].astype(str).to_numpy(),
+            "pos": np.arange(len(norm)),
+        }
+    )
+    # NOTE: undated articles sort after dated ones (NaT last), so a date never loses to "unknown".
+    ranked = rank.sort_values(
+        ["component", "length", "quality", "date", "file", "line", "article_id"]
+    )
+    best = ranked.drop_duplicates("component").set_index("component")["pos"]
+    return best.loc[component].to_numpy()
+
+
+def _pair_similarities(
+    nodes: _Nodes, want: np.ndarray, pairs: pd.DataFrame, params: DedupParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Jaccard and containment of node pairs ``want``; reuses ``pairs`` when checked."""
+    node_of_id = {rid: i for i, rid in enumerate(nodes.rep_ids)}
+    known = pairs[pairs["checked"]]
+    lo = known["article_id"].map(node_of_id).to_numpy(dtype=np.int64)
+    hi = known["other_id"].map(node_of_id).to_numpy(dtype=np.int64)
+    n = len(nodes.texts)
+    sims = zip(known["jaccard"], known["containment"], strict=True)
+    table = dict(zip((lo * n + hi).tolist(), sims, strict=True))
+    codes = (want.min(axis=1) * n + want.max(axis=1)).tolist()
+    missing = sorted({c for c in codes if c not in table})
+    if missing:
+        need = np.array([[c // n, c % n] for c in missing], dtype=np.int64)
+        used = np.unique(need)
+        sets = minhash.hash_shingles(
+            [nodes.texts[i] for i in used], k=params.shingle_size, seed=params.seed
+        )
+        local = np.searchsorted(used, need)
+        inter = minhash.overlap_counts(sets, local)
+        jac, con = minhash.jaccard(sets, local, inter), minhash.containment(sets, local, inter)
+        table.update(zip(missing, zip(jac.tolist(), con.tolist(), strict=True), strict=True))
+    sims = np.array([table[c] for c in codes], dtype=float).reshape(-1, 2)
+    return sims[:, 0], sims[:, 1]
+
+
+def _rule_and_similarity(
+    same_text: np.ndarray, cross: np.ndarray, jac: np.ndarray, con: np.ndarray, params
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rule tying a member to its canonical article, and the similarity that rule uses.
+
+    A member joined only through another member (A~B, B~C) may be below both thresholds
+    against the canonical one; it gets the rule whose threshold it comes closer to.
+    """
+    by_jaccard = jac / params.jaccard_threshold >= con / params.containment_threshold
+    rule = np.where(by_jaccard, "near", "contained").astype(object)
+    rule[same_text] = "exact"
+    rule[cross] = "cross_script"
+    similarity = np.where(by_jaccard, jac, con)
+    similarity[same_text] = 1.0
+    return rule, similarity
+
+
+def assign_clusters(
+    norm: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    params: DedupParams = DEFAULT_PARAMS,
+    text_col: str = "body",
+) -> pd.DataFrame:
+    """Cluster rows (equal text or a joining pair), pick each cluster's representative.
+
+    Args:
+        norm: articles with ``text_norm`` and ``norm_script`` (:func:`add_text_norm`).
+        pairs: checked pairs from :func:`find_duplicate_pairs`.
+        params: thresholds (used to name the rule of transitive members).
+        text_col: the original text column (its boilerplate sentences do not count as
+            completeness when picking the representative).
+
+    Returns:
+        ``norm`` plus ``cluster_id`` (the representative's article_id), ``is_canonical``,
+        ``dup_of``, ``dup_rule``, ``similarity`` (None/NaN on representatives), and the exact
+        ``jaccard``/``containment`` against the representative.
+
+    Example:
+        >>> body = "蔚来汽车交付量创下新高，海外市场增长明显，欧洲订单翻倍。"
+        >>> norm = add_text_norm(pd.DataFrame({"article_id": ["b", "a"], "body": [body] * 2}))
+        >>> out = assign_clusters(norm, find_duplicate_pairs(norm))
+        >>> out[["article_id", "cluster_id", "dup_of", "dup_rule"]].values.tolist()
+        [['b', 'a', 'a', 'exact'], ['a', 'a', nan, nan]]
+    """
+    nodes = _text_nodes(norm, params.min_match_chars)
+    joined = pairs[pairs["edge"] != ""]
+    node_of_id = {rid: i for i, rid in enumerate(nodes.rep_ids)}
+    edges = np.stack(
+        [joined[c].map(node_of_id).to_numpy(dtype=np.int64) for c in ("article_id", "other_id")],
+        axis=1,
+    )
+    component = connected_components(len(nodes.texts), edges)[nodes.of_row]
+    canon = _canonical_rows(norm, component, text_col)
+    member = np.flatnonzero(canon != np.arange(len(norm)))
+    want = np.stack([nodes.of_row[member], nodes.of_row[canon[member]]], axis=1)
+    same_text = want[:, 0] == want[:, 1]
+    jac, con = np.ones(len(member)), np.ones(len(member))
+    if (~same_text).any():
+        jac[~same_text], con[~same_text] = _pair_similarities(
+            nodes, want[~same_text], pairs, params
+        )
+    scripts = norm["norm_script"].to_numpy()
+    cross = scripts[member] != scripts[canon[member]]
+    rule, similarity = _rule_and_similarity(same_text, cross, jac, con, params)
+    ids = norm["article_id"].astype(str).to_numpy()
+    out = norm.copy()
+    out["cluster_id"] = ids[canon]
+    out["is_canonical"] = canon == np.arange(len(norm))
+    for col, values in (
+        ("dup_of", ids[canon[member]]),
+        ("dup_rule", rule),
+        ("similarity", similarity),
+        ("jaccard", jac),
+        ("containment", con),
+    ):
+        is_text = values.dtype == object
+        full = np.full(len(norm), None if is_text else np.nan, dtype=values.dtype)
+        full[member] = values
+        out[col] = pd.Series(full, index=norm.index, dtype="str" if is_text else float)
+    return out
+
+
+def build_report(clustered: pd.DataFrame) -> pd.DataFrame:
+    """One row per non-canonical article: what it duplicates, by which rule, how similar.
+
+    Args:
+        clustered: output of :func:`assign_clusters`.
+
+    Returns:
+        ``article_id``, ``dup_of`` (the kept article), ``cluster_id``, ``dup_rule``,
+        ``similarity``, ``jaccard``, ``containment``, ``title``/``dup_of_title`` and
+        ``source_file`` when the input has them; sorted by cluster then article.
+
+    Example:
+        >>> body = "理想汽车发布季度财报，营收同比增长，毛利率回升至两成。"
+        >>> norm = add_text_norm(pd.DataFrame({"article_id": ["a", "b"], "body": [body] * 2}))
+        >>> build_report(assign_clusters(norm, find_duplicate_pairs(norm)))["dup_of"].tolist()
+        ['a']
+    """
+    cols = ["article_id", "dup_of", "cluster_id", "dup_rule", "similarity", "jaccard"]
+    cols += ["containment"] + [c for c in ("title", "source_file") if c in clustered]
+    report = clustered.loc[~clustered["is_canonical"], cols]
+    if "title" in clustered:
+        titles = clustered.set_index(clustered["article_id"].astype(str))["title"]
+        report = report.assign(dup_of_title=report["dup_of"].map(titles).to_numpy())
+    return report.sort_values(["cluster_id", "article_id"]).reset_index(drop=True)
+
+
+def borderline_pairs(
+    pairs: pd.DataFrame,
+    *,
+    params: DedupParams = DEFAULT_PARAMS,
+    margin: float = BORDERLINE_MARGIN,
+) -> pd.DataFrame:
+    """Checked pairs that did not join but came within ``margin`` below a threshold.
+
+    Sorted closest first (``gap`` = distance to the nearer threshold), so a user tuning the
+    thresholds sees what a lower value would merge.
+
+    Example:
+        >>> p = pd.DataFrame({"article_id": ["a", "a"], "other_id": ["b", "c"],
+        ...                   "checked": [True, True], "jaccard": [0.65, 0.2],
+        ...                   "containment": [0.7, 0.3], "edge": ["", ""]})
+        >>> borderline_pairs(p)[["other_id", "gap"]].round(2).values.tolist()
+        [['b', 0.05]]
+    """
+    gap_j = params.jaccard_threshold - pairs["jaccard"]
+    gap_c = params.containment_threshold - pairs["containment"]
+    gap = np.minimum(gap_j.where(gap_j > 0, np.inf), gap_c.where(gap_c > 0, np.inf))
+    near_miss = pairs["checked"] & (pairs["edge"] == "") & (gap <= margin)
+    return pairs[near_miss].assign(gap=gap[near_miss]).sort_values("gap").reset_index(drop=True)
+
+
+def deduplicate(
+    df: pd.DataFrame, *, params: DedupParams = DEFAULT_PARAMS, text_col: str = "body"
+) -> DedupResult:
+    """Run stage 02 on an articles table: normalise, pair, cluster, report.
+
+    Args:
+        df: stage-01 articles (``article_id``, ``body``; ``script``, ``quality_score``,
+            ``published_date``, ``title`` are used when present).
+        params: see :class:`DedupParams`.
+        text_col: the column matched (the cleaned ``body``; titles are ignored on purpose:
+            reprints are often retitled).
+
+    Returns:
+        :class:`DedupResult`: ``articles`` = ``df`` (same rows, same order) plus
+        :data:`OUTPUT_COLUMNS`; the report; the checked pairs.
+
+    Example:
+        >>> body = "小米汽车交付新车，订单排到明年。" * 2
+        >>> df = pd.DataFrame({"article_id": ["m1", "m2", "m3"],
+        ...                    "body": [body, body + "（完）", body.replace("，", ", ")]})
+        >>> deduplicate(df).report[["article_id", "dup_of", "dup_rule"]].values.tolist()
+        [['m2', 'm1', 'near'], ['m3', 'm1', 'exact']]
+    """
+    norm = add_text_norm(df, text_col=text_col)
+    pairs = find_duplicate_pairs(norm, params=params)
+    clustered = assign_clusters(norm, pairs, params=params, text_col=text_col)
+    report = build_report(clustered)
+    articles = clustered[[*df.columns, *OUTPUT_COLUMNS]]
+    return DedupResult(articles=articles, report=report, pairs=pairs)
