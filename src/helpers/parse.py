@@ -185,7 +185,7 @@ class Ledger:
     removed: Counter[str] = field(default_factory=Counter)
     codecs: set[str] = field(default_factory=set)
     articles: list[dict[str, Any]] = field(default_factory=list)
-    cleaning: list[dict[str, Any]] = field(default_factory=list)
+    cleaning: list[tuple[Any, ...]] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     n_segments: int = 0
 
@@ -198,18 +198,19 @@ class Ledger:
         """Count ``chars`` removed by ``rule`` and log the span (``text``, ``key``...)."""
         self.removed[rule] += chars
         if chars or span.get("replacement"):
+            # NOTE: tuples, not dicts: a 50 MB corpus logs ~10^6 spans (see CLEANING_COLUMNS).
             self.cleaning.append(
-                {
-                    "source_file": self.source_file,
-                    "source_line": line,
-                    "article_id": span.get("key"),
-                    "field": span.get("field", "line"),
-                    "rule": rule,
-                    "chars": chars,
-                    "offset": span.get("offset", -1),
-                    "text": span.get("text"),
-                    "replacement": span.get("replacement", ""),
-                }
+                (
+                    self.source_file,
+                    line,
+                    span.get("key"),
+                    span.get("field", "line"),
+                    rule,
+                    chars,
+                    span.get("offset", -1),
+                    span.get("text"),
+                    span.get("replacement", ""),
+                )
             )
 
     def log_edits(self, edits: list[Edit], *, line: int | None, key: str, field: str) -> None:
@@ -843,7 +844,9 @@ def _assemble(ledgers: list[Ledger], report_rows: list[dict[str, Any]]) -> Parse
         articles = pd.DataFrame(columns=["article_key", *ARTICLE_COLUMNS])
     articles["article_id"] = article_ids(articles) if len(articles) else []
     key_to_id = dict(zip(articles["article_key"], articles["article_id"], strict=True))
-    cleaning = pd.DataFrame([c for led in ledgers for c in led.cleaning], columns=CLEANING_COLUMNS)
+    cleaning = pd.DataFrame.from_records(
+        [c for led in ledgers for c in led.cleaning], columns=CLEANING_COLUMNS
+    )
     cleaning["article_id"] = cleaning["article_id"].map(key_to_id)
     quarantine = pd.DataFrame(
         [q for led in ledgers for q in led.quarantine], columns=QUARANTINE_COLUMNS
