@@ -10,6 +10,8 @@ Example:
     >>> p = write_table(pd.DataFrame({"公司": ["比亚迪"], "出口_辆": [1]}), d / "t.parquet")
     >>> read_table(p)["公司"].tolist()
     ['比亚迪']
+    >>> oct(p.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+    True
 """
 
 from __future__ import annotations
@@ -45,9 +47,17 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes 0600 files; give the result the mode a plain open() would have.
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_table(df: pd.DataFrame, target: str | Path) -> Path:
