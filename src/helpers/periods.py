@@ -1,0 +1,184 @@
+"""Find time periods in Chinese news text and normalise them (2025, 2025-11, 2025-Q2, ...).
+
+The facts stage needs the period a figure refers to. ``extract_periods`` returns one dict per
+period expression with its span, a normalised ``period`` string and whether the year had to be
+inferred. Normalised forms:
+
+- ``2025`` (2025年, 今年), ``2025-11`` (2025年11月), ``2025-11-06`` (2025 年 11 月 6 日)
+- ``2025-Q2`` (第二季度, 2025Q2, Q2 2025), ``2025-H1`` (上半年, 2025H1)
+- ranges ``2025-01/2025-11`` (1—11月, 前11個月, 1至11月); 前三季度 -> ``2025-01/2025-09``
+- 年底/年末 -> the year (``2025``) with kind ``year_end``
+
+NOTE: a span without a written year takes it from ``ref_date`` (the article's date) when
+given, else (month-level spans only) from the last year written earlier in the text; either
+way ``is_inferred`` is True. Relative words (今年, 去年, 明年, 前年) need ``ref_date``: without
+it ``period`` is None. We never guess a year from the machine clock.
+
+Example:
+    >>> [(p["text"], p["period"]) for p in extract_periods("2025年1—11月出口634.3萬輛")]
+    [('2025年1—11月', '2025-01/2025-11')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from helpers.numbers import normalize_width, parse_cn_numeral
+
+_CN_SMALL = "〇零一二三四五六七八九十兩两"
+_NUM = rf"(?:\d{{1,2}}|[{_CN_SMALL}]{{1,3}})"
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "當年": 0, "当年": 0, "去年": -1, "前年": -2, "明年": 1}
+HALVES = {"上半年": "H1", "下半年": "H2"}
+YEAR_PART = (
+    r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4}) *年度?"
+    rf"|(?P<rel>{'|'.join(RELATIVE_YEARS)}))"
+)
+TAIL_PART = (
+    r"(?:"
+    rf"(?P<m1>{_NUM}) *(?:月份?)? *(?:[-—–~～至到]|——) *(?P<m2>{_NUM}) *月份?"
+    rf"|前 *(?P<first_n>{_NUM}) *[個个]?月"
+    r"|前 *(?P<first_q>[一二三1-3]) *[個个]?季度"
+    r"|第? *(?P<q>[一二三四1-4]) *季度"
+    r"|(?P<half>上半年|下半年)"
+    rf"|(?P<m>{_NUM}) *月份?(?: *(?P<d>{_NUM}) *[日號号])?"
+    r"|(?P<end>年底|年末|底|末)"
+    r")"
+)
+PERIOD_RE = re.compile(
+    # Both parts optional in the pattern; a match with neither is dropped in the loop.
+    rf"(?<![\d〇零一二三四五六七八九十])(?:{YEAR_PART} *)?(?:{TAIL_PART})?"
+)
+LATIN_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<year>(?:19|20)\d\d) *(?P<qh>[QH][1-4])"
+    r"|(?P<qh2>[QH][1-4]) *(?P<year2>(?:19|20)\d\d))(?![A-Za-z0-9])"
+)
+
+
+def _to_date(ref_date: dt.date | str | None) -> dt.date | None:
+    if ref_date is None or isinstance(ref_date, dt.date):
+        return ref_date
+    return dt.date.fromisoformat(str(ref_date)[:10])
+
+
+def _num(text: str | None) -> int | None:
+    """Month, day or quarter number from Arabic or Chinese digits (十一 -> 11)."""
+    if text is None:
+        return None
+    value = parse_cn_numeral(text.replace("兩", "二").replace("两", "二"))
+    return None if value is None else int(value)
+
+
+def _tail(g: dict, year: int | None) -> tuple[str | None, str]:
+    """The normalised period and its kind for the part after the year."""
+    if year is None:
+        return None, _tail_kind(g)
+    if g["m1"]:
+        return f"{year}-{_num(g['m1']):02d}/{year}-{_num(g['m2']):02d}", "range"
+    if g["first_n"]:
+        return f"{year}-01/{year}-{_num(g['first_n']):02d}", "range"
+    if g["first_q"]:
+        return f"{year}-01/{year}-{3 * _num(g['first_q']):02d}", "range"
+    if g["q"]:
+        return f"{year}-Q{_num(g['q'])}", "quarter"
+    if g["half"]:
+        return f"{year}-{HALVES[g['half']]}", "half"
+    if g["m"]:
+        return _month_or_day(g, year)
+    if g["end"]:
+        return str(year), "year_end"
+    return str(year), "year"
+
+
+def _tail_kind(g: dict) -> str:
+    for key, kind in (("m1", "range"), ("first_n", "range"), ("first_q", "range"),
+                      ("q", "quarter"), ("half", "half"), ("d", "day"), ("m", "month"),
+                      ("end", "year_end")):  # fmt: skip
+        if g[key]:
+            return kind
+    return "year"
+
+
+def _month_or_day(g: dict, year: int) -> tuple[str, str]:
+    month = _num(g["m"])
+    if g["d"]:
+        return f"{year}-{month:02d}-{_num(g['d']):02d}", "day"
+    return f"{year}-{month:02d}", "month"
+
+
+def _is_valid(g: dict) -> bool:
+    """Months 1-12, days 1-31, and 月 alone (本月) is not a period here."""
+    months = [_num(g[k]) for k in ("m", "m1", "m2", "first_n") if g[k]]
+    if any(m is None or not 1 <= m <= 12 for m in months):
+        return False
+    day = _num(g["d"]) if g["d"] else 1
+    return day is not None and 1 <= day <= 31
+
+
+def _year_of(g: dict, ref: dt.date | None, context_year: int | None) -> tuple[int | None, bool]:
+    """The year a span refers to, and whether it was inferred rather than written."""
+    if g["year"]:
+        return _num_year(g["year"]), False
+    if g["rel"]:
+        return (None if ref is None else ref.year + RELATIVE_YEARS[g["rel"]]), True
+    if ref is not None:
+        return ref.year, True
+    return context_year, True
+
+
+def _num_year(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return int(parse_cn_numeral(text) or 0)
+
+
+def _latin_period(m: re.Match) -> dict:
+    year = m.group("year") or m.group("year2")
+    qh = m.group("qh") or m.group("qh2")
+    kind = "quarter" if qh[0] == "Q" else "half"
+    return {"period": f"{year}-{qh}", "kind": kind, "is_inferred": False}
+
+
+def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[dict]:
+    """Find period expressions in ``text`` and normalise them.
+
+    Args:
+        text: running Chinese text (Simplified or Traditional, any width).
+        ref_date: the article's publication date (date or ISO string); resolves 今年/去年 and
+            year-less months. Optional.
+
+    Returns:
+        One dict per expression in text order: ``text``, ``start``, ``end``, ``period``
+        (normalised string, or None when the year cannot be resolved), ``kind`` (year, month,
+        day, quarter, half, range, year_end) and ``is_inferred``.
+
+    Example:
+        >>> [(p["text"], p["period"], p["is_inferred"])
+        ...  for p in extract_periods("去年前11個月對歐洲交付近16萬輛", ref_date="2026-01-20")]
+        [('去年前11個月', '2025-01/2025-11', True)]
+        >>> extract_periods("第二季度總營收", ref_date="2025-08-11")[0]["period"]
+        '2025-Q2'
+    """
+    s = normalize_width(text)
+    ref = _to_date(ref_date)
+    found = [
+        {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(), **_latin_period(m)}
+        for m in LATIN_RE.finditer(s)
+    ]
+    context_year = None
+    for m in PERIOD_RE.finditer(s):
+        g = m.groupdict()
+        if not m.group().strip() or not _is_valid(g) or _is_bare_end(g):
+            continue
+        year, inferred = _year_of(g, ref, context_year)
+        context_year = year if g["year"] else context_year
+        period, kind = _tail(g, year)
+        end = m.start() + len(m.group().rstrip())
+        item = {"text": text[m.start() : end], "start": m.start(), "end": end}
+        found.append({**item, "period": period, "kind": kind, "is_inferred": inferred})
+    return sorted(found, key=lambda p: p["start"])
+
+
+def _is_bare_end(g: dict) -> bool:
+    """底/末 alone (底盤, 末端) is a period only right after a year (2025 年底)."""
+    return bool(g["end"]) and len(g["end"]) == 1 and not (g["year"] or g["rel"])
