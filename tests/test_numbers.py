@@ -241,3 +241,19 @@ def test_normalize_width_keeps_length():
     text = "２０２５年　１１月，增長１２％"
     assert len(normalize_width(text)) == len(text)
     assert normalize_width(text) == "2025年 11月,增長12%"
+
+
+@pytest.mark.shared
+def test_gold_evidence_yields_gold_values(shared_dir):
+    """Each hand-annotated fact's evidence holds its value (and over/approx qualifier)."""
+    import pandas as pd
+
+    gold = pd.read_csv(shared_dir / "corpus" / "gold_facts_dev.csv", dtype={"qualifier": str})
+    misses = []
+    for row in gold.itertuples():
+        found = extract_numbers(row.evidence)
+        hits = [n for n in found if n["value"] == pytest.approx(row.value)]
+        wanted = row.qualifier if row.qualifier in ("over", "approx") else None
+        if not hits or (wanted and all(n["qualifier"] != wanted for n in hits)):
+            misses.append((row.evidence, row.value, row.qualifier, found))
+    assert not misses
