@@ -42,7 +42,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from helpers import feeds, rawfiles
+from helpers import feeds, incremental, rawfiles
+from helpers import io as hio
 from helpers.clean import (
     OUTLET_RE,
     Boilerplate,
@@ -127,6 +128,8 @@ REPORT_COLUMNS = [
     "chars_removed",
     "chars_quarantined",
     "is_balanced",
+    "sha256",
+    "parser_version",
 ]
 
 
@@ -837,6 +840,14 @@ def _skipped_rows(skipped: list[tuple[Path, str]], raw_dir: Path) -> list[dict[s
     ]
 
 
+def _tidy_report(report: pd.DataFrame) -> pd.DataFrame:
+    """Fixed columns first, then one ``removed_<rule>`` column per rule, sorted, zero-filled."""
+    rule_cols = sorted(c for c in report.columns if c.startswith("removed_"))
+    report = report.reindex(columns=[*REPORT_COLUMNS, *rule_cols])
+    report[rule_cols] = report[rule_cols].fillna(0).astype("int64")
+    return report
+
+
 def _assemble(ledgers: list[Ledger], report_rows: list[dict[str, Any]]) -> ParseResult:
     """Concatenate the ledgers into the four tables, with final article ids."""
     articles = pd.DataFrame([a for led in ledgers for a in led.articles])
@@ -851,10 +862,7 @@ def _assemble(ledgers: list[Ledger], report_rows: list[dict[str, Any]]) -> Parse
     quarantine = pd.DataFrame(
         [q for led in ledgers for q in led.quarantine], columns=QUARANTINE_COLUMNS
     )
-    report = pd.DataFrame(report_rows)
-    rule_cols = sorted(c for c in report.columns if c.startswith("removed_"))
-    report = report.reindex(columns=[*REPORT_COLUMNS, *rule_cols])
-    report[rule_cols] = report[rule_cols].fillna(0).astype("int64")
+    report = _tidy_report(pd.DataFrame(report_rows))
     for col in ("source_line",):
         quarantine[col] = quarantine[col].astype("Int64")
         cleaning[col] = cleaning[col].astype("Int64")
@@ -866,20 +874,76 @@ def _assemble(ledgers: list[Ledger], report_rows: list[dict[str, Any]]) -> Parse
     )
 
 
-def parse_raw_dir(raw_dir: Path) -> ParseResult:
+def parse_raw_dir(raw_dir: Path, previous: ParseResult | None = None) -> ParseResult:
     """Parse every file of ``raw_dir`` (recursively, sorted) into the stage-01 tables.
 
     Args:
         raw_dir: the raw folder; read only.
+        previous: the tables of an earlier run (see :func:`load_previous`). Files whose
+            sha256 and parser version match its report are not parsed again; their rows are
+            reused. The result equals a full rebuild.
 
     Returns:
         :class:`ParseResult` with ``articles``, ``quarantine``, ``report`` and ``cleaning``.
     """
     raw_dir = Path(raw_dir)
     files, skipped = rawfiles.list_raw_files(raw_dir)
+    names = [p.relative_to(raw_dir).as_posix() for p in files]
+    hashes = {name: hio.sha256_file(p) for name, p in zip(names, files, strict=True)}
+    version = incremental.parser_version()
+    reused = incremental.reusable_files(previous.report, hashes, version) if previous else set()
     ledgers, rows = [], _skipped_rows(skipped, raw_dir)
-    for path in files:
+    for name, path in zip(names, files, strict=True):
+        if name in reused:
+            continue
         ledger, row = parse_file(path, raw_dir)
         ledgers.append(ledger)
-        rows.append(row)
-    return _assemble(ledgers, rows)
+        rows.append({**row, "sha256": hashes[name], "parser_version": version})
+    fresh = _assemble(ledgers, rows)
+    return _merge_previous(fresh, previous, reused, names) if reused else fresh
+
+
+def _merge_previous(
+    fresh: ParseResult, previous: ParseResult, reused: set[str], order: list[str]
+) -> ParseResult:
+    """Add the previous run's rows of ``reused`` files; recompute ids in full-rebuild order."""
+
+    def merged(name: str) -> pd.DataFrame:
+        parts = [getattr(fresh, name), incremental.rows_for(getattr(previous, name), reused)]
+        return incremental.order_by_files(pd.concat(parts, ignore_index=True), order)
+
+    articles, cleaning = merged("articles"), merged("cleaning")
+    new_ids = article_ids(articles)
+    remap = dict(
+        zip(zip(articles["source_file"], articles["article_id"], strict=True), new_ids, strict=True)
+    )
+    articles["article_id"] = new_ids
+    cleaning["article_id"] = [
+        remap.get((src, old), old)
+        for src, old in zip(cleaning["source_file"], cleaning["article_id"], strict=True)
+    ]
+    report = _tidy_report(
+        pd.concat([fresh.report, incremental.rows_for(previous.report, reused)], ignore_index=True)
+    )
+    return ParseResult(
+        articles=articles.reset_index(drop=True),
+        quarantine=merged("quarantine").reset_index(drop=True),
+        report=report.sort_values("source_file", kind="stable").reset_index(drop=True),
+        cleaning=cleaning.reset_index(drop=True),
+    )
+
+
+OUTPUT_FILES = {
+    "articles": "articles.parquet",
+    "quarantine": "quarantine.parquet",
+    "report": "parse_report.parquet",
+    "cleaning": "cleaning_log.parquet",
+}
+
+
+def load_previous(processed_dir: Path) -> ParseResult | None:
+    """Read the stage-01 tables of an earlier run from ``processed_dir``; None if incomplete."""
+    paths = {k: Path(processed_dir) / v for k, v in OUTPUT_FILES.items()}
+    if not all(p.exists() for p in paths.values()):
+        return None
+    return ParseResult(**{k: hio.read_table(p) for k, p in paths.items()})
