@@ -68,8 +68,8 @@ HANT_SHARE = 0.9
 
 CANONICAL_RULE = (
     "most complete clean body (longest text_norm without sentences the stage-01 boilerplate "
-    "catalog recognises), then highest quality_score, then earliest published_date, then "
-    "first seen (source_file, source_line), then smallest article_id"
+    "catalog recognises), then least boilerplate, then highest quality_score, then earliest "
+    "published_date, then first seen (source_file, source_line), then smallest article_id"
 )
 DUP_RULES = ("exact", "near", "contained", "cross_script")
 OUTPUT_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_rule", "similarity")
@@ -557,9 +557,11 @@ def _tie_keys(norm: pd.DataFrame) -> list[np.ndarray]:
     ]
 
 
-def _leaders(component: np.ndarray, length: np.ndarray, ties: list[np.ndarray]) -> np.ndarray:
+def _leaders(
+    component: np.ndarray, length: np.ndarray, noise: np.ndarray, ties: list[np.ndarray]
+) -> np.ndarray:
     """Row position of the best row of each component (components in ascending order)."""
-    order = np.lexsort((*ties, -length, component))
+    order = np.lexsort((*ties, noise, -length, component))
     first = np.r_[True, component[order][1:] != component[order][:-1]]
     return order[first]
 
@@ -661,17 +663,19 @@ def _members(component: np.ndarray) -> dict[int, list[int]]:
 def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) -> np.ndarray:
     """Position of each row's canonical row, by :data:`CANONICAL_RULE`.
 
-    Boilerplate is counted lazily: a row's raw length is an upper bound of its clean length,
-    so only the current leader of each cluster needs its boilerplate counted; when that
-    drops it behind another row, the new leader is counted, until every leader is exact.
+    Boilerplate is counted lazily: a row's raw length (and no boilerplate) is an upper bound
+    of its rank, so only the current leader of each cluster needs its boilerplate counted;
+    when that drops it behind another row, the new leader is counted, until every leader is
+    exact.
     """
     length = norm["text_norm"].str.len().to_numpy(dtype=np.int64, copy=True)
+    noise = np.zeros(len(norm), dtype=np.int64)  # boilerplate characters, once counted
     ties, members = _tie_keys(norm), _members(component)
     columns = (norm[text_col].fillna("").astype(str).tolist(), norm["text_norm"].tolist())
     conversions = norm["conversion"].tolist()
     exact = np.array([len(members[c]) == 1 for c in component.tolist()])  # no choice to make
     while True:
-        leaders = _leaders(component, length, ties)
+        leaders = _leaders(component, length, noise, ties)
         todo = leaders[~exact[leaders]].tolist()
         if not todo:
             break
@@ -679,12 +683,13 @@ def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) ->
             tuple("\0".join(col[j] for j in members[component[i]] if j != i) for col in columns)
             for i in todo
         ]
-        length[todo] -= extra_boilerplate_chars(
+        noise[todo] = extra_boilerplate_chars(
             [columns[0][i] for i in todo],
             [columns[1][i] for i in todo],
             [conversions[i] for i in todo],
             others,
         )
+        length[todo] -= noise[todo]
         exact[todo] = True
     best = dict(zip(component[leaders].tolist(), leaders.tolist(), strict=True))
     return np.array([best[c] for c in component.tolist()], dtype=np.int64)
