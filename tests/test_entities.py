@@ -231,3 +231,7 @@ def test_validation_errors(entry, message):
 def test_script_variants_are_added():
     catalog = parse_catalog(HEADER + BYD)
     assert {"比亚迪", "比亞迪", "BYD"} <= set(catalog.alias_index)
+
+
+def test_qizhong_is_not_china():
+    assert [e["entity_id"] for e in find_entities("其中國內銷售,中國出口")] == ["china"]

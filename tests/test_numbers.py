@@ -257,3 +257,9 @@ def test_gold_evidence_yields_gold_values(shared_dir):
         if not hits or (wanted and all(n["qualifier"] != wanted for n in hits)):
             misses.append((row.evidence, row.value, row.qualifier, found))
     assert not misses
+
+
+def test_minus_sign_after_chinese_text():
+    from helpers.numbers import extract_numbers
+
+    assert [n["value"] for n in extract_numbers("毛利率為-0.3%,F-150")] == [-0.3]

@@ -99,3 +99,32 @@ def test_spans_point_into_the_text():
     text = "小馬智行2025 年 11 月 6 日在港交所上市"
     (p,) = extract_periods(text)
     assert text[p["start"] : p["end"]] == p["text"] == "2025 年 11 月 6 日"
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "period"),
+    [
+        pytest.param(
+            "2025年出口大增,12月單月出口", "2026-01-14", "2025-12", id="context-year-first"
+        ),
+        pytest.param("12月單月出口", "2026-01-14", "2025-12", id="month-after-ref-is-last-year"),
+        pytest.param("前三季度出口", "2026-01-14", "2025-01/2025-09", id="range-after-ref"),
+        pytest.param("2025年出口63萬輛,上年為50萬輛", "2026-01-25", "2024", id="shang-nian"),
+        pytest.param(
+            "2024年加速。年底目標突破1000輛", "2025-11-06", "2025", id="year-end-this-year"
+        ),
+        pytest.param(
+            "截至11月23日,2024年底時為270輛,10月下旬",
+            "2025-11-30",
+            "2025-10",
+            id="year-end-no-context",
+        ),
+    ],
+)
+def test_year_inference_rules(text, ref, period):
+    assert extract_periods(text, ref_date=ref)[-1]["period"] == period
+
+
+def test_fiscal_year_is_marked():
+    (p,) = extract_periods("2025財年收入")
+    assert (p["period"], p["is_fiscal"]) == ("2025", True)

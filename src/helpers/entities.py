@@ -39,6 +39,8 @@ JIEBA_TAG = "nz"
 # NOTE: a high fixed frequency keeps every catalog name whole (英伟达 is otherwise 英/伟达).
 JIEBA_FREQ = 100_000
 OPENCC_CONFIGS = {"zh-Hans": "t2s", "zh-Hant": "s2t"}
+# Common words an alias may start inside of: 其中國內 is 其中 + 國內, not 中國.
+STRADDLED_WORDS = ("其中",)
 
 
 class CatalogError(ValueError):
@@ -351,7 +353,22 @@ def find_entities(
             "entity_id": catalog.alias_index[_match_key(width_folded[start:end])],
         }
         for start, end in _longest_first(spans)
+        if not _starts_inside_word(width_folded, start)
     ]
+
+
+def _starts_inside_word(text: str, start: int) -> bool:
+    """Whether a match at ``start`` begins inside one of :data:`STRADDLED_WORDS`.
+
+    Example:
+        >>> _starts_inside_word("其中國內銷售", 1), _starts_inside_word("中國出口", 0)
+        (True, False)
+    """
+    for word in STRADDLED_WORDS:
+        for k in range(1, len(word)):
+            if start >= k and text[start - k : start - k + len(word)] == word:
+                return True
+    return False
 
 
 def rollup(entity_id: str, catalog: Catalog | None = None) -> str:

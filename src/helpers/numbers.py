@@ -679,7 +679,10 @@ def _apply_prefixes(s: str, core: _Num) -> None:
     """Attach a minus sign, a currency prefix (人民幣, US$) and a qualifier (約, 超過)."""
     i = core.start
     signed = i and s[i - 1] in SIGNS and core.low is None
-    if signed and not (i > 1 and (s[i - 2] in SIGNS or s[i - 2].isalnum())):
+    # NOTE: a dash after a Latin letter or digit is a hyphen (F-150); after 为/是 it is a sign.
+    if signed and not (
+        i > 1 and (s[i - 2] in SIGNS or (s[i - 2].isascii() and s[i - 2].isalnum()))
+    ):
         core.value, i = -core.value, i - 1
         core.num_start = min(core.num_start, i)
     if m := CURRENCY_PREFIX_RE.search(s[max(0, i - 4) : i]):

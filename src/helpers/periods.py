@@ -9,10 +9,14 @@ inferred. Normalised forms:
 - ranges ``2025-01/2025-11`` (1—11月, 前11個月, 1至11月); 前三季度 -> ``2025-01/2025-09``
 - 年底/年末 -> the year (``2025``) with kind ``year_end``
 
-NOTE: a span without a written year takes it from ``ref_date`` (the article's date) when
-given, else (month-level spans only) from the last year written earlier in the text; either
-way ``is_inferred`` is True. Relative words (今年, 去年, 明年, 前年) need ``ref_date``: without
-it ``period`` is None. We never guess a year from the machine clock.
+NOTE: a span without a written year (11月, 第二季度, 1—11月) takes the last year written
+(or resolved) earlier in the text — the year the passage is about — unless that year lies
+after ``ref_date``; otherwise the year of ``ref_date``, one year back when the span would
+end after the article's date (12月 or 前三季度 in a January article are last year's). Either way
+``is_inferred`` is True. Relative words (今年, 去年, 明年, 前年) need ``ref_date``: without it
+``period`` is None. 上年/上一年 (the year before) and 當年/全年 (that year) are relative to
+the year written earlier, falling back to ``ref_date``. We never guess a year from the
+machine clock. Fiscal years (2025財年) carry ``is_fiscal`` True.
 
 Example:
     >>> [(p["text"], p["period"]) for p in extract_periods("2025年1—11月出口634.3萬輛")]
@@ -28,11 +32,14 @@ from helpers.numbers import normalize_width, parse_cn_numeral
 
 _CN_SMALL = "〇零一二三四五六七八九十兩两"
 _NUM = rf"(?:\d{{1,2}}|[{_CN_SMALL}]{{1,3}})"
-RELATIVE_YEARS = {"今年": 0, "本年": 0, "當年": 0, "当年": 0, "去年": -1, "前年": -2, "明年": 1}
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1}
+# Relative to the year written earlier in the text (the passage's year), not to the article date.
+CONTEXT_YEARS = {"上一年": -1, "上年": -1, "前一年": -1, "當年": 0, "当年": 0, "全年": 0}
 HALVES = {"上半年": "H1", "下半年": "H2"}
 YEAR_PART = (
-    r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4}) *年度?"
-    rf"|(?P<rel>{'|'.join(RELATIVE_YEARS)}))"
+    r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4})"
+    r" *(?:(?P<fy>[財财]年|[財财]政年度)|年度?)"
+    rf"|(?P<rel>{'|'.join(RELATIVE_YEARS)})|(?P<ctx>{'|'.join(CONTEXT_YEARS)}))"
 )
 TAIL_PART = (
     r"(?:"
@@ -121,9 +128,30 @@ def _year_of(g: dict, ref: dt.date | None, context_year: int | None) -> tuple[in
         return _num_year(g["year"]), False
     if g["rel"]:
         return (None if ref is None else ref.year + RELATIVE_YEARS[g["rel"]]), True
+    if g["end"] and ref is not None:
+        return ref.year, True  # 年底 with no year: this year's end, whatever was discussed
+    usable = context_year if ref is None or (context_year or 0) <= ref.year else None
+    if g["ctx"]:
+        base = usable if usable is not None else (ref.year if ref else None)
+        return (None if base is None else base + CONTEXT_YEARS[g["ctx"]]), True
+    if usable is not None:
+        return usable, True
     if ref is not None:
-        return ref.year, True
-    return context_year, True
+        return ref.year - _starts_after(g, ref), True
+    return None, True
+
+
+def _starts_after(g: dict, ref: dt.date) -> int:
+    """1 when a year-less span would end after ``ref`` (12月 or 前三季度 in a January article)."""
+    if g["m1"] or g["m"]:
+        last = _num(g["m2"] or g["m"]) or 1
+    elif g["first_n"] or g["first_q"]:
+        last = _num(g["first_n"]) if g["first_n"] else 3 * (_num(g["first_q"]) or 1)
+    elif g["q"]:
+        last = 3 * (_num(g["q"]) or 1)
+    else:
+        last = 6 if g["half"] == "上半年" else 12 if g["half"] else 1
+    return int((last or 1) > ref.month)
 
 
 def _num_year(text: str) -> int:
@@ -136,7 +164,7 @@ def _latin_period(m: re.Match) -> dict:
     year = m.group("year") or m.group("year2")
     qh = m.group("qh") or m.group("qh2")
     kind = "quarter" if qh[0] == "Q" else "half"
-    return {"period": f"{year}-{qh}", "kind": kind, "is_inferred": False}
+    return {"period": f"{year}-{qh}", "kind": kind, "is_inferred": False, "is_fiscal": False}
 
 
 def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[dict]:
@@ -150,7 +178,7 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
     Returns:
         One dict per expression in text order: ``text``, ``start``, ``end``, ``period``
         (normalised string, or None when the year cannot be resolved), ``kind`` (year, month,
-        day, quarter, half, range, year_end) and ``is_inferred``.
+        day, quarter, half, range, year_end), ``is_inferred`` and ``is_fiscal``.
 
     Example:
         >>> [(p["text"], p["period"], p["is_inferred"])
@@ -171,14 +199,18 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
         if not m.group().strip() or not _is_valid(g) or _is_bare_end(g):
             continue
         year, inferred = _year_of(g, ref, context_year)
-        context_year = year if g["year"] else context_year
         period, kind = _tail(g, year)
+        # 上年/全年 follow the context year and never set it; nor does a year-end reference
+        # point (截至11月23日…, 2024年底时仅为270辆, 10月下旬… : 10月 is still this year).
+        if (g["year"] or g["rel"]) and kind != "year_end":
+            context_year = year if year is not None else context_year
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
-        found.append({**item, "period": period, "kind": kind, "is_inferred": inferred})
+        flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
+        found.append({**item, "period": period, "kind": kind, **flags})
     return sorted(found, key=lambda p: p["start"])
 
 
 def _is_bare_end(g: dict) -> bool:
     """底/末 alone (底盤, 末端) is a period only right after a year (2025 年底)."""
-    return bool(g["end"]) and len(g["end"]) == 1 and not (g["year"] or g["rel"])
+    return bool(g["end"]) and len(g["end"]) == 1 and not (g["year"] or g["rel"] or g["ctx"])

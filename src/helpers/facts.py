@@ -1,0 +1,908 @@
+"""Stage 03: every numeric fact with its entity, metric, period, market, source and sentence.
+
+One row per (entity, metric, value, period) statement of a canonical article, traceable to
+its sentence and to the character span of the number in ``body``.
+
+How a fact is read (each step a small function; vocabularies in ``catalog/metrics.yaml``):
+
+1. sentences and clauses with offsets (:mod:`helpers.sentences`); cues are matched on a
+   same-length Simplified copy, the body is never changed;
+2. numbers from :func:`helpers.numbers.extract_numbers`; kept when their unit is one a metric
+   accepts (辆/台, 套/颗, %, 百分点, money, TOPS, km, 次); vague magnitudes (千辆级, 上千辆)
+   and hypothetical figures (当…时, 如果) are skipped;
+3. metric: the nearest cue before the number in its clause whose metric accepts the unit,
+   else a cue after it in the clause (以47.66%的市占率), else the metric of the previous
+   figure of the same unit in the sentence (俄罗斯以58.27万辆退居第二), else a cue earlier in
+   the sentence, else the unit alone (TOPS -> compute_tops, 百分点 -> change);
+4. subject (:mod:`helpers.attribution`): 分别 lists map values onto the entities, markets or
+   years listed before 分别; 各 gives each listed entity the value; 合计 joins them with
+   ``+``; otherwise the first subject of the clause, the previous figure's subject, the
+   paragraph's last subject, or the metric's default (China for national export totals);
+5. period: the nearest period before the number in its clause, then in its sentence
+   (:func:`helpers.periods.extract_periods` with the article date as reference; 当时 takes the
+   previous sentence's period); stock figures with no period (目前…车队规模) are dated by the
+   article;
+6. market, segment, data source, qualifier (预计 -> forecast, 目标/计划 -> target, then the
+   number's over/approx/under) and sign (下降/减少 make a change negative; 降至 is a level).
+
+Metric vocabulary (issue 6 plus documented extensions): exports, nev_exports, phev_exports,
+bev_exports, overseas_sales, export_value, sales, production, market_share, penetration,
+installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, funding, price,
+gross_margin, rides, yoy_growth, qoq_growth, change (``base_metric`` says what changed).
+
+NOTE: articles without a published date get a reference date estimated from the text (the
+latest month- or day-level period written in it, else the latest year); every period that
+depends on it is flagged ``period_inferred``.
+
+Example:
+    >>> rows = extract_article_facts("a1", "2025年1—11月,我國汽車整車出口634.3萬輛,同比增長18.7%。")
+    >>> [(r["entity_id"], r["metric"], r["value"]) for r in rows]
+    [('china', 'exports', 6343000.0), ('china', 'yoy_growth', 18.7)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from helpers import attribution as attr
+from helpers.entities import Catalog, load_catalog
+from helpers.numbers import extract_numbers
+from helpers.periods import CONTEXT_YEARS, extract_periods
+from helpers.sentences import Span, matching_copy, split_clauses, split_sentences
+from helpers.vocabulary import Vocabulary, is_topic_fact, load_vocabulary
+
+# numbers.py kinds/units -> our unit classes
+UNIT_CLASSES = {
+    "vehicles": "vehicles",
+    "units": "units",
+    "TOPS": "TOPS",
+    "km": "km",
+    "times": "rides",
+}
+KIND_CLASSES = {"percent": "percent", "percentage_point": "pp", "money": "money"}
+OUTPUT_UNITS = {"vehicles": "vehicles", "units": "units", "percent": "percent", "pp": "pp",
+                "TOPS": "TOPS", "km": "km", "rides": "rides"}  # fmt: skip
+# A numeral that is only a magnitude (千辆级, 上千辆, 万亿) is vague, not a figure.
+LONE_MAGNITUDES = frozenset("十百千万萬亿億拾佰仟")
+SCALE_SUFFIX_RE = re.compile(r"^ *[级級]")
+YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *年")
+# Figures that hold at a moment (a fleet) rather than over a span; undated ones take the
+# article's date. 目前/当前 dates any figure by the article.
+STOCK_METRICS = frozenset({"fleet_size", "fleet_target"})
+AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿")
+ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
+THEN_RE = re.compile(r"当时|同期")
+# Subject types that may stand as subject per topic rule (see assign_topic).
+CHIP_TYPES = frozenset({"chip_vendor", "chip_product"})
+ROBOTAXI_TYPES = frozenset({"robotaxi_operator"})
+COLUMNS = [
+    "fact_id", "article_id", "topic", "is_topic_fact", "entity_id", "entity_text", "parent_id",
+    "metric", "base_metric", "value", "value_high", "unit", "period", "period_inferred",
+    "is_fiscal", "market", "segment", "qualifier", "data_source", "sentence", "sentence_start",
+    "char_start", "char_end", "number_text",
+]  # fmt: skip
+
+
+@dataclass
+class Reading:
+    """One usable number in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit_class: str
+    unit: str
+    qualifier: str | None
+    high: float | None
+    clause: int
+    metric: str | None = None
+
+
+@dataclass
+class Sentence:
+    """A sentence with everything the rules look at (offsets relative to the sentence)."""
+
+    span: Span
+    norm: str
+    clauses: list[tuple[int, int]]
+    mentions: list[attr.Mention]
+    periods: list[dict]
+    readings: list[Reading] = field(default_factory=list)
+    last_subjects: list[attr.Mention] = field(default_factory=list)
+    last_market: str | None = None
+
+    def clause_of(self, pos: int) -> int:
+        return next((i for i, (s, e) in enumerate(self.clauses) if s <= pos < e), 0)
+
+
+@dataclass
+class Carry:
+    """What later sentences of an article inherit."""
+
+    paragraph: int = -1
+    subject: list[str] = field(default_factory=list)
+    subject_text: str = ""
+    source: str = ""
+    segment: str = ""
+    metrics: dict[str, str] = field(default_factory=dict)
+    metrics_paragraph: int = -1
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """Article-level inputs of the rules."""
+
+    article_id: str
+    body: str
+    ref_date: dt.date | None
+    ref_is_estimated: bool
+    all_periods: list[dict]
+    vocab: Vocabulary
+    catalog: Catalog
+
+
+# --- reference date ---------------------------------------------------------------------------
+def _period_end(period: str) -> dt.date | None:
+    """The last day a normalised period covers (2025-11 -> 2025-11-30; 2025-Q2 -> 2025-06-30)."""
+    last = period.split("/")[-1]
+    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", last):
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    month = {"Q": lambda n: 3 * n, "H": lambda n: 6 * n}
+    if m := re.fullmatch(r"(\d{4})-([QH])(\d)", last):
+        return _month_end(int(m[1]), month[m[2]](int(m[3])))
+    if m := re.fullmatch(r"(\d{4})-(\d\d)", last):
+        return _month_end(int(m[1]), int(m[2]))
+    return None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def reference_date(body: str, published_date: object) -> tuple[dt.date | None, bool]:
+    """The article's date, or one estimated from the periods written in it.
+
+    NOTE: news reports past figures, so the latest month-, quarter- or day-level period
+    written with a year is a lower bound of the article's date; without one, the latest
+    written year stands in (its 31 December). The estimate is flagged (second value True).
+
+    Example:
+        >>> reference_date("2025年1—10月銷量。2035年目標", None)
+        (datetime.date(2025, 10, 31), True)
+        >>> reference_date("去年出口", "2026-01-20")
+        (datetime.date(2026, 1, 20), False)
+    """
+    if isinstance(published_date, str) and published_date[:10].strip():
+        return dt.date.fromisoformat(published_date[:10]), False
+    written = [p for p in extract_periods(body) if p["period"] and not p["is_inferred"]]
+    fine = [d for p in written if p["kind"] != "year" and (d := _period_end(p["period"]))]
+    if fine:
+        return max(fine), True
+    years = [int(p["period"][:4]) for p in written]
+    return (dt.date(max(years), 12, 31), True) if years else (None, True)
+
+
+# --- readings ---------------------------------------------------------------------------------
+def unit_class(number: dict) -> str | None:
+    """The unit class of a number from :func:`extract_numbers`, or None when unusable.
+
+    Example:
+        >>> unit_class(extract_numbers("出口83萬輛")[0]), unit_class(extract_numbers("份額52%")[0])
+        ('vehicles', 'percent')
+    """
+    if number["kind"] in KIND_CLASSES:
+        return KIND_CLASSES[number["kind"]]
+    if number["kind"] == "quantity":
+        return UNIT_CLASSES.get(number["unit"])
+    return None
+
+
+def _is_vague(number: dict, text_after: str) -> bool:
+    """千辆级, 上千辆, 一辆: a lone magnitude, a lone 一 or a scale word is not a figure."""
+    numeral = number["numeral"].strip()
+    # NOTE: 一辆/每一台 counts one item in passing; no statistic is written as 一.
+    vague = numeral in LONE_MAGNITUDES or numeral == "一"
+    return vague or bool(SCALE_SUFFIX_RE.match(text_after))
+
+
+def read_numbers(sentence: Sentence) -> list[Reading]:
+    """Usable numbers of a sentence as readings, in order.
+
+    Example:
+        >>> s = make_sentence(Span(0, 16, "投放千輛級車隊,出口83萬輛和12%"), "")
+        >>> [(r.value, r.unit_class) for r in read_numbers(s)]
+        [(830000.0, 'vehicles'), (12.0, 'percent')]
+    """
+    out = []
+    for n in extract_numbers(sentence.span.text):
+        cls = unit_class(n)
+        if cls is None or _is_vague(n, sentence.span.text[n["end"] :]):
+            continue
+        unit = n["currency"] if cls == "money" else OUTPUT_UNITS[cls]
+        out.append(
+            Reading(
+                n["start"],
+                n["end"],
+                n["text"],
+                n["value"],
+                cls,
+                unit,
+                n["qualifier"],
+                n["high"],
+                sentence.clause_of(n["start"]),
+            )
+        )
+    return out
+
+
+def make_sentence(span: Span, body: str, *, all_periods: list[dict] | None = None,
+                  mentions: list[attr.Mention] | None = None) -> Sentence:  # fmt: skip
+    """Build a :class:`Sentence` (offsets made relative to the sentence)."""
+    shift = span.start
+    clauses = [(c.start - shift, c.end - shift) for c in split_clauses(span)]
+    rel_mentions = [
+        attr.Mention(m.start - shift, m.end - shift, m.text, m.entity_id, m.role, m.iso, m.types)
+        for m in (mentions or [])
+        if span.start <= m.start and m.end <= span.end
+    ]
+    periods = [
+        {**p, "start": p["start"] - shift, "end": p["end"] - shift}
+        for p in (all_periods or [])
+        if span.start <= p["start"] and p["end"] <= span.end
+    ]
+    return Sentence(span, matching_copy(span.text), clauses, rel_mentions, periods)
+
+
+# --- metric -----------------------------------------------------------------------------------
+def _context_ok(
+    sentence: Sentence, vocab: Vocabulary, carried: frozenset[str] = frozenset()
+) -> dict:
+    """Which metric contexts (e.g. robotaxi) hold for this sentence.
+
+    NOTE: a context holds when its words occur, or when the sentence names an entity whose
+    *only* roles are the context's types (文远知行 is a robotaxi operator; 特斯拉 is that and an
+    automaker, so a Tesla sentence needs the words).
+    """
+    out = {}
+    for name, (patterns, types) in vocab.contexts.items():
+        pure = any(m.types and set(m.types) <= types for m in sentence.mentions)
+        pure = pure or bool(carried and carried <= types)
+        out[name] = pure or any(p.search(sentence.norm) for p in patterns)
+    return out
+
+
+def _cues(sentence: Sentence, vocab: Vocabulary, lo: int, hi: int, cls: str | None,
+          ctx: dict) -> list[tuple[int, int, str]]:  # fmt: skip
+    """Cue matches (start, end, metric) in norm[lo:hi] for metrics accepting ``cls``."""
+    found = []
+    for metric in vocab.metrics.values():
+        if cls is not None and cls not in metric.units:
+            continue
+        if metric.context and not ctx.get(metric.context):
+            continue
+        for pattern in metric.cues:
+            found += [
+                (m.start(), m.end(), metric.name) for m in pattern.finditer(sentence.norm, lo, hi)
+            ]
+    return found
+
+
+def _nearest_before(cues: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    return max(cues, key=lambda c: (c[1], c[1] - c[0]), default=None)
+
+
+def _level_after_decrease(sentence: Sentence, cue_end: int, vocab: Vocabulary) -> bool:
+    """降至/下降到: the verb introduces a level, not a change."""
+    return bool(vocab.patterns["level_after_decrease"].match(sentence.norm[cue_end:]))
+
+
+def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
+                  carry: Carry) -> tuple[str | None, int]:  # fmt: skip
+    """The metric of reading ``idx`` and the start of the cue that gave it (-1 if carried).
+
+    Example:
+        >>> s = make_sentence(Span(0, 18, "出口709.8萬輛,同比增長21.1%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> choose_metric(s, 1, load_vocabulary(), {}, Carry())
+        ('yoy_growth', 12)
+    """
+    r = sentence.readings[idx]
+    c_lo, c_hi = sentence.clauses[r.clause]
+    before = [c for c in _cues(sentence, vocab, c_lo, r.start, r.unit_class, ctx)
+              if not _is_level_verb(sentence, c, vocab)]  # fmt: skip
+    if cue := _nearest_before(before):
+        return _overriding(cue, before, vocab)
+    # NOTE: the whole rest of the clause: 分别以52.57%和30.71%的市占率 names the metric once.
+    after = _cues(sentence, vocab, r.end, c_hi, r.unit_class, ctx)
+    if after:
+        return min(after)[2], min(after)[0]
+    return _inherited_metric(sentence, idx, vocab, ctx, carry)
+
+
+def _overriding(cue: tuple[int, int, str], cues: list, vocab: Vocabulary) -> tuple[str, int]:
+    """A more specific metric named anywhere before wins (前装标配…交付 is installed, not sales)."""
+    for other in cues:
+        if cue[2] in vocab.metrics[other[2]].overrides:
+            return other[2], other[0]
+    return cue[2], cue[0]
+
+
+def _is_level_verb(sentence: Sentence, cue: tuple[int, int, str], vocab: Vocabulary) -> bool:
+    """A change cue that is a decrease followed by 至/到 ("降至3.59%") is not a change cue."""
+    return vocab.metrics[cue[2]].is_change and _level_after_decrease(sentence, cue[1], vocab)
+
+
+def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
+                      carry: Carry) -> tuple[str | None, int]:  # fmt: skip
+    """Metric of the previous same-unit figure, of 这一数字, of an earlier cue, or of the unit."""
+    r = sentence.readings[idx]
+    for prev in reversed(sentence.readings[:idx]):
+        # NOTE: a change (比上年增加18.05万辆) is not inherited by the next bare figure.
+        level = prev.metric and not vocab.metrics[prev.metric].is_change
+        if prev.unit_class == r.unit_class and level:
+            return prev.metric, -1
+    # NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of
+    # the same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents.
+    same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
+    follows = (
+        same_paragraph
+        and r.unit_class in ("vehicles", "money")
+        and not _has_any_cue(sentence, vocab, r.unit_class, ctx)
+    )
+    if (ANAPHORA_METRIC_RE.search(sentence.norm) or follows) and r.unit_class in carry.metrics:
+        return carry.metrics[r.unit_class], -1
+    earlier = _cues(sentence, vocab, 0, sentence.clauses[r.clause][0], r.unit_class, ctx)
+    if cue := _nearest_before(earlier):
+        return cue[2], cue[0]
+    for metric in vocab.metrics.values():
+        if r.unit_class in metric.unit_driven_for:
+            return metric.name, -1
+    return None, -1
+
+
+def _has_any_cue(sentence: Sentence, vocab: Vocabulary, cls: str, ctx: dict) -> bool:
+    return bool(_cues(sentence, vocab, 0, len(sentence.norm), cls, ctx))
+
+
+def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> str:
+    """For a change metric: the level metric it changes (nearest level cue before it).
+
+    Example:
+        >>> s = make_sentence(Span(0, 22, "新能源汽車出口231.5萬輛,同比增長102.9%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> base_metric(s, 1, load_vocabulary(), {})
+        'nev_exports'
+    """
+    r = sentence.readings[idx]
+    levels = [c for c in _cues(sentence, vocab, 0, r.start, None, ctx)
+              if not vocab.metrics[c[2]].is_change]  # fmt: skip
+    cue = _nearest_before(levels)
+    return cue[2] if cue else ""
+
+
+def signed_value(sentence: Sentence, idx: int, cue_start: int, vocab: Vocabulary) -> float:
+    """Negative for a change after a decrease word (同比下降7.08% -> -7.08); 降至 is a level.
+
+    Example:
+        >>> s = make_sentence(Span(0, 11, "同比下降7.08%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> signed_value(s, 0, 0, load_vocabulary())
+        -7.08
+    """
+    r = sentence.readings[idx]
+    prev_end = max((x.end for x in sentence.readings[:idx] if x.clause == r.clause), default=0)
+    lo = max(cue_start, prev_end, sentence.clauses[r.clause][0])
+    for m in vocab.patterns["decrease_cues"].finditer(sentence.norm, lo, r.start):
+        if not _level_after_decrease(sentence, m.end(), vocab):
+            return -abs(r.value)
+    return r.value
+
+
+# --- subjects ---------------------------------------------------------------------------------
+def _subjects(sentence: Sentence, lo: int, hi: int) -> list[attr.Mention]:
+    return [m for m in sentence.mentions if m.role == "subject" and lo <= m.start and m.end <= hi]
+
+
+def _markets(sentence: Sentence, lo: int, hi: int) -> list[attr.Mention]:
+    return [m for m in sentence.mentions if m.role == "market" and lo <= m.start and m.end <= hi]
+
+
+def year_list(text: str) -> list[str]:
+    """Years of a written year range (2022-2024年 -> 2022, 2023, 2024).
+
+    Example:
+        >>> year_list("2023-2024年新能源車年增速分別達到39%及47%")
+        ['2023', '2024']
+    """
+    m = YEAR_LIST_RE.search(text)
+    if not m or int(m[2]) <= int(m[1]) or int(m[2]) - int(m[1]) > 10:
+        return []
+    return [str(y) for y in range(int(m[1]), int(m[2]) + 1)]
+
+
+def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, object]]:
+    """分别: map the values after 分别 onto the entities, markets or years listed before it.
+
+    Returns:
+        reading index -> ("subject", Mention) | ("market", Mention) | ("period", "2023").
+
+    Example:
+        >>> s = make_sentence(Span(0, 19, "甲乙分别出口3萬輛和4萬輛"), "")
+        >>> s.readings = read_numbers(s)
+        >>> [(i, kind) for i, (kind, _) in respectively(s, load_vocabulary()).items()]
+        []
+    """
+    m = vocab.patterns["respectively_cues"].search(sentence.norm)
+    if not m:
+        return {}
+    clause = sentence.clause_of(m.start())
+    after = [
+        i for i, r in enumerate(sentence.readings) if r.start >= m.end() and r.clause == clause
+    ]
+    if len(after) < 2:
+        return {}
+    cls = sentence.readings[after[0]].unit_class
+    after = [i for i in after if sentence.readings[i].unit_class == cls]
+    lo = sentence.clauses[clause][0]
+    lists = (
+        ("subject", _subjects(sentence, lo, m.start())),
+        ("market", _markets(sentence, lo, m.start())),
+        ("period", year_list(sentence.span.text[lo : m.start()])),
+    )
+    for kind, items in lists:
+        if len(items) == len(after):
+            return {i: (kind, item) for i, item in zip(after, items, strict=True)}
+    return {}
+
+
+def _listed_subjects(sentence: Sentence, r: Reading, pattern: re.Pattern) -> list[attr.Mention]:
+    """Subjects listed in the clause before a 各/合计 cue that stands before the reading."""
+    c_lo = sentence.clauses[r.clause][0]
+    cue = None
+    for m in pattern.finditer(sentence.norm, c_lo, r.start):
+        cue = m
+    if cue is None or r.start - cue.end() > 4:
+        return []
+    listed = _subjects(sentence, c_lo, cue.start())
+    return listed if len(listed) >= 2 else []
+
+
+def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[list[attr.Mention]]:
+    """The subject(s) of reading ``idx``: one list per fact (各 gives several facts).
+
+    An inner list with several mentions is one combined figure (三家合计).
+
+    Example:
+        >>> text = "吉利、比亞迪各約40萬輛"
+        >>> s = make_sentence(Span(0, 13, text), "", mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> [[m.entity_id for m in f] for f in choose_subjects(s, 0, load_vocabulary())]
+        [['geely'], ['byd']]
+    """
+    r = sentence.readings[idx]
+    if each := _listed_subjects(sentence, r, vocab.patterns["each_cues"]):
+        return [[m] for m in each]
+    if combined := _listed_subjects(sentence, r, vocab.patterns["combined_cues"]):
+        return [combined]
+    c_lo = sentence.clauses[r.clause][0]
+    prev_end = max((x.end for x in sentence.readings[:idx] if x.clause == r.clause), default=c_lo)
+    found = _subjects(sentence, prev_end, r.start) or _subjects(sentence, c_lo, r.start)
+    if found:
+        return [[found[0]]]
+    if sentence.last_subjects:
+        return [sentence.last_subjects]
+    earlier = _subjects(sentence, 0, c_lo)
+    return [[earlier[-1]]] if earlier else []
+
+
+# --- periods ----------------------------------------------------------------------------------
+def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: str
+                  ) -> tuple[str, bool, bool]:  # fmt: skip
+    """Period of a reading: (period, is_inferred, is_fiscal).
+
+    Example:
+        >>> body = "出口增速從2024年的53%降至2025年的3.59%"
+        >>> s = make_sentence(Span(0, len(body), body), body, all_periods=extract_periods(body))
+        >>> s.readings = read_numbers(s)
+        >>> ctx = ArticleContext("a", body, None, True, [], load_vocabulary(), load_catalog())
+        >>> [choose_period(s, r, ctx, "yoy_growth")[0] for r in s.readings]
+        ['2024', '2025']
+    """
+    c_lo = sentence.clauses[r.clause][0]
+    usable = [p for p in sentence.periods if p["period"] and p["end"] <= r.start]
+    in_clause = [p for p in usable if p["start"] >= c_lo]
+    chosen = (in_clause or usable or [None])[-1]
+    if chosen is not None:
+        return chosen["period"], chosen["is_inferred"], chosen["is_fiscal"]
+    return _fallback_period(sentence, ctx, metric)
+
+
+def _fallback_period(
+    sentence: Sentence, ctx: ArticleContext, metric: str
+) -> tuple[str, bool, bool]:
+    """No period in the sentence: 当时 -> the previous one; stock figures -> the article date."""
+    earlier = [
+        p
+        for p in ctx.all_periods
+        if p["period"] and p["end"] <= sentence.span.start and p["text"] not in CONTEXT_YEARS
+    ]
+    if THEN_RE.search(sentence.norm) and earlier:
+        return earlier[-1]["period"], True, earlier[-1]["is_fiscal"]
+    as_of = metric in STOCK_METRICS or AS_OF_RE.search(sentence.norm)
+    if as_of and ctx.ref_date is not None:
+        return ctx.ref_date.isoformat(), True, False
+    # NOTE: a flow figure with no period continues the period the article was just discussing.
+    if earlier:
+        return earlier[-1]["period"], True, earlier[-1]["is_fiscal"]
+    return (str(ctx.ref_date.year), True, False) if ctx.ref_date else ("", True, False)
+
+
+# --- market, qualifier, source, topic ---------------------------------------------------------
+def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
+                  vocab: Vocabulary) -> str:  # fmt: skip
+    """Market of a reading: a market mention (clause first), market words, or a default.
+
+    Example:
+        >>> text = "比亞迪對歐洲交付近16萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> choose_market(s, s.readings[0], "sales", "byd", load_vocabulary())
+        'EU'
+    """
+    c_lo, c_hi = sentence.clauses[r.clause]
+    if found := _markets(sentence, c_lo, r.start):
+        return attr.market_code(found[-1])
+    if word := attr.market_from_words(sentence.norm[c_lo:c_hi], vocab):
+        return word
+    if found := _markets(sentence, 0, r.start) or _markets(sentence, c_lo, c_hi):
+        return attr.market_code(found[-1])
+    if sentence.last_market is not None:
+        return sentence.last_market
+    if vocab.metrics[metric].default_subject == "china" or metric == "overseas_sales":
+        return "world"
+    china_ish = any(m.iso == "CN" or m.entity_id == "chinese_brands" for m in sentence.mentions)
+    return "CN" if china_ish or subject_id == "china" else ""
+
+
+def choose_qualifier(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
+    """forecast / target / claimed from the sentence before the number, else over/approx/under.
+
+    Example:
+        >>> s = make_sentence(Span(0, 14, "中汽協預計汽車出口將達到620萬輛"), "")
+        >>> s.readings = read_numbers(s)
+        >>> choose_qualifier(s, s.readings[0], load_vocabulary())
+        'forecast'
+    """
+    hits = [
+        (m.end(), q)
+        for q, pattern in vocab.qualifier_cues.items()
+        for m in pattern.finditer(sentence.norm, 0, r.start)
+    ]
+    if hits:
+        return max(hits)[1]
+    return r.qualifier or ""
+
+
+def assign_topic(vocab: Vocabulary, metric: str, types: frozenset[str], market: str,
+                 segment: str, robotaxi: bool, chinese: bool = True) -> str:  # fmt: skip
+    """The topic of a fact from its metric's topic and topic rule.
+
+    Example:
+        >>> v = load_vocabulary()
+        >>> assign_topic(v, "market_share", frozenset({"chip_vendor"}), "CN", "", False)
+        'chip_share'
+        >>> assign_topic(v, "sales", frozenset({"automaker"}), "EU", "", False)
+        'ev_exports'
+    """
+    spec = vocab.metrics[metric]
+    rule = spec.topic_rule
+    if rule == "foreign_market_is_ev_exports":
+        # NOTE: sales abroad are exports news only for Chinese sellers (not 日本车企 abroad).
+        foreign_seller = "region" in types and not chinese
+        abroad = market not in ("", "CN", "world")
+        return "ev_exports" if abroad and not foreign_seller else spec.topic
+    if rule == "robotaxi_operator_is_robotaxi_fleet":
+        return "robotaxi_fleet" if robotaxi and types & ROBOTAXI_TYPES else spec.topic
+    if rule == "adas_is_chip_share":
+        return "chip_share" if segment == "adas_chip" else spec.topic
+    if rule == "share_by_subject":
+        return _share_topic(types, segment, robotaxi)
+    return spec.topic
+
+
+def _share_topic(types: frozenset[str], segment: str, robotaxi: bool) -> str:
+    if types & CHIP_TYPES or (not types and segment == "adas_chip"):
+        return "chip_share"
+    if (types & ROBOTAXI_TYPES and robotaxi) or (not types and segment == "robotaxi"):
+        return "robotaxi_fleet"
+    return "other"
+
+
+def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Hypothetical scopes: from 当/如果 to the end of that clause (当…时 spans the figure)."""
+    spans = []
+    for m in vocab.patterns["hypothetical_patterns"].finditer(sentence.norm):
+        end = sentence.clauses[sentence.clause_of(max(m.end() - 1, m.start()))][1]
+        spans.append((m.start(), end))
+    for m in vocab.patterns["milestone_patterns"].finditer(sentence.norm):
+        spans.append((m.start(), m.end() + 2))
+    return spans
+
+
+# --- one sentence -----------------------------------------------------------------------------
+def _subject_record(subjects: list[attr.Mention], metric: str, market: str,
+                    carry: Carry, vocab: Vocabulary) -> tuple[str, str] | None:  # fmt: skip
+    """(entity_id, entity_text) from mentions, the carried subject or the metric default."""
+    if subjects:
+        return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects)
+    if carry.subject:
+        return "+".join(carry.subject), carry.subject_text
+    default = vocab.metrics[metric].default_subject
+    if default == "china" or (default == "market" and market == "CN"):
+        return "china", ""
+    return None
+
+
+def _china_abroad(entity_id: str, metric: str, market: str) -> str:
+    """China's sales *in* a foreign market are Chinese brands' sales (中国汽车在欧洲销量)."""
+    foreign = market not in ("", "CN", "world")
+    return "chinese_brands" if entity_id == "china" and metric == "sales" and foreign else entity_id
+
+
+@dataclass
+class _Pending:
+    """Per-reading decisions shared by the fact rows of that reading."""
+
+    metric: str
+    cue_start: int
+    mapped: tuple[str, object] | None
+
+
+def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> list[dict]:
+    """Every fact of one sentence (and update what later sentences inherit)."""
+    vocab = ctx.vocab
+    carried = attr.types_of("+".join(carry.subject), ctx.catalog) if carry.subject else frozenset()
+    ctx_ok = _context_ok(sentence, vocab, carried)
+    skip = _skip_spans(sentence, vocab)
+    mapped = respectively(sentence, vocab)
+    rows: list[dict] = []
+    for idx, r in enumerate(sentence.readings):
+        metric, cue_start = choose_metric(sentence, idx, vocab, ctx_ok, carry)
+        r.metric = metric
+        if metric is None or any(lo <= r.start < hi for lo, hi in skip):
+            continue
+        pending = _Pending(metric, cue_start, mapped.get(idx))
+        rows += _reading_facts(sentence, idx, pending, ctx, carry, ctx_ok)
+    # NOTE: 这一数字 in the next sentence points back to the headline (first) figure.
+    carry.metrics, carry.metrics_paragraph = {}, sentence.span.paragraph
+    for r in sentence.readings:
+        if r.metric:
+            carry.metrics.setdefault(r.unit_class, r.metric)
+    return rows
+
+
+def _reading_facts(sentence: Sentence, idx: int, pending: _Pending, ctx: ArticleContext,
+                   carry: Carry, ctx_ok: dict) -> list[dict]:  # fmt: skip
+    """The fact rows of one reading (several for 各 lists)."""
+    kind, item = pending.mapped or ("", None)
+    groups = [[item]] if kind == "subject" else choose_subjects(sentence, idx, ctx.vocab)
+    if groups:
+        sentence.last_subjects = groups[-1]
+    rows = []
+    for group in groups or [[]]:
+        row = _fact_row(sentence, idx, pending, group, ctx, carry, ctx_ok)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.Mention],
+              ctx: ArticleContext, carry: Carry, ctx_ok: dict) -> dict | None:  # fmt: skip
+    """Assemble one fact row, or None when no subject can be found."""
+    vocab, r = ctx.vocab, sentence.readings[idx]
+    kind, item = pending.mapped or ("", None)
+    metric = _promote_target(sentence, r, pending.metric, vocab)
+    provisional = attr.market_code(item) if kind == "market" else ""
+    market = provisional or choose_market(sentence, r, metric, "", vocab)
+    sentence.last_market = market
+    subject = _subject_record(group, metric, market, carry, vocab)
+    if subject is None:
+        return None
+    entity_id = _china_abroad(subject[0], metric, market)
+    if kind == "period":
+        period, inferred, fiscal = item, False, False
+    else:
+        period, inferred, fiscal = choose_period(sentence, r, ctx, metric)
+    if group:
+        carry.subject, carry.subject_text = [m.entity_id for m in group], subject[1]
+    return _row(sentence, idx, pending, metric, entity_id, subject[1], market,
+                (period, inferred, fiscal), ctx, carry, ctx_ok)  # fmt: skip
+
+
+def _promote_target(sentence: Sentence, r: Reading, metric: str, vocab: Vocabulary) -> str:
+    """A fleet_size in a sentence with a target cue before it is a fleet_target."""
+    for target in vocab.metrics.values():
+        if target.target_of == metric and vocab.qualifier_cues["target"].search(
+            sentence.norm, 0, r.start
+        ):
+            return target.name
+    return metric
+
+
+def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id: str,
+         entity_text: str, market: str, period: tuple[str, bool, bool], ctx: ArticleContext,
+         carry: Carry, ctx_ok: dict) -> dict:  # fmt: skip
+    vocab, r = ctx.vocab, sentence.readings[idx]
+    spec = vocab.metrics[metric]
+    base = base_metric(sentence, idx, vocab, ctx_ok) if spec.is_change else ""
+    value = signed_value(sentence, idx, pending.cue_start, vocab) if spec.is_change else r.value
+    segment = attr.find_segment(sentence.norm, vocab) or carry.segment
+    types = attr.types_of(entity_id, ctx.catalog)
+    robotaxi = ctx_ok.get("robotaxi", False) or bool(types and types <= ROBOTAXI_TYPES)
+    topic_metric = base if spec.is_change and base else metric
+    chinese = _is_chinese(entity_id, ctx.catalog)
+    topic = assign_topic(vocab, topic_metric, types, market, segment, robotaxi, chinese)
+    source = _source(sentence, entity_id, carry, ctx)
+    start, end = sentence.span.start + r.start, sentence.span.start + r.end
+    return {
+        "fact_id": fact_id(ctx.article_id, start, end, metric, entity_id),
+        "article_id": ctx.article_id,
+        "topic": topic,
+        "is_topic_fact": is_topic_fact(vocab, topic, metric, market),
+        "entity_id": entity_id,
+        "entity_text": entity_text,
+        "parent_id": attr.parent_of(entity_id, ctx.catalog),
+        "metric": metric,
+        "base_metric": base,
+        "value": float(value),
+        "value_high": r.high,
+        "unit": r.unit,
+        "period": period[0],
+        "period_inferred": bool(period[1]),
+        "is_fiscal": bool(period[2]),
+        "market": market,
+        "segment": segment,
+        "qualifier": choose_qualifier(sentence, r, vocab),
+        "data_source": source,
+        "sentence": sentence.span.text,
+        "sentence_start": sentence.span.start,
+        "char_start": start,
+        "char_end": end,
+        "number_text": r.text,
+    }
+
+
+def _is_chinese(entity_id: str, catalog: Catalog) -> bool:
+    """China, Chinese brands or a Chinese region (regions elsewhere are foreign sellers)."""
+    first = entity_id.split("+")[0]
+    if first == "chinese_brands":
+        return True
+    entity = catalog.entities.get(first)
+    return entity is None or entity.iso in (None, "CN")
+
+
+def _source(sentence: Sentence, entity_id: str, carry: Carry, ctx: ArticleContext) -> str:
+    """A named statistics body or firm in the sentence, the article's last one, or the company."""
+    named = [m.entity_id for m in sentence.mentions if m.role == "source"]
+    if named:
+        return named[0]
+    if carry.source:
+        return carry.source
+    return attr.company_source(entity_id, sentence.norm, ctx.vocab, ctx.catalog)
+
+
+def fact_id(article_id: str, start: int, end: int, metric: str, entity_id: str) -> str:
+    """Stable id of a fact: a hash of article, character span, metric and entity.
+
+    Example:
+        >>> fact_id("a1", 10, 16, "exports", "china")
+        'f-044470333d4eb418'
+    """
+    key = f"{article_id}|{start}|{end}|{metric}|{entity_id}"
+    return "f-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+# --- articles ---------------------------------------------------------------------------------
+def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
+    """Start a paragraph afresh; remember sources, segment and a sentence's lone subject."""
+    # NOTE: the subject survives paragraph breaks (公司/其 in a later paragraph still means the
+    # article's company); the segment does not.
+    if sentence.span.paragraph != carry.paragraph:
+        carry.paragraph, carry.segment = sentence.span.paragraph, ""
+    sources = [m.entity_id for m in sentence.mentions if m.role == "source"]
+    if sources:
+        carry.source = sources[0]
+    if segment := attr.find_segment(sentence.norm, vocab):
+        carry.segment = segment
+    if not sentence.readings:
+        carry.metrics = {}  # cue-less figures inherit only from the sentence right before
+    subjects = [m for m in sentence.mentions if m.role == "subject"]
+    if subjects and not sentence.readings:
+        carry.subject, carry.subject_text = [subjects[0].entity_id], subjects[0].text
+
+
+def extract_article_facts(article_id: str, body: str, published_date: object = None, *,
+                          catalog: Catalog | None = None,
+                          vocab: Vocabulary | None = None) -> list[dict]:  # fmt: skip
+    """Extract every fact of one article body.
+
+    Args:
+        article_id: id carried into each row (and into ``fact_id``).
+        body: the article body; offsets in the rows point into it.
+        published_date: ISO date of the article, or None/NaN (then estimated, see NOTE above).
+        catalog: entity catalog; vocab: facts vocabulary (packaged ones by default).
+
+    Returns:
+        One dict per fact with the keys of :data:`COLUMNS`.
+
+    Example:
+        >>> body = "小馬智行車隊規模超720輛,年底目標突破1000輛。"
+        >>> rows = extract_article_facts("a", body, "2025-11-06")
+        >>> [(r["metric"], r["value"], r["period"]) for r in rows]
+        [('fleet_size', 720.0, '2025-11-06'), ('fleet_target', 1000.0, '2025')]
+    """
+    catalog, vocab = catalog or load_catalog(), vocab or load_vocabulary()
+    ref, estimated = reference_date(body, published_date)
+    ctx = ArticleContext(
+        article_id, body, ref, estimated, extract_periods(body, ref), vocab, catalog
+    )
+    mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
+    carry, rows = Carry(), []
+    for span in split_sentences(body):
+        sentence = make_sentence(span, body, all_periods=ctx.all_periods, mentions=mentions)
+        sentence.readings = read_numbers(sentence)
+        if sentence.span.paragraph != carry.paragraph:
+            _update_carry(carry, sentence, vocab)
+        if sentence.readings:
+            rows += sentence_facts(sentence, ctx, carry)
+        _update_carry(carry, sentence, vocab)
+    return rows
+
+
+def _with_file_position(articles: pd.DataFrame) -> pd.DataFrame:
+    """1-based order of each article inside its raw file (before dedup drops any)."""
+    if not {"source_file", "source_line"} <= set(articles):
+        return articles
+    order = articles.groupby("source_file")["source_line"].rank(method="first")
+    return articles.assign(file_position=order.astype(int))
+
+
+def extract_facts(articles: pd.DataFrame, *, canonical_only: bool = True) -> pd.DataFrame:
+    """Extract the facts of an articles table (stage 02 output) into one facts table.
+
+    Args:
+        articles: needs ``article_id``, ``body``, ``published_date``; with ``is_canonical``
+            (from stage 02) only canonical articles are read, so duplicates add no facts.
+        canonical_only: set False to read every row (e.g. before dedup, in tests).
+
+    Returns:
+        The facts table (:data:`COLUMNS` plus ``source_file``, ``source_line``,
+        ``file_position`` and ``title`` when the articles have them).
+
+    Example:
+        >>> df = pd.DataFrame({"article_id": ["a", "b"], "is_canonical": [True, False],
+        ...     "body": ["蕪湖出口汽車超83萬輛。"] * 2, "published_date": ["2025-12-01"] * 2})
+        >>> extract_facts(df)[["article_id", "entity_id", "value", "qualifier"]].values.tolist()
+        [['a', 'wuhu', 830000.0, 'over']]
+    """
+    articles = _with_file_position(articles)
+    if canonical_only and "is_canonical" in articles:
+        articles = articles[articles["is_canonical"].astype(bool)]
+    rows = []
+    for art in articles.itertuples(index=False):
+        rows += extract_article_facts(
+            art.article_id, art.body, getattr(art, "published_date", None)
+        )
+    facts = pd.DataFrame(rows, columns=COLUMNS)
+    extra = [c for c in ("source_file", "source_line", "file_position", "title") if c in articles]
+    if extra and len(facts):
+        facts = facts.merge(articles[["article_id", *extra]], on="article_id", how="left",
+                            validate="many_to_one")  # fmt: skip
+    return facts

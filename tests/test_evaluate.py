@@ -1,0 +1,119 @@
+"""Tests for helpers.evaluate: scoring on tiny inline frames, plus golden scores."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import evaluate
+from helpers.paths import PROJ_ROOT
+
+SAMPLE_KEY = PROJ_ROOT / "tests" / "fixtures" / "sample_truth"
+
+
+def gold(**over) -> pd.DataFrame:
+    row = {"seed": "s1", "topic": "ev_exports", "entity": "byd", "metric": "exports",
+           "value": 400000.0, "period": "2024", "market": "world"}  # fmt: skip
+    return pd.DataFrame([{**row, **over}])
+
+
+def pred(**over) -> pd.DataFrame:
+    row = {"seed": "s1", "topic": "ev_exports", "entity_id": "byd", "parent_id": "byd",
+           "metric": "exports", "value": 400000.0, "period": "2024", "market": "world",
+           "number_text": "40萬輛", "sentence": "比亞迪2024年出口40萬輛"}  # fmt: skip
+    return pd.DataFrame([{**row, **over}])
+
+
+def counts(result: evaluate.Score, topic: str = "all") -> tuple[int, int, int]:
+    row = result.table.set_index("topic").loc[topic]
+    return int(row["tp"]), int(row["fp"]), int(row["fn"])
+
+
+@pytest.mark.parametrize(
+    ("pred_over", "expected"),
+    [
+        pytest.param({}, (1, 0, 0), id="exact"),
+        pytest.param({"value": 401000.0}, (1, 0, 0), id="within-half-percent"),
+        pytest.param({"value": 404000.0}, (0, 1, 1), id="one-percent-off"),
+        pytest.param({"entity_id": "denza", "parent_id": "byd"}, (1, 0, 0), id="parent-matches"),
+        pytest.param({"entity_id": "geely", "parent_id": "geely"}, (0, 1, 1), id="wrong-entity"),
+        pytest.param({"period": "2024-12"}, (1, 0, 0), id="period-inside"),
+        pytest.param({"period": "2025"}, (0, 1, 1), id="period-other-year"),
+        pytest.param({"period": ""}, (0, 1, 1), id="period-missing"),
+        pytest.param({"seed": "s2"}, (0, 1, 1), id="other-seed"),
+        pytest.param({"metric": "yoy_growth"}, (0, 0, 1), id="non-topic-prediction-ignored"),
+    ],
+)
+def test_matching_rules(pred_over, expected):
+    assert counts(evaluate.score(gold(), pred(**pred_over))) == expected
+
+
+def test_duplicates_count_once_and_matching_is_one_to_one():
+    preds = pd.concat([pred(), pred(), pred(value=700000.0)], ignore_index=True)
+    assert counts(evaluate.score(gold(), preds)) == (1, 1, 0)
+
+
+def test_combined_entities_match_as_sets():
+    g = gold(topic="chip_share", entity="nvidia+huawei", metric="market_share", value=90.0)
+    p = pred(topic="chip_share", entity_id="huawei+nvidia", parent_id="huawei+nvidia",
+             metric="market_share", value=90.0)  # fmt: skip
+    assert counts(evaluate.score(g, p), "chip_share") == (1, 0, 0)
+
+
+def test_key_metrics_are_mapped_and_non_topic_rows_dropped():
+    fleet = gold(metric="av_fleet_size", topic="robotaxi_fleet", entity="weride", value=1200.0)
+    g = pd.concat([gold(metric="exports_yoy", value=20.0), fleet], ignore_index=True)
+    mapped = evaluate.topic_facts(evaluate.map_gold_metrics(g))
+    assert mapped[["key_metric", "metric"]].values.tolist() == [["av_fleet_size", "fleet_size"]]
+
+
+def test_sales_abroad_is_a_topic_fact_sales_at_home_is_not():
+    g = pd.concat([gold(metric="sales", market="EU"), gold(metric="sales", market="CN")])
+    assert len(evaluate.topic_facts(g)) == 1
+
+
+def test_point_in_time_periods_same_year():
+    assert evaluate.periods_compatible("2025-05", "2025-Q1", "fleet_size")
+    assert not evaluate.periods_compatible("2025-05", "2025-Q1", "exports")
+
+
+def test_seeds_from_articles_key():
+    f = pd.DataFrame({"source_file": ["a.txt", "a.txt"], "file_position": [1, 2]})
+    key = pd.DataFrame({"source_file": ["a.txt", "a.txt"], "position": ["1", "2"],
+                        "canonical_key": ["e01", "e01"]})  # fmt: skip
+    assert evaluate.add_seeds(f, key)["seed"].tolist() == ["e01", "e01"]
+
+
+def test_report_lists_misses_and_false_positives():
+    text = evaluate.format_report(evaluate.score(gold(), pred(value=1.0)), "gold.csv")
+    assert "-- misses" in text and "比亞迪2024年出口" in text and "ev_exports" in text
+
+
+# --- golden scores: the floors below are the levels measured when they were set -----------------
+# NOTE: targets are P >= 0.95 and R >= 0.95 on topic facts. Measured (issue 6 note): sample
+# key P 1.000 R 0.990; dev gold P 0.917 R 1.000 (one true but unannotated mileage figure).
+# The dev precision floor is therefore a regression floor below the target, not the target.
+def _all(result: evaluate.Score) -> tuple[float, float]:
+    row = result.table.set_index("topic").loc["all"]
+    return float(row["precision"]), float(row["recall"])
+
+
+def test_golden_sample_key():
+    g = pd.read_csv(SAMPLE_KEY / "facts.csv", dtype={"seed": str, "period": str},
+                    keep_default_na=False)  # fmt: skip
+    key = pd.read_csv(SAMPLE_KEY / "articles.csv", dtype=str, keep_default_na=False)
+    preds = evaluate.add_seeds(
+        evaluate.predict_from_raw(PROJ_ROOT / "data" / "raw" / "sample"), key
+    )
+    precision, recall = _all(evaluate.score(g, preds))
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+def test_golden_dev_gold(shared_dir):
+    corpus = shared_dir / "corpus"
+    g = pd.read_csv(corpus / "gold_facts_dev.csv", dtype={"seed": str, "period": str},
+                    keep_default_na=False)  # fmt: skip
+    preds = evaluate.add_seeds(evaluate.predict_from_raw(corpus))
+    precision, recall = _all(evaluate.score(g, preds))
+    assert recall >= 0.95, recall
+    assert precision >= 0.9, precision  # regression floor: measured 0.917, target 0.95 not met
