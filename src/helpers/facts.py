@@ -884,7 +884,7 @@ def extract_facts(articles: pd.DataFrame, *, canonical_only: bool = True) -> pd.
 
     Returns:
         The facts table (:data:`COLUMNS` plus ``source_file``, ``source_line``,
-        ``file_position`` and ``title`` when the articles have them).
+        ``file_position`` when the articles have them; titles stay in the articles table).
 
     Example:
         >>> df = pd.DataFrame({"article_id": ["a", "b"], "is_canonical": [True, False],
@@ -901,7 +901,7 @@ def extract_facts(articles: pd.DataFrame, *, canonical_only: bool = True) -> pd.
             art.article_id, art.body, getattr(art, "published_date", None)
         )
     facts = pd.DataFrame(rows, columns=COLUMNS)
-    extra = [c for c in ("source_file", "source_line", "file_position", "title") if c in articles]
+    extra = [c for c in ("source_file", "source_line", "file_position") if c in articles]
     if extra and len(facts):
         facts = facts.merge(articles[["article_id", *extra]], on="article_id", how="left",
                             validate="many_to_one")  # fmt: skip
