@@ -901,6 +901,7 @@ def extract_facts(articles: pd.DataFrame, *, canonical_only: bool = True) -> pd.
             art.article_id, art.body, getattr(art, "published_date", None)
         )
     facts = pd.DataFrame(rows, columns=COLUMNS)
+    facts["value_high"] = pd.to_numeric(facts["value_high"]).astype(float)  # NaN, not None
     extra = [c for c in ("source_file", "source_line", "file_position") if c in articles]
     if extra and len(facts):
         facts = facts.merge(articles[["article_id", *extra]], on="article_id", how="left",
