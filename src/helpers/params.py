@@ -49,7 +49,7 @@ PARAMETERS_SOURCE = "\n".join(
 )
 SETUP_SOURCE = (
     "from helpers import io, params\n\n"
-    "params.validate_parameters({'labels': labels})\n"
+    'params.validate_parameters({"labels": labels})\n'
     "dirs = params.stage_dirs(raw_dir, processed_dir, run_dir)"
 )
 
