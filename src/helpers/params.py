@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,9 @@ DEFAULTS = {p.name: p.default for p in PARAMETERS}
 # does not recompute anything derived from the defaults (PITFALLS.md), so derived values
 # live in the setup cell below it.
 PARAMETERS_SOURCE = "\n".join(
-    f"{p.name}: {p.type_name} = {p.default!r}  # {p.comment}" for p in PARAMETERS
+    # json.dumps gives the double-quoted literal ruff-format wants (same value as repr)
+    f"{p.name}: {p.type_name} = {json.dumps(p.default, ensure_ascii=False)}  # {p.comment}"
+    for p in PARAMETERS
 )
 SETUP_SOURCE = (
     "from helpers import io, params\n\n"
