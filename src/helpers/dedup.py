@@ -80,6 +80,8 @@ NON_WORD_RE = re.compile(r"[\W_]+")
 _DROP = np.uint32(0)
 _MULTI = np.uint32(0xFFFFFFFF)  # table marker: this character needs the per-text slow path
 _BMP = 0x10000
+# Characters per numpy batch in the vectorised text passes (see minhash.chunk_bounds).
+CHUNK_CHARS = 250_000
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # NOTE: reprint disclaimers the stage-01 catalog (catalog/boilerplate.yaml) does not match
 # yet; tests/test_dedup.py fails once it does, and then these can go.
@@ -131,6 +133,13 @@ class DedupResult:
 # ---------------------------------------------------------------------------------------------
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
+    # NOTE: opencc-python-reimplemented installs the same import name with older maps
+    # (輝達→辉达); only the official C++ package has the compiled ``clib``.
+    if not hasattr(opencc, "clib"):
+        raise RuntimeError(
+            "the `opencc` module is not the official OpenCC package: run "
+            "`pip uninstall opencc-python-reimplemented && pip install --force-reinstall opencc`"
+        )
     return opencc.OpenCC(config)
 
 
@@ -188,9 +197,13 @@ def count_script_chars(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         ([4, 0, 0], [0, 2, 0])
     """
     trad, simp = _script_tables()
-    codes, lengths = minhash.text_codes(texts)
-    bmp = np.minimum(codes, _BMP - 1)  # astral characters count for neither script
-    return _per_text_sums(trad[bmp], lengths), _per_text_sums(simp[bmp], lengths)
+    counts = np.zeros((2, len(texts)), dtype=np.int64)
+    for start, stop in minhash.chunk_bounds(texts, CHUNK_CHARS):
+        codes, lengths = minhash.text_codes(texts[start:stop])
+        bmp = np.minimum(codes, _BMP - 1)  # astral characters count for neither script
+        counts[0, start:stop] = _per_text_sums(trad[bmp], lengths)
+        counts[1, start:stop] = _per_text_sums(simp[bmp], lengths)
+    return counts[0], counts[1]
 
 
 def classify_script(trad: int, simp: int) -> str:
@@ -293,6 +306,13 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
         >>> normalise_texts(["新能源 汽车！", "ＡＢＣ１２３", ""])
         ['新能源汽车', 'abc123', '']
     """
+    out: list[str] = []
+    for start, stop in minhash.chunk_bounds(texts, CHUNK_CHARS):
+        out += _normalise_chunk(texts[start:stop])
+    return out
+
+
+def _normalise_chunk(texts: Sequence[str]) -> list[str]:
     table = _norm_table()
     codes, lengths = minhash.text_codes(texts)
     mapped = np.where(codes < _BMP, table[np.minimum(codes, _BMP - 1)], _MULTI)
@@ -653,11 +673,15 @@ def extra_boilerplate_chars(
 
 
 def _members(component: np.ndarray) -> dict[int, list[int]]:
-    """Rows of each component."""
-    by_comp = np.argsort(component, kind="stable")
-    cuts = np.flatnonzero(np.diff(component[by_comp])) + 1
-    heads = component[by_comp[np.r_[0, cuts]]].tolist() if len(component) else []
-    return dict(zip(heads, (m.tolist() for m in np.split(by_comp, cuts)), strict=True))
+    """Rows of each component with two or more rows."""
+    order = np.argsort(component, kind="stable")
+    ordered = component[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else order
+    sizes = np.diff(np.r_[starts, len(order)])
+    return {
+        int(ordered[s]): order[s : s + n].tolist()
+        for s, n in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True)
+    }
 
 
 def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) -> np.ndarray:
@@ -666,21 +690,29 @@ def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) ->
     Boilerplate is counted lazily: a row's raw length (and no boilerplate) is an upper bound
     of its rank, so only the current leader of each cluster needs its boilerplate counted;
     when that drops it behind another row, the new leader is counted, until every leader is
-    exact.
+    exact. Rows alone in their cluster are their own representative and are not ranked.
     """
-    length = norm["text_norm"].str.len().to_numpy(dtype=np.int64, copy=True)
-    noise = np.zeros(len(norm), dtype=np.int64)  # boilerplate characters, once counted
-    ties, members = _tie_keys(norm), _members(component)
-    columns = (norm[text_col].fillna("").astype(str).tolist(), norm["text_norm"].tolist())
-    conversions = norm["conversion"].tolist()
-    exact = np.array([len(members[c]) == 1 for c in component.tolist()])  # no choice to make
+    canon = np.arange(len(norm))
+    members = _members(component)
+    rows = np.array(sorted(r for m in members.values() for r in m), dtype=np.int64)
+    if not len(rows):
+        return canon
+    sub = norm.iloc[rows]
+    comp = component[rows]
+    local = {int(r): i for i, r in enumerate(rows.tolist())}
+    groups = {c: [local[r] for r in m] for c, m in members.items()}
+    length = sub["text_norm"].str.len().to_numpy(dtype=np.int64, copy=True)
+    noise = np.zeros(len(sub), dtype=np.int64)  # boilerplate characters, once counted
+    ties, counted = _tie_keys(sub), np.zeros(len(sub), dtype=bool)
+    columns = (sub[text_col].fillna("").astype(str).tolist(), sub["text_norm"].tolist())
+    conversions = sub["conversion"].tolist()
     while True:
-        leaders = _leaders(component, length, noise, ties)
-        todo = leaders[~exact[leaders]].tolist()
+        leaders = _leaders(comp, length, noise, ties)
+        todo = leaders[~counted[leaders]].tolist()
         if not todo:
             break
         others = [
-            tuple("\0".join(col[j] for j in members[component[i]] if j != i) for col in columns)
+            tuple("\0".join(col[j] for j in groups[comp[i]] if j != i) for col in columns)
             for i in todo
         ]
         noise[todo] = extra_boilerplate_chars(
@@ -690,9 +722,10 @@ def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) ->
             others,
         )
         length[todo] -= noise[todo]
-        exact[todo] = True
-    best = dict(zip(component[leaders].tolist(), leaders.tolist(), strict=True))
-    return np.array([best[c] for c in component.tolist()], dtype=np.int64)
+        counted[todo] = True
+    best = dict(zip(comp[leaders].tolist(), rows[leaders].tolist(), strict=True))
+    canon[rows] = [best[c] for c in comp.tolist()]
+    return canon
 
 
 def _pair_similarities(

@@ -47,7 +47,7 @@ HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
 EMPTY_SLOT = np.uint32(0xFFFFFFFF)  # signature slot of a document without shingles
 # NOTE: texts are hashed in chunks of about this many characters so the uint64 temporaries
 # stay near 100 MB however large the corpus; the result is identical to one pass.
-CHUNK_CHARS = 1_000_000
+CHUNK_CHARS = 250_000
 # Polynomial base of the rolling shingle hash (odd, so multiplication mod 2**64 is invertible).
 POLY_BASE = np.uint64(0x100000001B3)
 # Buckets larger than this are paired by a sliding window of this many neighbours instead of
@@ -123,6 +123,25 @@ def text_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, lengths
 
 
+def chunk_bounds(texts: Sequence[str], max_chars: int | None = None) -> list[tuple[int, int]]:
+    """Split ``texts`` into consecutive ``(start, stop)`` runs of about ``max_chars`` characters.
+
+    NOTE: numpy temporaries above a few MB are fresh ``mmap``s, and their page faults cost
+    more than the arithmetic on this VM (``count_script_chars`` over 20 000 articles: 0.19 s
+    in one call, 0.04 s in chunks of 500). Chunks keep temporaries small and reused.
+
+    Example:
+        >>> chunk_bounds(["汽车", "出口", "芯片"], max_chars=3)
+        [(0, 2), (2, 3)]
+    """
+    limit = max_chars or CHUNK_CHARS
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    # A chunk ends at the first text reaching each multiple of the limit.
+    cuts = np.searchsorted(ends, np.arange(limit, ends[-1] if len(ends) else 0, limit)) + 1
+    bounds = sorted({0, len(texts), *cuts.tolist()} - {len(texts) + 1})
+    return list(itertools.pairwise(bounds))
+
+
 def _rolling_hash(codes: np.ndarray, k: int, seed: int) -> np.ndarray:
     """Hash every window of ``k`` code points (positions 0 .. len-k) to uint64."""
     n = len(codes) - k + 1
@@ -185,12 +204,8 @@ def hash_shingles(texts: Sequence[str], *, k: int, seed: int = 0) -> ShingleSets
     """
     if len(texts) >= MAX_DOCS:
         raise ValueError(f"{len(texts)} texts: split the corpus below {MAX_DOCS} per call")
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    # Chunk boundaries: the first text ending past each multiple of CHUNK_CHARS.
-    cuts = np.searchsorted(ends, np.arange(CHUNK_CHARS, ends[-1] if len(ends) else 0, CHUNK_CHARS))
-    bounds = sorted({0, len(texts), *(cuts + 1).tolist()} - {len(texts) + 1})
     parts = []
-    for start, stop in itertools.pairwise(bounds):
+    for start, stop in chunk_bounds(texts):
         codes, lengths = text_codes(texts[start:stop])
         parts.append(_chunk_keys(codes, lengths, start, k, seed))
     keys = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
