@@ -4,10 +4,15 @@ share notebooks on the sample corpus (answer-key rows, golden chart CSVs)."""
 from __future__ import annotations
 
 import pandas as pd
+import papermill as pm
 import pytest
+from share_sample import TRUTH_DIR, write_sample_processed
 
 from helpers import conflicts, io, reference, share, share_charts
-from helpers.paths import REFERENCE_DIR
+from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT, REFERENCE_DIR
+
+GOLDEN_DIR = PROJ_ROOT / "tests" / "fixtures" / "charts"
+NOTEBOOKS = ("04_ev_exports", "05_chip_share", "06_robotaxi_fleets")
 
 
 def facts(rows: list[dict]) -> pd.DataFrame:
@@ -342,3 +347,127 @@ def test_empty_topic_gives_empty_tables_and_no_chart():
         fleets, keys=share.FLEET_KEYS, series_keys=share.FLEET_SERIES
     )
     assert share_charts.fleet_latest_chart(share.fleet_latest(fshown), "en") is None
+
+
+# --- the notebooks on the sample corpus ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """Run 04–06 on facts built from the sample answer key; return the run folder."""
+    root = tmp_path_factory.mktemp("share")
+    write_sample_processed(root / "processed")
+    (root / "nb").mkdir()
+    for name in NOTEBOOKS:
+        pm.execute_notebook(
+            str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+            str(root / "nb" / f"{name}.ipynb"),
+            parameters={"processed_dir": str(root / "processed"), "run_dir": str(root / "run")},
+            cwd=str(NOTEBOOKS_DIR),
+            kernel_name="python3",
+            progress_bar=False,
+        )
+    return root
+
+
+def table(run, name: str) -> pd.DataFrame:
+    return io.read_table(run / "run" / "tables" / f"{name}.parquet")
+
+
+def row(df: pd.DataFrame, **where) -> pd.Series:
+    hit = df
+    for column, value in where.items():
+        hit = hit[hit[column] == value]
+    assert len(hit) == 1, f"expected one row for {where}, found {len(hit)}"
+    return hit.iloc[0]
+
+
+@pytest.mark.slow
+def test_every_answer_key_fact_of_the_tables_is_kept(sample_run):
+    truth = pd.read_csv(TRUTH_DIR / "facts.csv", dtype=str, keep_default_na=False)
+    kept = pd.concat(
+        [table(sample_run, f"{n}_long") for n in ("ev_exports", "chip_share", "robotaxi_fleet")]
+    )
+    fleet = truth["metric"].isin(["fleet_size", "fleet_target", "av_fleet_size"])
+    wanted = truth[
+        (truth["topic"] == "ev_exports")
+        | ((truth["topic"] == "chip_share") & (truth["metric"] == "market_share"))
+        | ((truth["topic"] == "robotaxi_fleet") & fleet)
+    ]
+    assert len(kept) == len(wanted)
+    assert kept["fact_id"].is_unique
+
+
+@pytest.mark.slow
+def test_ev_exports_rows_conflicts_and_reconciliation(sample_run):
+    long = table(sample_run, "ev_exports_long")
+    total = long[(long["entity_id"] == "china") & (long["metric"] == "exports")]
+    actual = total[~total["is_projection"]]
+    cell = actual[(actual["period"] == "2025") & (actual["market"] == "world")]
+    assert cell["is_conflict"].all() and set(cell["data_source"]) == {"caam", "cpca"}
+    shown = cell[cell["is_display"]].iloc[0]
+    assert (shown["value"], shown["data_source"]) == (7_098_000, "caam")
+    russia = total[(total["period"] == "2025") & (total["market"] == "RU") & total["is_display"]]
+    assert russia["value"].tolist() == [582_700]  # CPCA series; Customs 632,341 kept, flagged
+    companies = table(sample_run, "ev_exports_by_company")
+    assert row(companies, entity_id="chery", period="2025-01/2025-09")["value"] == 936_000
+    assert row(companies, entity_id="byd", period="2025")["value"] == 1_050_000
+    split = table(sample_run, "ev_exports_nev_split")
+    assert row(split, period="2025", data_source="cpca")["nev_share_pct"] == pytest.approx(
+        41.23, 0.01
+    )
+    markets = table(sample_run, "ev_exports_by_market")
+    assert row(markets, market="MX", period="2025")["share_pct"] == pytest.approx(7.51, abs=0.01)
+    recon = table(sample_run, "ev_exports_reconciliation")
+    recon = recon[~recon["is_projection"]]
+    status = recon.set_index(["entity_id", "metric", "period", "market", "data_source"])["status"]
+    assert status[("china", "exports", "2025", "world", "caam")] == "agrees"
+    assert status[("china", "exports", "2025", "world", "cpca")] == "agrees"
+    assert status[("byd", "overseas_sales", "2025", "world", "company")] == "agrees"
+
+
+@pytest.mark.slow
+def test_chip_share_rows_by_scope(sample_run):
+    shares = table(sample_run, "chip_share_by_vendor")
+    horizon = row(shares, vendor_id="horizon_robotics", scope="front_camera", period="2025")
+    assert horizon["value"] == 47.66 and horizon["n_facts"] == 2  # c01 and c07 agree
+    assert row(shares, vendor_id="nvidia", scope="urban_noa")["value"] == 49.36
+    assert row(shares, vendor_id="nvidia", scope="noa", period="2023-H1")["value"] == 52.57
+    cic = shares[shares["data_source"] == "cic"].set_index("scope")["value"].to_dict()
+    assert cic == {"adas": 21.3, "adas_ad": 9.3}  # two scopes of one prospectus, no conflict
+    assert not shares["is_conflict"].any()
+    sums = share.share_sums(shares, share.CHIP_SCOPE_COLS)
+    assert (sums["sum_pct"] <= 100.5).all()
+    recon = table(sample_run, "chip_share_reconciliation")
+    assert (recon["status"] == "differs").sum() == 0
+
+
+@pytest.mark.slow
+def test_robotaxi_latest_snapshot_and_growth(sample_run):
+    latest = table(sample_run, "robotaxi_fleet_latest").set_index("entity_id")
+    assert latest.loc["waymo", ["value", "as_of_date"]].tolist() == [2000, "2026-02-28"]
+    assert latest.loc["pony_ai", ["value", "as_of_date", "target_value"]].tolist() == [
+        961, "2025-11-23", 3000,
+    ]  # fmt: skip
+    growth = table(sample_run, "robotaxi_fleet_timeline")
+    pony = growth[growth["entity_id"] == "pony_ai"]
+    assert pony["value"].tolist() == [270, 726, 961]
+    assert pony["change"].tolist()[1:] == [456, 235]
+
+
+@pytest.mark.slow
+def test_chart_csvs_match_golden_files(sample_run):
+    figures = sample_run / "run" / "figures"
+    stems = sorted(p.stem for p in figures.glob("*.csv"))
+    assert stems == sorted(p.stem for p in GOLDEN_DIR.glob("*.csv")), "a chart was added/lost"
+    for stem in stems:
+        for suffix in (".png", ".svg"):
+            assert (figures / f"{stem}{suffix}").stat().st_size > 0
+        got = io.read_table(figures / f"{stem}.csv")
+        want = io.read_table(GOLDEN_DIR / f"{stem}.csv")
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, obj=stem)
+
+
+def test_empty_chip_units_get_display_labels():
+    empty = pd.DataFrame({"vendor_id": [], "is_self_developed": [], "period": []})
+    assert share.add_display_labels(empty, "zh-Hans").empty

@@ -223,7 +223,7 @@ def ranked_bars(
     muted: tuple[str, ...] = (),
     qualifiers: list[str] | None = None,
 ) -> plt.Figure:
-    """Horizontal bars, largest on top, value at the end of each bar.
+    """Horizontal bars in the given order (first on top), value at the end of each bar.
 
     Args:
         data: tidy chart table (:data:`CHART_COLUMNS`), one row per bar.
@@ -232,7 +232,9 @@ def ranked_bars(
         muted: categories drawn in grey (e.g. 其他 / Others).
         qualifiers: per row ``over`` / ``approx`` / ... for the value labels.
     """
-    order = data.assign(_q=qualifiers or [""] * len(data)).sort_values("value")
+    # NOTE: rows are drawn in the given order, first on top (the caller ranks them and puts
+    # Others last); barh draws the first row at the bottom, hence the reversal.
+    order = data.assign(_q=qualifiers or [""] * len(data)).iloc[::-1]
     unit = str(data["unit"].iloc[0])
     scale, unit_text = count_scale(order["value"], unit, labels)
     fig, ax = plt.subplots(figsize=SLIDE_FIGSIZE)

@@ -126,6 +126,8 @@ def _match(fig: pd.Series, candidates: pd.DataFrame) -> pd.Series | None:
 
 
 def _status(fig: pd.Series, ref: pd.Series | None) -> tuple[str, str]:
+    if fig.get("qualifier") == "forecast":
+        return STATUS_NONE, "forecast: not compared with published actuals"
     if ref is None:
         return STATUS_NONE, ""
     basis = fig["data_source"] or "unstated"

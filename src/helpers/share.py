@@ -38,7 +38,13 @@ FACT_COLUMNS = (
     "qualifier", "data_source",
 )  # fmt: skip
 # Columns the facts contract promises but an early facts table may lack: filled explicitly.
-OPTIONAL_FACT_COLUMNS = {"segment": "", "entity_text": "", "sentence": ""}
+OPTIONAL_FACT_COLUMNS = {"segment": "", "entity_text": "", "sentence": "", "base_metric": ""}
+# Growth rates and changes are "of something": their segment is part of the cell (PHEV +190 %
+# and the total's +19.3 % are two cells), while a level figure's segment is only shown.
+RATE_METRICS = frozenset({"yoy_growth", "change"})
+COMPANY_BASIS = "company"
+# Who publishes a company's own figures: the company itself (data_source = its id) -> company.
+COMPANY_SOURCE_TYPES = frozenset({"automaker", "brand", "robotaxi_operator"})
 ARTICLE_COLUMNS = ("article_id", "title", "source_name", "published_date")
 PROJECTION_QUALIFIERS = frozenset({"forecast", "target"})
 WORLD = "world"
@@ -48,8 +54,16 @@ COMPANY_TYPES = frozenset({"automaker", "brand"})
 EXPORT_METRICS = ("exports", "overseas_sales")
 SPLIT_METRICS = ("exports", "nev_exports", "phev_exports")
 OTHERS_ID = "others"
-EV_KEYS = ("entity_id", "metric", "period", "market", "is_projection")
-EV_SERIES = ("entity_id", "metric", "market", "is_projection")
+EV_KEYS = (
+    "entity_id",
+    "metric",
+    "base_metric",
+    "rate_segment",
+    "period",
+    "market",
+    "is_projection",
+)
+EV_SERIES = ("entity_id", "metric", "base_metric", "rate_segment", "market", "is_projection")
 CHIP_KEYS = ("vendor_id", "metric", "period", "market", "scope", "measure", "data_source")
 CHIP_SERIES = ("vendor_id", "metric", "market", "scope", "measure", "data_source")
 CHIP_SCOPE_COLS = ("metric", "period", "market", "scope", "measure", "data_source")
@@ -180,7 +194,42 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     out["period"] = out["period"].map(normalize_period)
     out["period_end"] = out["period"].map(period_end)
     out["is_projection"] = out["qualifier"].isin(PROJECTION_QUALIFIERS)
+    out = normalize_sources(out)
+    out["rate_segment"] = out["segment"].where(out["metric"].isin(RATE_METRICS), "")
     return out.drop(columns="_merge").reset_index(drop=True)
+
+
+def normalize_sources(facts: pd.DataFrame) -> pd.DataFrame:
+    """A company quoting its own figure has basis ``company``; the company goes to
+    ``attributed_to`` (kept for the notes).
+
+    Example:
+        >>> normalize_sources(pd.DataFrame({"data_source": ["byd", "caam"]})).values.tolist()
+        [['company', 'byd'], ['caam', 'caam']]
+    """
+    out = facts.copy()
+    out["attributed_to"] = out["data_source"]
+    own = out["data_source"].map(lambda s: bool(set(entity_types(s)) & COMPANY_SOURCE_TYPES))
+    out.loc[own.astype(bool), "data_source"] = COMPANY_BASIS
+    return out
+
+
+def fill_market_from_article(facts: pd.DataFrame) -> pd.DataFrame:
+    """Give a fact without a market the one market its article's other facts state, if unique.
+
+    Example:
+        >>> f = pd.DataFrame({"article_id": ["a", "a", "b"], "market": ["CN", "", ""]})
+        >>> fill_market_from_article(f)[["market", "is_market_inferred"]].values.tolist()
+        [['CN', False], ['CN', True], ['', False]]
+    """
+    out = facts.copy()
+    stated = out[out["market"] != ""].groupby("article_id")["market"].agg(set)
+    unique = stated[stated.map(len) == 1].map(lambda s: next(iter(s)))
+    fill = out["article_id"].map(unique)
+    missing = (out["market"] == "") & fill.notna()
+    out["is_market_inferred"] = missing
+    out.loc[missing, "market"] = fill[missing]
+    return out
 
 
 def _require(df: pd.DataFrame, columns: tuple[str, ...], name: str, hint: str) -> None:
@@ -293,7 +342,7 @@ def add_chip_scope(chips: pd.DataFrame) -> pd.DataFrame:
         >>> add_chip_scope(df)[["vendor_id", "scope"]].values.tolist()
         [['horizon_robotics', 'noa']]
     """
-    out = chips.copy()
+    out = fill_market_from_article(chips) if "article_id" in chips else chips.copy()
     scopes = [
         infer_chip_scope(r.sentence, r.value, r.entity_text, r.title)
         for r in out[["sentence", "value", "entity_text", "title"]].itertuples()
@@ -674,8 +723,9 @@ def add_display_labels(table: pd.DataFrame, labels: str) -> pd.DataFrame:
     }
     for name, (source, to_label) in columns.items():
         if source in out:
-            out[name] = [to_label(v, labels) for v in out[source]]
-    if "is_self_developed" in out:
+            values = [to_label(v, labels) for v in out[source]]
+            out[name] = pd.Series(values, index=out.index, dtype=object)
+    if "is_self_developed" in out and not out.empty:
         suffix = lab.label("text", "self_developed", labels)
         out.loc[out["is_self_developed"], "entity_name"] += suffix
     return out
