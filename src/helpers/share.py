@@ -68,6 +68,7 @@ CHIP_KEYS = ("vendor_id", "metric", "period", "market", "scope", "measure", "dat
 CHIP_SERIES = ("vendor_id", "metric", "market", "scope", "measure", "data_source")
 CHIP_SCOPE_COLS = ("metric", "period", "market", "scope", "measure", "data_source")
 FLEET_METRICS = ("fleet_size", "fleet_target")
+ROBOTAXI_SEGMENT = "robotaxi"
 FLEET_KEYS = ("entity_id", "metric", "as_of_date", "market", "segment")
 FLEET_SERIES = ("entity_id", "metric", "market", "segment")
 SHARE_SUM_TOLERANCE = 0.5  # percentage points of rounding allowed above 100
@@ -582,7 +583,7 @@ def prepare_fleet_facts(facts: pd.DataFrame) -> pd.DataFrame:
 
     Example:
         >>> f = pd.DataFrame({"metric": ["fleet_size", "fleet_size"], "qualifier": ["", "target"],
-        ...     "period": ["2025-10", "2026"]})
+        ...     "period": ["2025-10", "2026"], "segment": ["robotaxi", ""]})
         >>> prepare_fleet_facts(f)[["metric", "as_of_date"]].values.tolist()  # 10月下旬 / 2026年底
         [['fleet_size', '2025-10-31'], ['fleet_target', '2026-12-31']]
     """
@@ -592,6 +593,10 @@ def prepare_fleet_facts(facts: pd.DataFrame) -> pd.DataFrame:
     out["as_of_date"] = out["period"].map(lambda p: period_end(p).date().isoformat())
     if "segment" not in out:
         out["segment"] = ""
+    # NOTE: in this topic "robotaxi" is the default segment: the facts stage sets it on some
+    # sentences only, which would split one operator's series in two. Other segments (all
+    # autonomous vehicles, e.g. WeRide's total fleet) stay apart.
+    out.loc[out["segment"] == ROBOTAXI_SEGMENT, "segment"] = ""
     return out.reset_index(drop=True)
 
 
