@@ -66,3 +66,38 @@ def test_parser_change_invalidates_every_file(raw):
     hashes = dict(zip(first.report["source_file"], first.report["sha256"], strict=True))
     assert incremental.reusable_files(first.report, hashes, "other-version") == set()
     assert incremental.reusable_files(first.report, hashes, incremental.parser_version())
+
+
+def test_incremental_facts_equal_full_extraction_and_read_only_new_articles(raw, monkeypatch):
+    from helpers import dedup, facts
+
+    articles = dedup.deduplicate(parse.parse_raw_dir(raw).articles).articles
+    canonical = articles[articles["is_canonical"]]
+    before = articles[articles["article_id"] != canonical["article_id"].iloc[0]]
+    old = facts.extract_facts(before)
+    previous = (old, facts.facts_log(before, old))
+
+    seen: list[str] = []
+    real = facts.extract_article_facts
+    monkeypatch.setattr(
+        facts, "extract_article_facts", lambda a, b, d: seen.append(a) or real(a, b, d)
+    )
+    inc = facts.extract_facts(articles, previous=previous)
+    assert seen == [canonical["article_id"].iloc[0]]
+    monkeypatch.setattr(facts, "extract_article_facts", real)
+    pd.testing.assert_frame_equal(inc, facts.extract_facts(articles))
+
+
+def test_changed_date_or_extractor_means_read_again():
+    from helpers import facts
+
+    arts = pd.DataFrame(
+        {"article_id": ["a"], "body": ["蕪湖出口汽車超83萬輛。"], "published_date": ["2025-12-01"]}
+    )
+    log = facts.facts_log(arts, facts.extract_facts(arts))
+    moved = arts.assign(published_date="2026-12-01")
+    reused, todo = incremental.split_for_facts(moved, (facts.extract_facts(arts), log))
+    assert reused.empty and len(todo) == 1
+    stale = log.assign(extractor_version="old")
+    reused, todo = incremental.split_for_facts(arts, (facts.extract_facts(arts), stale))
+    assert reused.empty and len(todo) == 1

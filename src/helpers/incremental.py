@@ -26,17 +26,22 @@ PARSER_DATA = ("boilerplate.yaml",)
 PARSER_LIBRARIES = ("trafilatura", "charset-normalizer", "lxml", "opencc")
 
 
-def parser_version() -> str:
-    """Return a short hash of the stage-01 code, catalogue and library versions."""
+def _version_of(sources: tuple[str, ...], data: tuple[str, ...], libs: tuple[str, ...]) -> str:
+    """Short hash of package source files, catalogue files and library versions."""
     digest = hashlib.sha256()
-    for path in [PACKAGE_DIR / n for n in PARSER_SOURCES] + [CATALOG_DIR / n for n in PARSER_DATA]:
+    for path in [PACKAGE_DIR / n for n in sources] + [CATALOG_DIR / n for n in data]:
         digest.update(path.read_bytes())
-    for lib in PARSER_LIBRARIES:
+    for lib in libs:
         try:
             digest.update(f"{lib}={metadata.version(lib)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{lib}=none".encode())
     return digest.hexdigest()[:12]
+
+
+def parser_version() -> str:
+    """Return a short hash of the stage-01 code, catalogue and library versions."""
+    return _version_of(PARSER_SOURCES, PARSER_DATA, PARSER_LIBRARIES)
 
 
 def reusable_files(report: pd.DataFrame, hashes: dict[str, str], version: str) -> set[str]:
@@ -65,14 +70,62 @@ def rows_for(table: pd.DataFrame, files: set[str]) -> pd.DataFrame:
     return table[table["source_file"].isin(files)]
 
 
-def order_by_files(table: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Sort rows by the position of their ``source_file`` in ``order``, stable within a file.
+def order_rows(table: pd.DataFrame, column: str, order: list[str]) -> pd.DataFrame:
+    """Sort rows by the position of ``table[column]`` in ``order``, stable within a value.
 
     Example:
         >>> t = pd.DataFrame({"source_file": ["b", "a", "b"], "n": [1, 2, 3]})
-        >>> order_by_files(t, ["a", "b"])["n"].tolist()
+        >>> order_rows(t, "source_file", ["a", "b"])["n"].tolist()
         [2, 1, 3]
     """
     rank = {name: i for i, name in enumerate(order)}
-    key = table["source_file"].map(rank)
+    key = table[column].map(rank)
     return table.assign(_rank=key).sort_values("_rank", kind="stable").drop(columns="_rank")
+
+
+# Everything whose change can change what stage 03 extracts from an article.
+EXTRACTOR_SOURCES = (
+    "facts.py", "sentences.py", "attribution.py", "vocabulary.py", "numbers.py", "periods.py",
+    "entities.py",
+)  # fmt: skip
+EXTRACTOR_DATA = ("metrics.yaml", "entities.yaml")
+
+
+def extractor_version() -> str:
+    """Return a short hash of the stage-03 code and catalogues."""
+    return _version_of(EXTRACTOR_SOURCES, EXTRACTOR_DATA, ("opencc",))
+
+
+def date_keys(articles: pd.DataFrame) -> list[str]:
+    """The publication date of each article as text ('' when unknown), for cache keys.
+
+    Example:
+        >>> date_keys(pd.DataFrame({"published_date": ["2025-12-01", None]}))
+        ['2025-12-01', '']
+    """
+    if "published_date" not in articles:
+        return [""] * len(articles)
+    return ["" if pd.isna(d) else str(d) for d in articles["published_date"]]
+
+
+def split_for_facts(
+    articles: pd.DataFrame, previous: tuple[pd.DataFrame, pd.DataFrame] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split articles into (reused facts, articles still to read) using the previous log.
+
+    An article is reused when the log holds its id with the same publication date (periods
+    are resolved against it) and the same extractor version.
+    """
+    from helpers.facts import COLUMNS  # NOTE: local import: facts imports this module
+
+    if previous is None:
+        return pd.DataFrame(columns=COLUMNS), articles
+    old_facts, log = previous
+    version = extractor_version()
+    log = log[log["extractor_version"] == version]
+    done = set(zip(log["article_id"], log["published_date"].fillna(""), strict=True))
+    keys = list(zip(articles["article_id"], date_keys(articles), strict=True))
+    is_done = pd.Series([k in done for k in keys], index=articles.index, dtype=bool)
+    reused_ids = set(articles.loc[is_done, "article_id"])
+    reused = old_facts.loc[old_facts["article_id"].isin(reused_ids), COLUMNS]
+    return reused, articles[~is_done]

@@ -910,7 +910,7 @@ def _merge_previous(
 
     def merged(name: str) -> pd.DataFrame:
         parts = [getattr(fresh, name), incremental.rows_for(getattr(previous, name), reused)]
-        return incremental.order_by_files(pd.concat(parts, ignore_index=True), order)
+        return incremental.order_rows(pd.concat(parts, ignore_index=True), "source_file", order)
 
     articles, cleaning = merged("articles"), merged("cleaning")
     new_ids = article_ids(articles)
