@@ -59,7 +59,9 @@ def add_source_note(fig: plt.Figure, text: str) -> None:
     fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=11, color="#555555")
 
 
-def save_chart(fig: plt.Figure, data: pd.DataFrame, figures_dir: Path, stem: str) -> list[Path]:
+def save_chart(
+    fig: plt.Figure, data: pd.DataFrame, figures_dir: Path, stem: str, meta: dict | None = None
+) -> list[Path]:
     """Save ``fig`` as PNG (300 dpi) and SVG plus ``data`` as CSV, all with the same stem.
 
     Args:
@@ -67,9 +69,11 @@ def save_chart(fig: plt.Figure, data: pd.DataFrame, figures_dir: Path, stem: str
         data: exactly the numbers the chart shows.
         figures_dir: the run's figures folder.
         stem: file name without suffix, e.g. ``04-exports-by-company``.
+        meta: optional sidecar written as ``<stem>.json`` (kind, title, articles behind the
+            chart, see :func:`helpers.share_charts.chart_meta`); the deck stage reads it.
 
     Returns:
-        The three paths written (atomically).
+        The paths written (atomically): PNG, SVG, CSV and, with ``meta``, the JSON.
     """
     written = []
     for suffix in (".png", ".svg"):
@@ -78,6 +82,8 @@ def save_chart(fig: plt.Figure, data: pd.DataFrame, figures_dir: Path, stem: str
             fig.savefig(tmp, format=suffix[1:], dpi=PNG_DPI)
         written.append(target)
     written.append(io.write_table(data, figures_dir / f"{stem}.csv"))
+    if meta is not None:
+        written.append(io.write_json({"stem": stem, **meta}, figures_dir / f"{stem}.json"))
     return written
 
 

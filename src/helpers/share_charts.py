@@ -42,6 +42,63 @@ class ChartSpec:
     source: str
     qualifiers: tuple[str, ...] = ()
     muted: tuple[str, ...] = ()
+    fact_ids: tuple[str, ...] = ()  # every fact behind the chart (for its article count)
+
+
+def _fact_ids(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Distinct fact ids of the rows a chart shows (``fact_ids`` cells are ``;``-joined)."""
+    if "fact_ids" not in rows.columns:
+        return ()
+    ids = (i for cell in rows["fact_ids"].dropna() for i in str(cell).split(";") if i)
+    return tuple(dict.fromkeys(ids))
+
+
+def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
+    """The sidecar of a chart for the deck: kind, texts and the articles behind it.
+
+    Args:
+        spec: the chart.
+        long: the stage's long table (one row per fact: ``fact_id``, ``article_id``,
+            ``basis_name``, ``source_name``).
+
+    Returns:
+        A JSON-ready dict: ``kind``, ``title``, ``period``, ``source``, ``unit``, ``muted``,
+        ``qualifiers``, ``n_facts``, ``n_articles``, ``article_ids``, ``data_sources``
+        (statistical bases) and ``outlets`` (publications).
+
+    Example:
+        >>> long = pd.DataFrame({"fact_id": ["f1", "f2"], "article_id": ["a1", "a1"],
+        ...     "basis_name": ["中汽协", "中汽协"], "source_name": ["汽车物流", "汽车物流"]})
+        >>> spec = ChartSpec("s", "ranked_bars", pd.DataFrame({"unit": ["vehicles"]}),
+        ...     "出口", "2025年", "来源：中汽协", fact_ids=("f1", "f2"))
+        >>> m = chart_meta(spec, long)
+        >>> m["n_articles"], m["data_sources"], m["outlets"]
+        (1, ['中汽协'], ['汽车物流'])
+    """
+    behind = long[long["fact_id"].isin(spec.fact_ids)]
+    unknown = sorted(set(spec.fact_ids) - set(behind["fact_id"]))
+    if unknown:
+        raise ValueError(f"chart {spec.stem}: fact ids {unknown[:5]} are not in the long table")
+
+    def distinct(col: str) -> list[str]:
+        if col not in behind.columns:
+            return []
+        return list(dict.fromkeys(v for v in behind[col] if isinstance(v, str) and v))
+
+    return {
+        "kind": spec.kind,
+        "title": spec.title,
+        "period": spec.period,
+        "source": spec.source,
+        "unit": str(spec.data["unit"].iloc[0]) if len(spec.data) else "",
+        "muted": list(spec.muted),
+        "qualifiers": list(spec.qualifiers),
+        "n_facts": len(behind),
+        "n_articles": int(behind["article_id"].nunique()),
+        "article_ids": sorted(behind["article_id"].astype(str).unique()),
+        "data_sources": distinct("basis_name"),
+        "outlets": distinct("source_name"),
+    }
 
 
 def _select(table: pd.DataFrame, cols: list[str], key: tuple) -> pd.DataFrame:
@@ -69,6 +126,7 @@ def _bars_spec(rows: pd.DataFrame, *, stem: str, title: str, series: str, labels
         period=str(rows["period_label"].iloc[0]),
         source=plots.source_line(rows["source_note"], labels),
         qualifiers=tuple(rows["qualifier"].fillna("")),
+        fact_ids=_fact_ids(rows),
         **kw,
     )
 
@@ -154,6 +212,7 @@ def nev_split_chart(split: pd.DataFrame, labels: str) -> ChartSpec | None:
         title=lab.label("titles", "nev_split", labels),
         period=_span(periods, labels),
         source=plots.source_line(rows["source_note"], labels),
+        fact_ids=_fact_ids(rows),
     )
 
 
@@ -176,6 +235,7 @@ def _over_time(rows: pd.DataFrame, *, stem: str, title: str, series: pd.Series, 
         title=title,
         period=_span(list(dict.fromkeys(rows["period_label"])), labels),
         source=plots.source_line(rows["source_note"], labels),
+        fact_ids=_fact_ids(rows),
     )
 
 
@@ -255,6 +315,7 @@ def chip_stacked_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
         title=lab.label("titles", "chip_share_stacked", labels),
         period=_span(list(dict.fromkeys(rows["period_label"])), labels),
         source=plots.source_line(rows["source_note"], labels),
+        fact_ids=_fact_ids(rows),
     )
 
 
@@ -347,4 +408,5 @@ def fleet_timeline_chart(timeline: pd.DataFrame, labels: str) -> ChartSpec | Non
             b=lab.format_period(last, labels),
         ),
         source=plots.source_line(rows["source_note"], labels),
+        fact_ids=_fact_ids(rows),
     )
