@@ -8,7 +8,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from helpers.params import PARAMETER_NAMES
+from helpers.params import PARAMETER_NAMES, PARAMETERS, SETUP_SOURCE
 from helpers.paths import NOTEBOOKS_DIR
 from helpers.runner import discover_stages
 
@@ -41,7 +41,15 @@ def test_parameters_cell_declares_shared_names_as_typed_literals(notebook):
     )
     info = pm.inspect_notebook(str(stage.path))
     assert tuple(info) == PARAMETER_NAMES
-    assert all(p["inferred_type_name"] == "str" and p["help"] for p in info.values())
+    declared = {name: p["inferred_type_name"] for name, p in info.items()}
+    assert declared == {p.name: p.type_name for p in PARAMETERS}
+    assert all(p["help"] for p in info.values())
+
+
+def test_setup_cell_is_the_shared_one(notebook):
+    stage, nb = notebook
+    setups = [c.source for c in nb.cells if "params.stage_dirs(" in c.source]
+    assert setups == [SETUP_SOURCE], f"{stage.label}: run scripts/sync_notebooks.py"
 
 
 def test_no_functions_or_classes_in_notebooks(notebook):

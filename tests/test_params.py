@@ -22,7 +22,9 @@ def test_defaults_resolve_to_project_folders_from_any_cwd(monkeypatch, tmp_path)
     [
         pytest.param({"labels": "fr"}, "labels must be one of", id="bad-label"),
         pytest.param({"lang": "en"}, "unknown parameter", id="unknown-name"),
-        pytest.param({"raw_dir": 3}, "must be a string", id="not-a-string"),
+        pytest.param({"raw_dir": 3}, "must be a str", id="not-a-string"),
+        pytest.param({"incremental": "yes"}, "must be a bool", id="not-a-bool"),
+        pytest.param({"since": "2025/07/01"}, "since must be YYYY-MM-DD", id="bad-since"),
     ],
 )
 def test_bad_parameters_are_rejected(values, message):
@@ -39,3 +41,13 @@ def test_parameters_source_is_literal_and_complete():
     lines = params.PARAMETERS_SOURCE.splitlines()
     assert [line.split(":")[0] for line in lines] == list(params.PARAMETER_NAMES)
     assert all("  # " in line for line in lines)
+
+
+def test_papermill_reads_every_declared_parameter(tmp_path):
+    from conftest import write_stage_notebook
+
+    nb = write_stage_notebook(tmp_path / "01_x.ipynb", [])
+    import papermill as pm
+
+    assert tuple(pm.inspect_notebook(str(nb))) == params.PARAMETER_NAMES
+    assert all("=" not in p.comment for p in params.PARAMETERS)

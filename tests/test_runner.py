@@ -216,3 +216,21 @@ def test_cli_keep_prunes_after_run(project, capsys):
     run_dirs = [p for p in project["reports"].iterdir() if runs.RUN_ID_RE.match(p.name)]
     assert len(run_dirs) == 1 and "pruned old run" in capsys.readouterr().out
     assert cli.main([*base, "--keep", "0"]) == 2
+
+
+def test_bad_since_is_a_usage_error(project):
+    with pytest.raises(RunError, match="since must be YYYY-MM-DD") as exc:
+        runner.run_pipeline(config(project, since="July 2025"), echo=lambda _: None)
+    assert exc.value.exit_code == 2
+
+
+def test_incremental_and_since_reach_notebooks(project):
+    code = "io.write_json({'incremental': incremental, 'since': since}, dirs.tables / 'p.json')"
+    write_stage_notebook(project["nbs"] / "01_alpha.ipynb", [WRITE_ALPHA, code], ["alpha.parquet"])
+    out = runner.run_pipeline(
+        config(project, only=("alpha",), incremental=True, since="2025-07-01"),
+        echo=lambda _: None,
+    )
+    assert out.ok, out.message
+    seen = json.loads((out.run_dir / "tables" / "p.json").read_text(encoding="utf-8"))
+    assert seen == {"incremental": True, "since": "2025-07-01"}

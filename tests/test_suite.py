@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 import nbformat
+import pandas as pd
 import pytest
 
 from helpers import io, runner
@@ -14,6 +16,11 @@ from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT
 from helpers.runner import RunConfig
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
+NEW_FEED = (
+    '{"title": "文远知行车队规模扩大", "url": "https://example.com/a/9", "source": "出行观察", '
+    '"date": "2025-10-15", "content": "文远知行表示，公司在全球的自动驾驶出租车车队已超过400辆，'
+    '覆盖多个国家的城市，并计划继续扩大运营范围。"}\n'
+)
 
 
 @pytest.mark.slow
@@ -54,3 +61,31 @@ def test_cli_help_documents_flags_and_exit_codes():
     flags = ["--raw-dir", "--processed-dir", "--reports-dir", "--labels", "--only", "--from"]
     for text in [*flags, "--params", "--wait", "Exit status: 0 ok, 1 a stage failed, 2 bad"]:
         assert text in out.stdout
+
+
+@pytest.mark.slow
+def test_incremental_run_equals_full_rebuild(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_SMALL, raw)
+
+    def run(processed: str, *, incremental: bool) -> runner.RunOutcome:
+        cfg = RunConfig(
+            raw_dir=raw,
+            processed_dir=tmp_path / processed,
+            reports_dir=tmp_path / f"reports-{processed}",
+            notebooks_dir=NOTEBOOKS_DIR,
+            incremental=incremental,
+        )
+        out = runner.run_pipeline(cfg, echo=lambda _: None)
+        assert out.ok, out.message
+        return out
+
+    run("inc", incremental=False)
+    (raw / "new_feed.jsonl").write_text(NEW_FEED, encoding="utf-8")
+    out = run("inc", incremental=True)
+    assert out.manifest["parameters"]["incremental"] is True
+    run("full", incremental=False)
+    for table in ["articles.parquet", "facts.parquet", "parse_report.parquet"]:
+        pd.testing.assert_frame_equal(
+            io.read_table(tmp_path / "inc" / table), io.read_table(tmp_path / "full" / table)
+        )

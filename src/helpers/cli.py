@@ -31,6 +31,8 @@ PARAMS_FILE_KEYS = {
     "from": "start_from",
     "wait": "wait",
     "keep": "keep",
+    "incremental": "incremental",
+    "since": "since",
 }
 RUN_DEFAULTS = {
     "raw_dir": DEFAULTS["raw_dir"],
@@ -42,12 +44,14 @@ RUN_DEFAULTS = {
     "wait": 0.0,
     "keep": None,
     "notebooks_dir": "notebooks",
+    "incremental": None,
+    "since": None,
 }
 
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
-only (a list), from, wait, keep. Example:
+only (a list), from, wait, keep, incremental, since. Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -57,6 +61,10 @@ Each run writes REPORTS_DIR/<UTC time>-<hash>/ with notebooks/ (executed copies)
 tables/ and manifest.json (parameters, sha256 of every input, package versions, git commit,
 per-notebook timings and status); REPORTS_DIR/latest points to the newest successful run.
 Stage tables go to PROCESSED_DIR only when every selected stage succeeded.
+
+--incremental parses only raw files whose sha256 (or the parser's code) changed since the
+last good run and extracts facts only from articles not read before; dedup and the tables
+are recomputed over everything. The result equals a full rebuild.
 
 Only one run at a time may use a processed folder: a second run exits with status 3 at once
 (or waits up to --wait seconds for the first to finish).
@@ -90,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", action="append", metavar="STAGE", help=only_help)
     from_help = "run this stage and every later one"
     run.add_argument("--from", dest="start_from", metavar="STAGE", help=from_help)
+    inc_help = "reuse results of raw files unchanged since the last good run (sha256)"
+    run.add_argument("--incremental", action="store_true", default=None, help=inc_help)
+    since_help = "tables and charts only for articles published on or after YYYY-MM-DD"
+    run.add_argument("--since", metavar="YYYY-MM-DD", help=since_help)
     nb_help = "folder of the stage notebooks (default notebooks/)"
     run.add_argument("--notebooks-dir", help=nb_help)
     run.add_argument("--wait", type=float, help="seconds to wait for another run's lock (0)")
@@ -142,6 +154,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         start_from=str(merged["start_from"]) if merged["start_from"] is not None else None,
         wait_seconds=float(merged["wait"]),
         notebooks_dir=paths.resolve(str(merged["notebooks_dir"])),
+        incremental=bool(merged["incremental"]),
+        since=str(merged["since"] or ""),
     )
 
 

@@ -46,6 +46,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -939,3 +940,8 @@ def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             "n_facts": articles["article_id"].map(counts).fillna(0).astype("int64").to_numpy(),
         }
     )
+
+
+def load_previous(processed_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """``(facts, facts_log)`` of an earlier run in ``processed_dir`` (for ``previous=``)."""
+    return incremental.load_previous_facts(processed_dir)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
@@ -129,3 +130,13 @@ def split_for_facts(
     reused_ids = set(articles.loc[is_done, "article_id"])
     reused = old_facts.loc[old_facts["article_id"].isin(reused_ids), COLUMNS]
     return reused, articles[~is_done]
+
+
+def load_previous_facts(processed_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """``(facts, facts_log)`` of an earlier run in ``processed_dir``, or None if missing."""
+    from helpers import io  # NOTE: local import keeps this module free of io at import time
+
+    paths = [Path(processed_dir) / "facts.parquet", Path(processed_dir) / "facts_log.parquet"]
+    if not all(p.exists() for p in paths):
+        return None
+    return io.read_table(paths[0]), io.read_table(paths[1])

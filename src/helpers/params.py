@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ class Parameter:
 
     name: str
     type_name: str
-    default: str
+    default: str | bool
     comment: str
 
 
@@ -38,21 +39,29 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("processed_dir", "str", "data/processed", "stage outputs (tables) go here"),
     Parameter("run_dir", "str", "reports/interactive", "this run's figures/ and tables/"),
     Parameter("labels", "str", "zh-Hans", "chart label language: zh-Hans | zh-Hant | en"),
+    Parameter("incremental", "bool", False, "reuse results of unchanged inputs from the last run"),
+    Parameter("since", "str", "", "only articles from this YYYY-MM-DD on in tables; empty: all"),
 )
+PYTHON_TYPES = {"str": str, "bool": bool}
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 DEFAULTS = {p.name: p.default for p in PARAMETERS}
 
+
+def _literal(value: str | bool) -> str:
+    """Python source for a default; json.dumps gives the double quotes ruff-format wants."""
+    return repr(value) if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
+
+
 # NOTE: literals only in the parameters cell: papermill replaces it by an injected cell and
 # does not recompute anything derived from the defaults (PITFALLS.md), so derived values
-# live in the setup cell below it.
+# live in the setup cell below it. Comments must not contain "=": papermill's parser skips
+# any line holding two of them.
 PARAMETERS_SOURCE = "\n".join(
-    # json.dumps gives the double-quoted literal ruff-format wants (same value as repr)
-    f"{p.name}: {p.type_name} = {json.dumps(p.default, ensure_ascii=False)}  # {p.comment}"
-    for p in PARAMETERS
+    f"{p.name}: {p.type_name} = {_literal(p.default)}  # {p.comment}" for p in PARAMETERS
 )
 SETUP_SOURCE = (
     "from helpers import io, params\n\n"
-    'params.validate_parameters({"labels": labels})\n'
+    'params.validate_parameters({"labels": labels, "since": since})\n'
     "dirs = params.stage_dirs(raw_dir, processed_dir, run_dir)"
 )
 
@@ -62,16 +71,35 @@ class ParameterError(ValueError):
 
 
 def validate_parameters(values: dict[str, object]) -> dict[str, object]:
-    """Check names and values; return them unchanged or raise :class:`ParameterError`."""
+    """Check names, types and values; return them unchanged or raise :class:`ParameterError`."""
     unknown = sorted(set(values) - set(PARAMETER_NAMES))
     if unknown:
         raise ParameterError(f"unknown parameter(s) {unknown}; known: {list(PARAMETER_NAMES)}")
-    for name, value in values.items():
-        if not isinstance(value, str):
-            raise ParameterError(f"parameter {name} must be a string, got {value!r}")
+    for p in PARAMETERS:
+        if p.name in values and not isinstance(values[p.name], PYTHON_TYPES[p.type_name]):
+            raise ParameterError(
+                f"parameter {p.name} must be a {p.type_name}, got {values[p.name]!r}"
+            )
     if "labels" in values and values["labels"] not in LABEL_LANGUAGES:
         raise ParameterError(f"labels must be one of {LABEL_LANGUAGES}, got {values['labels']!r}")
+    if values.get("since"):
+        parse_since(str(values["since"]))
     return values
+
+
+def parse_since(since: str) -> dt.date | None:
+    """Parse the ``since`` parameter: '' means no limit, else an ISO date.
+
+    Example:
+        >>> parse_since("2025-07-01")
+        datetime.date(2025, 7, 1)
+    """
+    if not since:
+        return None
+    try:
+        return dt.date.fromisoformat(since)
+    except ValueError:
+        raise ParameterError(f"since must be YYYY-MM-DD, got {since!r}") from None
 
 
 @dataclass(frozen=True)

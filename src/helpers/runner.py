@@ -63,6 +63,8 @@ class RunConfig:
     processed_dir: Path
     reports_dir: Path
     labels: str = "zh-Hans"
+    incremental: bool = False
+    since: str = ""
     only: tuple[str, ...] = ()
     start_from: str | None = None
     notebooks_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "notebooks")
@@ -225,7 +227,7 @@ def run_pipeline(config: RunConfig, echo: Printer = print) -> RunOutcome:
     if not config.raw_dir.is_dir():
         raise RunError(f"--raw-dir {config.raw_dir} is not a folder", 2)
     try:
-        validate_parameters({"labels": config.labels})
+        validate_parameters({"labels": config.labels, "since": config.since})
     except ParameterError as err:
         raise RunError(str(err), 2) from err
     lock = _acquire_lock(config.processed_dir, config.wait_seconds)
@@ -240,6 +242,8 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
         "raw_dir": str(config.raw_dir),
         "processed_dir": str(config.processed_dir),
         "labels": config.labels,
+        "incremental": config.incremental,
+        "since": config.since,
     }
     run_id = runs.new_run_id(user_params)
     run_dir = runs.create_run_dir(config.reports_dir, run_id)
@@ -272,7 +276,9 @@ def _build_report(run_dir: Path, stages: list[Stage], manifest: dict) -> tuple[b
 
 
 def _new_manifest(run_id: str, config: RunConfig, stages: list[Stage], params: dict) -> dict:
+    latest = config.reports_dir / runs.LATEST_NAME / "manifest.json"
     return {
+        "previous_run": latest.resolve().parent.name if latest.exists() else None,
         "run_id": run_id,
         "status": "running",
         "started_utc": runs.utc_now().isoformat(),

@@ -30,7 +30,7 @@ import unicodedata
 
 import pandas as pd
 
-from helpers import entities
+from helpers import entities, params
 from helpers import labels as lab
 
 FACT_COLUMNS = (
@@ -198,6 +198,24 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     out = normalize_sources(out)
     out["rate_segment"] = out["segment"].where(out["metric"].isin(RATE_METRICS), "")
     return out.drop(columns="_merge").reset_index(drop=True)
+
+
+def limit_since(facts: pd.DataFrame, since: str) -> pd.DataFrame:
+    """Keep facts from articles published on or after ``since`` (``--since``); '' keeps all.
+
+    Undated articles are left out too when a limit is set (their date is unknown); the
+    notebooks print how many facts the limit removed.
+
+    Example:
+        >>> f = pd.DataFrame({"published_date": pd.to_datetime(["2025-06-30", "2025-07-01", None])})
+        >>> len(limit_since(f, "2025-07-01")), len(limit_since(f, ""))
+        (1, 3)
+    """
+    start = params.parse_since(since)
+    if start is None:
+        return facts
+    dates = pd.to_datetime(facts["published_date"], errors="coerce")
+    return facts[dates >= pd.Timestamp(start)].reset_index(drop=True)
 
 
 def normalize_sources(facts: pd.DataFrame) -> pd.DataFrame:
