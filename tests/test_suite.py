@@ -84,6 +84,8 @@ def test_incremental_run_equals_full_rebuild(tmp_path):
     (raw / "new_feed.jsonl").write_text(NEW_FEED, encoding="utf-8")
     out = run("inc", incremental=True)
     assert out.manifest["parameters"]["incremental"] is True
+    executed = (out.run_dir / "notebooks" / "01_parse.ipynb").read_text(encoding="utf-8")
+    assert "--incremental: 3 unchanged files reused, 1 parsed" in executed
     run("full", incremental=False)
     for table in ["articles.parquet", "facts.parquet", "parse_report.parquet"]:
         pd.testing.assert_frame_equal(

@@ -140,3 +140,19 @@ def load_previous_facts(processed_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame
     if not all(p.exists() for p in paths):
         return None
     return io.read_table(paths[0]), io.read_table(paths[1])
+
+
+def unchanged_files(previous: pd.DataFrame | None, report: pd.DataFrame) -> list[str]:
+    """Files of ``report`` whose sha256 and parser version equal ``previous``'s (reused rows).
+
+    Example:
+        >>> old = pd.DataFrame({"source_file": ["a", "b"], "sha256": ["1", "2"],
+        ...                     "parser_version": ["v", "v"]})
+        >>> unchanged_files(old, old.assign(sha256=["1", "9"]))
+        ['a']
+    """
+    if previous is None or "sha256" not in previous:
+        return []
+    cols = ["source_file", "sha256", "parser_version"]
+    both = report[cols].merge(previous[cols], on=cols, how="inner").dropna()
+    return sorted(both["source_file"])
