@@ -471,3 +471,41 @@ def test_chart_csvs_match_golden_files(sample_run):
 def test_empty_chip_units_get_display_labels():
     empty = pd.DataFrame({"vendor_id": [], "is_self_developed": [], "period": []})
     assert share.add_display_labels(empty, "zh-Hans").empty
+
+
+def _chip_rows(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
+    """Chip share rows: (vendor, scope, period, value), one firm."""
+    return pd.DataFrame(
+        [
+            {
+                "vendor_id": v, "entity_name": v, "scope": scope, "measure": "",
+                "basis_name": "高工", "period": p, "period_label": p,
+                "period_end": pd.Timestamp(f"{p}-12-31"), "value": val, "is_combined": False,
+                "source_note": "高工 2026-02-03", "fact_ids": f"f-{v}-{p}", "unit": "percent",
+                "qualifier": "",
+            }
+            for v, scope, p, val in rows
+        ]
+    )  # fmt: skip
+
+
+def test_share_over_time_draws_only_series_with_two_periods():
+    from helpers import share_charts
+
+    rows = _chip_rows([
+        ("nvidia", "urban_noa", "2024", 38.6), ("nvidia", "urban_noa", "2025", 49.4),
+        ("horizon_robotics", "front_camera", "2025", 47.7),
+        ("horizon_robotics", "adas", "2023", 21.3),
+    ])  # fmt: skip
+    spec = share_charts.chip_over_time_chart(rows, "en")
+    assert spec is not None
+    assert spec.data["value"].tolist() == [38.6, 49.4]
+    assert spec.data["series"].nunique() == 1
+
+
+def test_share_over_time_skips_single_points_of_different_scopes():
+    from helpers import share_charts
+
+    rows = _chip_rows([("horizon_robotics", "front_camera", "2025", 47.7),
+                       ("horizon_robotics", "adas", "2023", 21.3)])  # fmt: skip
+    assert share_charts.chip_over_time_chart(rows, "en") is None

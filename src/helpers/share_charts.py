@@ -329,12 +329,16 @@ def chip_over_time_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
         True
     """
     singles = shares[~shares["is_combined"] & (shares["vendor_id"] != share.OTHERS_ID)]
-    periods = singles.groupby("vendor_id")["period"].nunique()
-    rows = singles[singles["vendor_id"].isin(periods[periods >= 2].index)]
+    if singles.empty:
+        return None
+    scope = singles.apply(_scope_name, axis=1, labels=labels)
+    series = singles["entity_name"] + SEP + scope + SEP + singles["basis_name"]
+    # NOTE: a line needs two periods of the *same* series (vendor, scope, firm); single points
+    # from different scopes side by side would read as a trend that nobody reported.
+    periods = singles.groupby(series)["period"].transform("nunique")
+    rows, series = singles[periods >= 2], series[periods >= 2]
     if rows.empty:
         return None
-    scope = rows.apply(_scope_name, axis=1, labels=labels)
-    series = rows["entity_name"] + SEP + scope + SEP + rows["basis_name"]
     title = lab.label("titles", "chip_share_over_time", labels)
     return _over_time(rows, stem="05-chip-share-over-time", title=title, series=series,
                       labels=labels)  # fmt: skip
