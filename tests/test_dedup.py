@@ -305,6 +305,18 @@ def test_catalog_still_misses_the_reprint_notice():
     assert dedup.is_boilerplate(NOTICE)
 
 
+def test_split_screen_passes_every_catalog_match():
+    # The screen (anchored union by .match, the rest by .search) must never reject a
+    # sentence a catalog pattern matches; probe each pattern at the start and mid-sentence.
+    patterns = [p for r in clean.load_boilerplate().line_rules for p in r.patterns]
+    anchored, free = dedup._boilerplate_screen()
+    samples = [NOTICE, "如有侵權請聯絡我們刪除。", "（完）", "编辑：小周", "分享到：微信 微博"]
+    samples += ["车队规模达1500辆，" + x for x in samples] + ["出口大增。", ""]
+    for text in samples:
+        hit = any(p.search(text) for p in [*patterns, *dedup.EXTRA_BOILERPLATE_RES])
+        assert hit <= bool(anchored.match(text) or free.search(text)), text
+
+
 # ---------------------------------------------------------------------------------------------
 # Golden: the bundled sample corpus against its answer key
 # ---------------------------------------------------------------------------------------------

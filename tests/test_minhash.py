@@ -74,6 +74,15 @@ def test_overlap_counts_match_python_sets(seed):
     assert got.tolist() == [len(py[a] & py[b]) for a, b in pairs.tolist()]
 
 
+def test_overlap_counts_equal_in_small_batches(monkeypatch):
+    texts = random_texts(40, 80, 5)
+    sets = minhash.hash_shingles(texts, k=3)
+    pairs = np.random.default_rng(5).integers(0, len(texts), size=(300, 2))
+    whole = minhash.overlap_counts(sets, pairs)
+    monkeypatch.setattr(minhash, "CHUNK_CHARS", 97)  # a batch boundary every few pairs
+    assert minhash.overlap_counts(sets, pairs).tolist() == whole.tolist()
+
+
 def test_jaccard_and_containment_of_a_truncated_copy():
     sets = minhash.hash_shingles([STORY, STORY[: len(STORY) // 2], OTHER], k=5)
     pairs = np.array([[0, 1], [0, 2]])

@@ -80,8 +80,9 @@ NON_WORD_RE = re.compile(r"[\W_]+")
 _DROP = np.uint32(0)
 _MULTI = np.uint32(0xFFFFFFFF)  # table marker: this character needs the per-text slow path
 _BMP = 0x10000
-# Characters per numpy batch in the vectorised text passes (see minhash.chunk_bounds).
-CHUNK_CHARS = 250_000
+# Characters per numpy batch in the vectorised text passes (see minhash.CHUNK_CHARS: the
+# normalisation alone took 51 000 page faults in a fresh process with 250 000, 5 000 now).
+CHUNK_CHARS = 50_000
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # NOTE: reprint disclaimers the stage-01 catalog (catalog/boilerplate.yaml) does not match
 # yet; tests/test_dedup.py fails once it does, and then these can go.
@@ -196,14 +197,27 @@ def count_script_chars(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         >>> t.tolist(), s.tolist()
         ([4, 0, 0], [0, 2, 0])
     """
-    trad, simp = _script_tables()
-    counts = np.zeros((2, len(texts)), dtype=np.int64)
+    weights = _script_weights()
+    both = np.zeros(len(texts), dtype=np.int64)
     for start, stop in minhash.chunk_bounds(texts, CHUNK_CHARS):
         codes, lengths = minhash.text_codes(texts[start:stop])
-        bmp = np.minimum(codes, _BMP - 1)  # astral characters count for neither script
-        counts[0, start:stop] = _per_text_sums(trad[bmp], lengths)
-        counts[1, start:stop] = _per_text_sums(simp[bmp], lengths)
-    return counts[0], counts[1]
+        # Astral characters count for neither script (the last BMP entry weighs 0).
+        w = weights[np.minimum(codes, _BMP - 1)]
+        full = lengths > 0  # reduceat returns the element itself for an empty slice
+        if full.any():
+            both[start:stop][full] = np.add.reduceat(w, (np.cumsum(lengths) - lengths)[full])
+    return both & 0xFFFFFFFF, both >> 32
+
+
+@functools.cache
+def _script_weights() -> np.ndarray:
+    """Per BMP character: 1 when Traditional-only, ``1 << 32`` when Simplified-only, else 0.
+
+    NOTE: one int64 table and one sum per text count both scripts at once (two boolean
+    tables and two sums took ~1.3x as long).
+    """
+    trad, simp = _script_tables()
+    return trad.astype(np.int64) | (simp.astype(np.int64) << 32)
 
 
 def classify_script(trad: int, simp: int) -> str:
@@ -315,15 +329,33 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
 def _normalise_chunk(texts: Sequence[str]) -> list[str]:
     table = _norm_table()
     codes, lengths = minhash.text_codes(texts)
-    mapped = np.where(codes < _BMP, table[np.minimum(codes, _BMP - 1)], _MULTI)
-    slow = _per_text_sums(mapped == _MULTI, lengths) > 0
-    keep = (mapped != _DROP) & (mapped != _MULTI)
+    mapped = table[np.minimum(codes, _BMP - 1)]
+    if len(codes) and codes.max() >= _BMP:  # astral characters (rare) take the slow path
+        mapped[codes >= _BMP] = _MULTI
+    multi = mapped == _MULTI
+    slow = _per_text_sums(multi, lengths) > 0 if multi.any() else np.zeros(len(texts), bool)
+    # _DROP is 0 and _MULTI the largest uint32: both fall outside [1, _MULTI - 1] (wrapping).
+    keep = (mapped - np.uint32(1)) < _MULTI - np.uint32(1)
     new_lengths = _per_text_sums(keep, lengths)
-    joined = mapped[keep].tobytes().decode("utf-32-le")
+    # NOTE: np.compress, not mapped[keep]: on masks this dense (~85% kept) numpy 2.4's
+    # boolean indexing took 3x longer here.
+    joined = np.compress(keep, mapped).tobytes().decode("utf-32-le")
     ends = np.cumsum(new_lengths).tolist()
     out = [joined[e - n : e] for e, n in zip(ends, new_lengths.tolist(), strict=True)]
     for i in np.flatnonzero(slow).tolist():
         out[i] = normalise_text(texts[i])
+    return out
+
+
+def _convert_once(texts: list[str], conversions: list[str]) -> list[str]:
+    """Apply each text's conversion; identical bodies (exact reprints) are converted once."""
+    out = list(texts)
+    done: dict[tuple[str, str], str] = {}
+    for i in [i for i, c in enumerate(conversions) if c != "none"]:
+        key = (texts[i], conversions[i])
+        if key not in done:
+            done[key] = convert_script(*key)
+        out[i] = done[key]
     return out
 
 
@@ -353,15 +385,10 @@ def add_text_norm(df: pd.DataFrame, *, text_col: str = "body") -> pd.DataFrame:
         choose_conversion(s, t, m)
         for s, t, m in zip(scripts, trad.tolist(), simp.tolist(), strict=True)
     ]
-    # Identical bodies (exact reprints) are converted once.
-    cache: dict[tuple[str, str], str] = {}
-    converted = [
-        cache.get((t, c)) or cache.setdefault((t, c), convert_script(t, c))
-        for t, c in zip(texts, conversions, strict=True)
-    ]
     out = df.copy()
     # NOTE: object dtype keeps the Python strings (and their cached hashes); an Arrow string
     # column would rebuild 20 000 strings at every access.
+    converted = _convert_once(texts, conversions)
     out["text_norm"] = pd.Series(normalise_texts(converted), index=df.index, dtype=object)
     out["conversion"] = conversions
     out["norm_script"] = np.where(np.array(conversions) == "tw2sp", "hant", "hans")
@@ -385,25 +412,26 @@ class _Nodes:
 
 
 def _text_nodes(norm: pd.DataFrame, min_chars: int) -> _Nodes:
-    ids = norm["article_id"].astype(str).to_numpy()
-    if len(set(ids)) != len(ids):
-        raise ValueError("article_id is not unique: fix stage 01 before deduplicating")
+    ids = norm["article_id"].astype(str).to_numpy(dtype=object)
     order = np.argsort(ids, kind="stable")
-    texts = norm["text_norm"].to_numpy(dtype=object)
-    node_of: dict[str, int] = {}
-    node_texts, rep_ids = [], []
+    ids = ids[order]
+    if len(ids) > 1 and (ids[1:] == ids[:-1]).any():
+        raise ValueError("article_id is not unique: fix stage 01 before deduplicating")
+    texts = norm["text_norm"].to_numpy(dtype=object)[order]
+    # NOTE: short texts (empty bodies, captions) are never clustered, not even when
+    # equal: two one-line bodies "详见附件" are not evidence of the same story.
+    long = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) >= min_chars
+    first: dict[str, int] = {}  # text -> its number by first appearance
+    code = np.full(len(texts), -1, dtype=np.int64)
+    code[long] = [first.setdefault(t, len(first)) for t in texts[long].tolist()]
+    # A row opens a node when its text is short or seen for the first time.
+    is_new = ~long | (code > np.maximum.accumulate(np.r_[-1, code[:-1]]))
+    node = np.cumsum(is_new) - 1
+    node[long] = node[is_new & long][code[long]]
     of_row = np.empty(len(ids), dtype=np.int64)
-    for row in order.tolist():
-        text = texts[row]
-        # NOTE: short texts (empty bodies, captions) are never clustered, not even when
-        # equal: two one-line bodies "详见附件" are not evidence of the same story.
-        node = node_of.setdefault(text, len(node_texts)) if len(text) >= min_chars else -1
-        if node == len(node_texts) or node < 0:
-            node = len(node_texts)
-            node_texts.append(text if len(text) >= min_chars else "")
-            rep_ids.append(ids[row])
-        of_row[row] = node
-    return _Nodes(of_row=of_row, texts=node_texts, rep_ids=np.array(rep_ids, dtype=object))
+    of_row[order] = node
+    node_texts = np.where(long, texts, "")[is_new].tolist()
+    return _Nodes(of_row=of_row, texts=node_texts, rep_ids=ids[is_new])
 
 
 def _worth_checking(est: np.ndarray, sizes: np.ndarray, params: DedupParams) -> np.ndarray:
@@ -533,12 +561,40 @@ def boilerplate_chars(text: str) -> int:
     return sum(len(normalise_text(s)) for s in SENTENCE_RE.findall(text) if is_boilerplate(s))
 
 
+def _anchored_at_start(pattern: re.Pattern[str]) -> bool:
+    """Tell whether every match of ``pattern`` starts at position 0 (a top-level ``^``).
+
+    NOTE: ``re._parser`` is CPython's own pattern parser; only the parse tree tells ``^a|b``
+    (not anchored: ``b`` may match anywhere) from ``^(a|b)``.
+
+    Example:
+        >>> [_anchored_at_start(re.compile(p)) for p in ("^(声明|聲明)[:：]", "^完|声明")]
+        [True, False]
+    """
+    if pattern.flags & re.MULTILINE:
+        return False
+    items = re._parser.parse(pattern.pattern, pattern.flags).data
+    return bool(items) and items[0] == (re._constants.AT, re._constants.AT_BEGINNING)
+
+
 @functools.cache
-def _boilerplate_screen() -> re.Pattern[str]:
-    """One regex matching wherever any boilerplate pattern could (a fast first test)."""
-    patterns = [p.pattern for rule in clean.load_boilerplate().line_rules for p in rule.patterns]
-    patterns += [p.pattern for p in EXTRA_BOILERPLATE_RES]
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+def _boilerplate_screen() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two regexes that together match wherever any boilerplate pattern could (a fast test).
+
+    The first unites the patterns anchored at the start (use ``.match``: one attempt at
+    position 0), the second all others (use ``.search``). NOTE: one union searched at every
+    position cost ~20 us per sentence here; split, ~4 us.
+    """
+    patterns = [p for rule in clean.load_boilerplate().line_rules for p in rule.patterns]
+    patterns += EXTRA_BOILERPLATE_RES
+    if any(p.flags != re.UNICODE for p in patterns):
+        raise ValueError("boilerplate patterns must be compiled without flags (use inline ones)")
+    anchored = [p.pattern for p in patterns if _anchored_at_start(p)]
+    free = [p.pattern for p in patterns if not _anchored_at_start(p)]
+    # A union with no alternative must match nothing: (?!) always fails.
+    return tuple(
+        re.compile("|".join(f"(?:{x})" for x in group) or "(?!)") for group in (anchored, free)
+    )
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -549,7 +605,8 @@ def is_boilerplate(sentence: str) -> bool:
         (True, False)
     """
     text = sentence.strip()
-    if not _boilerplate_screen().search(text):
+    anchored, free = _boilerplate_screen()
+    if not (anchored.match(text) or free.search(text)):
         return False
     if any(rule.matches(text) for rule in clean.load_boilerplate().line_rules):
         return True
@@ -561,29 +618,36 @@ def _column(df: pd.DataFrame, name: str, default: object) -> pd.Series:
     return df[name] if name in df.columns else pd.Series(default, index=df.index)
 
 
-def _tie_keys(norm: pd.DataFrame) -> list[np.ndarray]:
-    """Sort keys after length, for ``np.lexsort`` (least significant first)."""
+def _tie_rank(norm: pd.DataFrame) -> np.ndarray:
+    """Rank of each row by the tie-breaks after length (0 = preferred); a strict order.
+
+    Highest quality_score, then earliest published_date, then first seen (source_file,
+    source_line), then smallest article_id (unique, so no two rows tie).
+    """
     quality = pd.to_numeric(_column(norm, "quality_score", np.nan), errors="coerce")
     dates = pd.to_datetime(_column(norm, "published_date", None), errors="coerce")
     # NOTE: undated articles sort after dated ones (NaT last): a date beats "unknown".
     date_ns = dates.to_numpy("datetime64[ns]").view(np.int64)
     line = pd.to_numeric(_column(norm, "source_line", np.nan), errors="coerce")
-    return [
+    keys = [  # least significant first, for np.lexsort
         pd.factorize(norm["article_id"].astype(str), sort=True)[0],
         line.fillna(np.inf).to_numpy(dtype=float),
         pd.factorize(_column(norm, "source_file", "").fillna("").astype(str), sort=True)[0],
         np.where(dates.isna().to_numpy(), np.iinfo(np.int64).max, date_ns),
         -quality.fillna(-1.0).to_numpy(dtype=float),
     ]
+    rank = np.empty(len(norm), dtype=np.int64)
+    rank[np.lexsort(keys)] = np.arange(len(norm))
+    return rank
 
 
 def _leaders(
-    component: np.ndarray, length: np.ndarray, noise: np.ndarray, ties: list[np.ndarray]
+    starts: np.ndarray, length: np.ndarray, noise: np.ndarray, tie_rank: np.ndarray
 ) -> np.ndarray:
-    """Row position of the best row of each component (components in ascending order)."""
-    order = np.lexsort((*ties, noise, -length, component))
-    first = np.r_[True, component[order][1:] != component[order][:-1]]
-    return order[first]
+    """Position of the best row of each group of consecutive rows starting at ``starts``."""
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(length)]))
+    order = np.lexsort((tie_rank, noise, -length, group))
+    return order[starts]  # each group keeps its rows, so its first sorted row is at its start
 
 
 def _is_extra(sentence: str, others: str) -> bool:
@@ -618,6 +682,29 @@ def _matching_forms(
     return out
 
 
+def _remembered_is_boilerplate(sentence: str, verdicts: dict[str, bool]) -> bool:
+    """:func:`is_boilerplate`, looked up in or added to ``verdicts``."""
+    verdict = verdicts.get(sentence)
+    if verdict is None:
+        verdict = verdicts[sentence] = is_boilerplate(sentence)
+    return verdict
+
+
+def _lost_boilerplate(body: str, raw_others: str, verdicts: dict[str, bool]) -> set[str]:
+    """Sentences of ``body`` that are extra as written and boilerplate.
+
+    NOTE: a line found whole in the other copies cannot hold an extra sentence (both halves
+    of each of its sentences are found too), so its sentences are not looked at: one search
+    per line instead of two per sentence. Sentences never span lines (``SENTENCE_RE``).
+    """
+    rest = "\n".join(line for line in body.split("\n") if line not in raw_others)
+    return {
+        x
+        for x in SENTENCE_RE.findall(rest)
+        if _is_extra(x.strip(), raw_others) and _remembered_is_boilerplate(x, verdicts)
+    }
+
+
 def extra_boilerplate_chars(
     bodies: list[str],
     text_norms: list[str],
@@ -630,6 +717,10 @@ def extra_boilerplate_chars(
     as written, then (if not found) in matching form (script, width and punctuation folded).
     Only extra sentences are tested with :func:`is_boilerplate`: boilerplate that every copy
     shares cannot change which copy is most complete, and skipping it keeps this cheap.
+    NOTE: the three tests are one conjunction, run cheapest-and-most-selective first: as
+    written (see :func:`_lost_boilerplate`), then :func:`is_boilerplate`, and the matching
+    forms (a batch normalisation, sometimes OpenCC) only for the few bodies with a sentence
+    left.
 
     Args:
         bodies: one body per copy to examine.
@@ -649,39 +740,45 @@ def extra_boilerplate_chars(
     """
     out = [0] * len(bodies)
     todo, sentences, missing = [], [], []
+    verdicts: dict[str, bool] = {}  # copies share their notices: test each sentence once
     for i, (body, text_norm, (raw_others, norm_others)) in enumerate(
         zip(bodies, text_norms, others, strict=True)
     ):
         if text_norm in norm_others:  # the whole text is in another copy: nothing extra
             continue
-        sents = SENTENCE_RE.findall(body)
-        lost = [j for j, x in enumerate(sents) if _is_extra(x.strip(), raw_others)]
+        lost = _lost_boilerplate(body, raw_others, verdicts)
         if lost:
+            sents = SENTENCE_RE.findall(body)
             todo.append(i)
             sentences.append(sents)
-            missing.append(lost)
+            missing.append([j for j, x in enumerate(sents) if x in lost])
     forms = _matching_forms(
         sentences, [text_norms[i] for i in todo], [conversions[i] for i in todo]
     )
-    for i, sents, norms, lost in zip(todo, sentences, forms, missing, strict=True):
-        out[i] = sum(
-            len(norms[j])
-            for j in lost
-            if norms[j] and _is_extra(norms[j], others[i][1]) and is_boilerplate(sents[j])
-        )
+    for i, norms, lost in zip(todo, forms, missing, strict=True):
+        out[i] = sum(len(norms[j]) for j in lost if norms[j] and _is_extra(norms[j], others[i][1]))
     return out
 
 
-def _members(component: np.ndarray) -> dict[int, list[int]]:
-    """Rows of each component with two or more rows."""
+def _grouped_rows(component: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of components with two or more rows, grouped by component, and group starts.
+
+    Example:
+        >>> rows, starts = _grouped_rows(np.array([4, 1, 4, 2, 1, 4]))
+        >>> rows.tolist(), starts.tolist()
+        ([1, 4, 0, 2, 5], [0, 2])
+    """
     order = np.argsort(component, kind="stable")
     ordered = component[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else order
     sizes = np.diff(np.r_[starts, len(order)])
-    return {
-        int(ordered[s]): order[s : s + n].tolist()
-        for s, n in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True)
-    }
+    multi = sizes > 1
+    return order[np.repeat(multi, sizes)], np.r_[0, np.cumsum(sizes[multi])[:-1]].astype(int)
+
+
+def _others(columns: tuple[list[str], ...], todo: list[int], lo: list[int], hi: list[int]):
+    """Per row in ``todo``: the other rows of its group ``[lo, hi)``, each column joined by NUL."""
+    return [tuple("\0".join(col[lo[i] : i] + col[i + 1 : hi[i]]) for col in columns) for i in todo]
 
 
 def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) -> np.ndarray:
@@ -693,65 +790,80 @@ def _canonical_rows(norm: pd.DataFrame, component: np.ndarray, text_col: str) ->
     exact. Rows alone in their cluster are their own representative and are not ranked.
     """
     canon = np.arange(len(norm))
-    members = _members(component)
-    rows = np.array(sorted(r for m in members.values() for r in m), dtype=np.int64)
+    rows, starts = _grouped_rows(component)
     if not len(rows):
         return canon
     sub = norm.iloc[rows]
-    comp = component[rows]
-    local = {int(r): i for i, r in enumerate(rows.tolist())}
-    groups = {c: [local[r] for r in m] for c, m in members.items()}
+    sizes = np.diff(np.r_[starts, len(rows)])
+    # [lo, hi) of each row's group, in positions of ``rows`` (int lists: no GC-tracked pairs).
+    lo, hi = np.repeat(starts, sizes).tolist(), np.repeat(starts + sizes, sizes).tolist()
     length = sub["text_norm"].str.len().to_numpy(dtype=np.int64, copy=True)
     noise = np.zeros(len(sub), dtype=np.int64)  # boilerplate characters, once counted
-    ties, counted = _tie_keys(sub), np.zeros(len(sub), dtype=bool)
+    tie_rank, counted = _tie_rank(sub), np.zeros(len(sub), dtype=bool)
     columns = (sub[text_col].fillna("").astype(str).tolist(), sub["text_norm"].tolist())
     conversions = sub["conversion"].tolist()
     while True:
-        leaders = _leaders(comp, length, noise, ties)
+        leaders = _leaders(starts, length, noise, tie_rank)
         todo = leaders[~counted[leaders]].tolist()
         if not todo:
             break
-        others = [
-            tuple("\0".join(col[j] for j in groups[comp[i]] if j != i) for col in columns)
-            for i in todo
-        ]
         noise[todo] = extra_boilerplate_chars(
             [columns[0][i] for i in todo],
             [columns[1][i] for i in todo],
             [conversions[i] for i in todo],
-            others,
+            _others(columns, todo, lo, hi),
         )
         length[todo] -= noise[todo]
         counted[todo] = True
-    best = dict(zip(comp[leaders].tolist(), rows[leaders].tolist(), strict=True))
-    canon[rows] = [best[c] for c in comp.tolist()]
+    canon[rows] = np.repeat(rows[leaders], sizes)
     return canon
+
+
+def _node_pairs(nodes: _Nodes, pairs: pd.DataFrame) -> np.ndarray:
+    """``(m, 2)`` node numbers of the ``article_id``/``other_id`` columns of ``pairs``."""
+    index = pd.Index(nodes.rep_ids, dtype=object)
+    columns = [
+        index.get_indexer(pairs[c].to_numpy(dtype=object)) for c in ("article_id", "other_id")
+    ]
+    return np.stack(columns, axis=1).astype(np.int64).reshape(-1, 2)
+
+
+def _checked_similarities(
+    nodes: _Nodes, need: np.ndarray, params: DedupParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Jaccard and containment of node pairs ``need`` (shingled here, few of them)."""
+    used = np.unique(need)
+    sets = minhash.hash_shingles(
+        [nodes.texts[i] for i in used], k=params.shingle_size, seed=params.seed
+    )
+    local = np.searchsorted(used, need)
+    inter = minhash.overlap_counts(sets, local)
+    return minhash.jaccard(sets, local, inter), minhash.containment(sets, local, inter)
 
 
 def _pair_similarities(
     nodes: _Nodes, want: np.ndarray, pairs: pd.DataFrame, params: DedupParams
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact Jaccard and containment of node pairs ``want``; reuses ``pairs`` when checked."""
-    node_of_id = {rid: i for i, rid in enumerate(nodes.rep_ids)}
-    known = pairs[pairs["checked"]]
-    lo = known["article_id"].map(node_of_id).to_numpy(dtype=np.int64)
-    hi = known["other_id"].map(node_of_id).to_numpy(dtype=np.int64)
     n = len(nodes.texts)
-    sims = zip(known["jaccard"], known["containment"], strict=True)
-    table = dict(zip((lo * n + hi).tolist(), sims, strict=True))
-    codes = (want.min(axis=1) * n + want.max(axis=1)).tolist()
-    missing = sorted({c for c in codes if c not in table})
-    if missing:
-        need = np.array([[c // n, c % n] for c in missing], dtype=np.int64)
-        used = np.unique(need)
-        sets = minhash.hash_shingles(
-            [nodes.texts[i] for i in used], k=params.shingle_size, seed=params.seed
+    known = pairs[pairs["checked"]]
+    done = _node_pairs(nodes, known)
+    done_code = done.min(axis=1) * n + done.max(axis=1)
+    order = np.argsort(done_code, kind="stable")
+    done_code = done_code[order]
+    done_sims = known[["jaccard", "containment"]].to_numpy(dtype=float)[order]
+    codes = want.min(axis=1) * n + want.max(axis=1)
+    pos = np.minimum(np.searchsorted(done_code, codes), max(len(done_code) - 1, 0))
+    hit = done_code[pos] == codes if len(done_code) else np.zeros(len(codes), dtype=bool)
+    sims = np.empty((len(codes), 2))
+    sims[hit] = done_sims[pos[hit]]
+    missing = np.unique(codes[~hit])
+    if len(missing):
+        jac, con = _checked_similarities(
+            nodes, np.stack([missing // n, missing % n], axis=1), params
         )
-        local = np.searchsorted(used, need)
-        inter = minhash.overlap_counts(sets, local)
-        jac, con = minhash.jaccard(sets, local, inter), minhash.containment(sets, local, inter)
-        table.update(zip(missing, zip(jac.tolist(), con.tolist(), strict=True), strict=True))
-    sims = np.array([table[c] for c in codes], dtype=float).reshape(-1, 2)
+        at = np.searchsorted(missing, codes[~hit])
+        sims[~hit] = np.stack([jac[at], con[at]], axis=1)
     return sims[:, 0], sims[:, 1]
 
 
@@ -802,12 +914,7 @@ def assign_clusters(
     """
     nodes = _text_nodes(norm, params.min_match_chars)
     joined = pairs[pairs["edge"] != ""]
-    node_of_id = {rid: i for i, rid in enumerate(nodes.rep_ids)}
-    edges = np.stack(
-        [joined[c].map(node_of_id).to_numpy(dtype=np.int64) for c in ("article_id", "other_id")],
-        axis=1,
-    )
-    component = connected_components(len(nodes.texts), edges)[nodes.of_row]
+    component = connected_components(len(nodes.texts), _node_pairs(nodes, joined))[nodes.of_row]
     canon = _canonical_rows(norm, component, text_col)
     member = np.flatnonzero(canon != np.arange(len(norm)))
     want = np.stack([nodes.of_row[member], nodes.of_row[canon[member]]], axis=1)
