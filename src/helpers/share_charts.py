@@ -329,7 +329,7 @@ def chip_over_time_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
         True
     """
     singles = shares[~shares["is_combined"] & (shares["vendor_id"] != share.OTHERS_ID)]
-    if singles.empty:
+    if singles["period"].nunique() < 2:  # no series can have two periods
         return None
     scope = singles.apply(_scope_name, axis=1, labels=labels)
     series = singles["entity_name"] + SEP + scope + SEP + singles["basis_name"]
