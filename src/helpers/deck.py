@@ -29,7 +29,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -344,8 +343,7 @@ def load_chart(figures_dir: str | Path, stem: str, labels: str) -> DeckChart:
     figures_dir = Path(figures_dir)
     data = io.read_table(figures_dir / f"{stem}.csv")
     sidecar = figures_dir / f"{stem}.json"
-    # NOTE: helpers.io has no JSON reader yet; the sidecar is the only JSON this stage reads.
-    meta = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+    meta = io.read_json(sidecar) if sidecar.exists() else {}
     png = figures_dir / f"{stem}.png"
     return describe_chart(data, meta, labels, stem=stem, picture=png if png.exists() else None)
 

@@ -84,14 +84,6 @@ _BMP = 0x10000
 # normalisation alone took 51 000 page faults in a fresh process with 250 000, 5 000 now).
 CHUNK_CHARS = 50_000
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-# NOTE: reprint disclaimers the stage-01 catalog (catalog/boilerplate.yaml) does not match
-# yet; tests/test_dedup.py fails once it does, and then these can go.
-EXTRA_BOILERPLATE_RES = (
-    re.compile(r"^(声明|聲明)[:：]"),
-    re.compile(r"(仅|僅)代表(作者|原作者)(个人|個人)?(观点|觀點)"),
-    re.compile(r"不代表本(站|网|網|平台)(立场|立場|观点|觀點)"),
-)
-BOILERPLATE_SENTENCE_MAX_CHARS = 200  # a longer sentence is article text, whatever it says
 CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
@@ -595,7 +587,6 @@ def _boilerplate_screen() -> tuple[re.Pattern[str], re.Pattern[str]]:
     position cost ~20 us per sentence here; split, ~4 us.
     """
     patterns = [p for rule in clean.load_boilerplate().line_rules for p in rule.patterns]
-    patterns += EXTRA_BOILERPLATE_RES
     if any(p.flags != re.UNICODE for p in patterns):
         raise ValueError("boilerplate patterns must be compiled without flags (use inline ones)")
     anchored = [p.pattern for p in patterns if _anchored_at_start(p)]
@@ -607,7 +598,7 @@ def _boilerplate_screen() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def is_boilerplate(sentence: str) -> bool:
-    """Tell whether one sentence is boilerplate (catalog line rules or the extra patterns).
+    """Tell whether one sentence is boilerplate by the stage-01 catalog's line rules.
 
     Example:
         >>> is_boilerplate("如有侵權請聯絡我們刪除。"), is_boilerplate("出口大增。")
@@ -617,10 +608,7 @@ def is_boilerplate(sentence: str) -> bool:
     anchored, free = _boilerplate_screen()
     if not (anchored.match(text) or free.search(text)):
         return False
-    if any(rule.matches(text) for rule in clean.load_boilerplate().line_rules):
-        return True
-    short = len(text) <= BOILERPLATE_SENTENCE_MAX_CHARS
-    return short and any(p.search(text) for p in EXTRA_BOILERPLATE_RES)
+    return any(rule.matches(text) for rule in clean.load_boilerplate().line_rules)
 
 
 def _column(df: pd.DataFrame, name: str, default: object) -> pd.Series:

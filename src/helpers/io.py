@@ -100,6 +100,11 @@ def write_json(obj: Any, target: str | Path) -> Path:
     return target
 
 
+def read_json(path: str | Path) -> Any:
+    """Read a JSON file written by :func:`write_json`."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def write_text(text: str, target: str | Path) -> Path:
     """Write ``text`` as UTF-8, atomically."""
     target = Path(target)

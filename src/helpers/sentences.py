@@ -100,7 +100,8 @@ def _add_clause(clauses: list[Span], sentence: Span, start: int, end: int) -> No
 
 
 @functools.cache
-def _t2s():
+def t2s_converter():
+    """The one cached OpenCC ``t2s`` (character-level) converter used for matching copies."""
     import opencc  # the official package (PITFALLS: never the look-alike reimplementation)
 
     return opencc.OpenCC("t2s")
@@ -117,8 +118,8 @@ def matching_copy(text: str) -> str:
         '市占率47.66%'
     """
     folded = normalize_width(text)
-    converted = _t2s().convert(folded)
+    converted = t2s_converter().convert(folded)
     if len(converted) == len(folded):
         return converted
     # NOTE: never seen on this corpus; guarded so offsets can never drift.
-    return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in folded)
+    return "".join(c if len(c := t2s_converter().convert(ch)) == 1 else ch for ch in folded)

@@ -24,13 +24,12 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
 import pandas as pd
 
-from helpers import entities, params
+from helpers import entities, params, sentences
 from helpers import labels as lab
 
 FACT_COLUMNS = (
@@ -260,15 +259,8 @@ def _require(df: pd.DataFrame, columns: tuple[str, ...], name: str, hint: str) -
 # --- chip share ------------------------------------------------------------------------------
 
 
-@functools.cache
-def _t2s():
-    import opencc  # the official package (PITFALLS: not opencc-python-reimplemented)
-
-    return opencc.OpenCC("t2s")
-
-
 def _match_text(text: str) -> str:
-    return _t2s().convert(unicodedata.normalize("NFKC", text or "")).lower()
+    return sentences.t2s_converter().convert(unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def _keyword_re(words: dict[str, str]) -> re.Pattern:
