@@ -37,14 +37,13 @@ Example:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.periods import period_bounds
 from helpers.vocabulary import Vocabulary, is_topic_fact, load_vocabulary
 
 VALUE_TOLERANCE = 0.005  # relative: 0.5 %
@@ -101,44 +100,6 @@ def topic_facts(df: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.DataFra
 
 
 # --- periods -----------------------------------------------------------------------------------
-def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
-    """First and last day a normalised period covers; None when it cannot be read.
-
-    Example:
-        >>> period_bounds("2025-H1")
-        (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
-        >>> period_bounds("2025-01/2025-11")[1]
-        datetime.date(2025, 11, 30)
-    """
-    if not isinstance(period, str) or not period:
-        return None
-    parts = period.split("/")
-    first, last = _bounds_one(parts[0]), _bounds_one(parts[-1])
-    if first is None or last is None:
-        return None
-    return first[0], last[1]
-
-
-def _bounds_one(p: str) -> tuple[dt.date, dt.date] | None:
-    if m := re.fullmatch(r"(\d{4})", p):
-        y = int(m[1])
-        return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    if m := re.fullmatch(r"(\d{4})-([QH])(\d)", p):
-        size = 3 if m[2] == "Q" else 6
-        end_month = size * int(m[3])
-        return dt.date(int(m[1]), end_month - size + 1, 1), _month_end(int(m[1]), end_month)
-    if m := re.fullmatch(r"(\d{4})-(\d\d)", p):
-        return dt.date(int(m[1]), int(m[2]), 1), _month_end(int(m[1]), int(m[2]))
-    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", p):
-        d = dt.date(int(m[1]), int(m[2]), int(m[3]))
-        return d, d
-    return None
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-
 def periods_compatible(gold: object, pred: object, metric: str = "") -> bool:
     """Whether a predicted period fits the gold one.
 

@@ -54,7 +54,7 @@ from helpers import attribution as attr
 from helpers import incremental
 from helpers.entities import Catalog, load_catalog
 from helpers.numbers import extract_numbers
-from helpers.periods import CONTEXT_YEARS, extract_periods
+from helpers.periods import CONTEXT_YEARS, extract_periods, period_bounds
 from helpers.sentences import Span, matching_copy, split_clauses, split_sentences
 from helpers.vocabulary import Vocabulary, is_topic_fact, load_vocabulary
 
@@ -150,22 +150,18 @@ class ArticleContext:
 
 
 # --- reference date ---------------------------------------------------------------------------
-def _period_end(period: str) -> dt.date | None:
-    """The last day a normalised period covers (2025-11 -> 2025-11-30; 2025-Q2 -> 2025-06-30)."""
+def _fine_end(period: str) -> dt.date | None:
+    """Last day of a period that ends below year level (2025-01/2025-11 -> 2025-11-30).
+
+    A period ending in a bare year (``2024/2025``) says nothing finer than the year: None.
+
+    Example:
+        >>> _fine_end("2025-Q2"), _fine_end("2024/2025")  # 第二季度
+        (datetime.date(2025, 6, 30), None)
+    """
     last = period.split("/")[-1]
-    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", last):
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    month = {"Q": lambda n: 3 * n, "H": lambda n: 6 * n}
-    if m := re.fullmatch(r"(\d{4})-([QH])(\d)", last):
-        return _month_end(int(m[1]), month[m[2]](int(m[3])))
-    if m := re.fullmatch(r"(\d{4})-(\d\d)", last):
-        return _month_end(int(m[1]), int(m[2]))
-    return None
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+    bounds = None if re.fullmatch(r"\d{4}", last) else period_bounds(last)
+    return bounds[1] if bounds else None
 
 
 def reference_date(body: str, published_date: object) -> tuple[dt.date | None, bool]:
@@ -184,7 +180,7 @@ def reference_date(body: str, published_date: object) -> tuple[dt.date | None, b
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10]), False
     written = [p for p in extract_periods(body) if p["period"] and not p["is_inferred"]]
-    fine = [d for p in written if p["kind"] != "year" and (d := _period_end(p["period"]))]
+    fine = [d for p in written if p["kind"] != "year" and (d := _fine_end(p["period"]))]
     if fine:
         return max(fine), True
     years = [int(p["period"][:4]) for p in written]

@@ -214,3 +214,47 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
 def _is_bare_end(g: dict) -> bool:
     """底/末 alone (底盤, 末端) is a period only right after a year (2025 年底)."""
     return bool(g["end"]) and len(g["end"]) == 1 and not (g["year"] or g["rel"] or g["ctx"])
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day a normalised period covers; None when it cannot be read.
+
+    Example:
+        >>> period_bounds("2025-H1")
+        (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+        >>> period_bounds("2025-01/2025-11")[1]
+        datetime.date(2025, 11, 30)
+    """
+    if not isinstance(period, str) or not period:
+        return None
+    parts = period.split("/")
+    first, last = _bounds_one(parts[0]), _bounds_one(parts[-1])
+    if first is None or last is None:
+        return None
+    return first[0], last[1]
+
+
+def _bounds_one(p: str) -> tuple[dt.date, dt.date] | None:
+    if m := re.fullmatch(r"(\d{4})", p):
+        y = int(m[1])
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if m := re.fullmatch(r"(\d{4})-([QH])(\d)", p):
+        size = 3 if m[2] == "Q" else 6
+        end_month = size * int(m[3])
+        return dt.date(int(m[1]), end_month - size + 1, 1), month_end(int(m[1]), end_month)
+    if m := re.fullmatch(r"(\d{4})-(\d\d)", p):
+        return dt.date(int(m[1]), int(m[2]), 1), month_end(int(m[1]), int(m[2]))
+    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", p):
+        d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return d, d
+    return None
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """Last day of a month.
+
+    Example:
+        >>> month_end(2025, 2)  # 2025年2月
+        datetime.date(2025, 2, 28)
+    """
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

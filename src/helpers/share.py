@@ -29,7 +29,7 @@ import unicodedata
 
 import pandas as pd
 
-from helpers import entities, params, sentences
+from helpers import entities, params, periods, sentences
 from helpers import labels as lab
 
 FACT_COLUMNS = (
@@ -118,7 +118,7 @@ def normalize_period(period: str) -> str:
 
 
 def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day a normalised period covers.
+    """First and last day a normalised period covers (:func:`helpers.periods.period_bounds`).
 
     Example:
         >>> [d.date().isoformat() for d in period_bounds("2025-Q3")]  # 2025年第三季度
@@ -126,18 +126,10 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         >>> [d.date().isoformat() for d in period_bounds("2024-H1/2025-11-23")]
         ['2024-01-01', '2025-11-23']
     """
-    first, _, last = (period or "").partition("/")
-    return _single_bounds(first)[0], _single_bounds(last or first)[1]
-
-
-def _single_bounds(p: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    half = re.fullmatch(r"(\d{4})-H([12])", p)
-    if half:
-        year, first_month = int(half[1]), 1 if half[2] == "1" else 7
-        start = pd.Timestamp(year=year, month=first_month, day=1)
-        return start, (start + pd.offsets.MonthEnd(6)).normalize()
-    span = pd.Period(p.replace("-Q", "Q"))
-    return span.start_time.normalize(), span.end_time.normalize()
+    bounds = periods.period_bounds(period)
+    if bounds is None:
+        raise ValueError(f"cannot read the period {period!r}")
+    return pd.Timestamp(bounds[0]), pd.Timestamp(bounds[1])
 
 
 def period_end(period: str) -> pd.Timestamp:
