@@ -116,4 +116,7 @@ def test_golden_dev_gold(shared_dir):
     preds = evaluate.add_seeds(evaluate.predict_from_raw(corpus))
     precision, recall = _all(evaluate.score(g, preds))
     assert recall >= 0.95, recall
-    assert precision >= 0.9, precision  # regression floor: measured 0.917, target 0.95 not met
+    # Regression floor. Measured 0.917 = 11 tp, 1 fp; that fp is Chinese brands' forecast 2025
+    # sales in ASEAN (约50万辆), stated exactly like the gold's Europe row (约230万辆) but not in
+    # the gold. Target 0.95 not met on these 12 rows; see the issue note.
+    assert precision >= 0.9, precision

@@ -100,7 +100,7 @@ def facts(body: str, ref: str | None = REF) -> list[tuple]:
         pytest.param(
             "小鹏汽车的芯片有效算力达到700TOPS,上半年搭载量为2万颗。",
             [
-                ("xpeng", "compute_tops", 700.0, "2026"),
+                ("xpeng", "compute_tops", 700.0, "2026-01-20"),  # a spec: dated by the article
                 ("xpeng", "installed_units", 20000.0, "2025-H1"),
             ],
             id="tops-and-installs",
@@ -213,3 +213,96 @@ def test_sample_corpus_runs_fast_and_clean():
     for row in out.itertuples():
         body = articles.set_index("article_id").loc[row.article_id, "body"]
         assert body[row.char_start : row.char_end] == row.number_text
+
+
+# --- rules added after reading real dumps (own sentences, general shapes) ------------------------
+def test_qizhong_part_with_the_same_key_is_no_topic_fact():
+    body = "文远知行Robotaxi累计测试里程超800万公里，其中夜间测试里程超200万公里。"
+    total, part = extract_article_facts("t", body, REF)
+    assert (total["value"], total["is_topic_fact"], total["part_of"]) == (8e6, True, "")
+    assert (part["value"], part["is_topic_fact"], part["part_of"]) == (2e6, False, total["fact_id"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("2025年汽车出口650万辆，其中新能源汽车出口230万辆。", id="other-metric"),
+        pytest.param("2025年汽车出口650万辆。其中对墨西哥出口60万辆。", id="other-market"),
+    ],
+)
+def test_qizhong_part_that_names_its_dimension_stays(body):
+    rows = extract_article_facts("t", body, REF)
+    assert len(rows) == 2 and all(r["is_topic_fact"] and not r["part_of"] for r in rows)
+
+
+def test_names_inside_titles_are_no_market_and_no_period():
+    body = "据《日本经济新闻》与《2030年汽车展望》报道，中国汽车全球销量有望达到约2700万辆。"
+    (row,) = extract_article_facts("t", body, "2025-12-20")
+    assert (row["market"], row["period"], row["metric"]) == ("world", "2025", "sales")
+
+
+def test_rates_are_not_amounts():
+    assert facts("电池包成本降到了80美元/kWh，每千人保有量为300辆/千人。") == []
+
+
+def test_a_period_two_sentences_back_does_not_date_a_figure():
+    body = "1990年到2000年间保有量增长很慢。此后情况变了。中国市场渗透率已超过40%。"
+    (row,) = extract_article_facts("t", body, REF)
+    assert (row["period"], row["period_inferred"]) == ("2026", True)
+
+
+def test_change_cue_of_an_earlier_clause_is_not_inherited():
+    body = "预计中国汽车全球销量同比增长17%，达到约2700万辆。"
+    assert [r[1] for r in facts(body)] == ["yoy_growth", "sales"]
+
+
+def test_gap_between_subjects_is_a_change():
+    (row,) = extract_article_facts("t", "2022年日本车企的销量曾领先中企约800万辆。", REF)
+    assert row["metric"] == "change"
+
+
+def test_source_reach_and_no_country_as_publisher():
+    body = (
+        "乘联会数据显示，2025年比亚迪零售400万辆。比亚迪同比增长18%。中国市场渗透率达到54%。"
+        "比亚迪整车均价约15万元。中国发布数据称出口700万辆。"
+    )
+    rows = extract_article_facts("t", body, REF)
+    sources = {(r["metric"], r["value"]): r["data_source"] for r in rows}
+    assert sources[("sales", 4e6)] == sources[("yoy_growth", 18.0)] == "cpca"
+    assert sources[("penetration", 54.0)] == "cpca"  # the second figure sentence after it
+    assert sources[("price", 150000.0)] == ""  # a price is never a statistics body's figure
+    assert sources[("exports", 7e6)] == ""  # a country publishes nothing itself
+
+
+def test_segment_holds_for_the_next_sentence_only():
+    body = "比亚迪新能源汽车出口100万辆。比亚迪出口同比增长90%。重庆全年产量近250万辆。"
+    rows = extract_article_facts("t", body, REF)
+    assert [r["segment"] for r in rows] == ["nev", "nev", ""]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("长安汽车迎来第3000万辆整车下线的里程碑。", id="milestone-clause"),
+        pytest.param("公司已交付首批人形机器人200台。", id="robots"),
+        pytest.param("马斯克称Optimus将建生产线，目标是年产一百万台。", id="robots-target"),
+    ],
+)
+def test_not_facts_from_real_dump_shapes(body):
+    assert facts(body) == []
+
+
+def test_multi_country_market_and_then_is_not_when():
+    row = extract_article_facts("t", "在东盟市场，中国汽车销量2025年预计达到约50万辆。", REF)[0]
+    assert (row["entity_id"], row["market"], row["is_topic_fact"]) == (
+        "chinese_brands",
+        "ASEAN",
+        True,
+    )
+    body = "Waymo扩张很快。当时公司的车队规模为1,500辆。"
+    assert [r[1:3] for r in facts(body)] == [("fleet_size", 1500.0)]
+
+
+def test_share_of_a_total_is_a_penetration():
+    body = "中国新能源汽车新车销量达到汽车新车总销量的47.5%。"
+    assert [r[1:3] for r in facts(body)] == [("penetration", 47.5)]

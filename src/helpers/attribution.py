@@ -27,10 +27,11 @@ import re
 from dataclasses import dataclass
 
 from helpers.entities import Catalog, find_entities, load_catalog, rollup
-from helpers.sentences import matching_copy
+from helpers.sentences import inside, matching_copy, title_spans
 from helpers.vocabulary import Vocabulary, load_vocabulary
 
 HOME_ISO = "CN"
+NON_PUBLISHER_TYPES = frozenset({"region", "group"})
 # How many characters before a mention a market preposition may stand (对墨西哥, 在中国).
 PREPOSITION_WINDOW = 3
 LIST_JOIN_RE = re.compile(r" *(?:、|和|与|與|及|以及|,|，) *")
@@ -145,7 +146,8 @@ def find_mentions(body: str, *, catalog: Catalog | None = None,
         vocab: facts vocabulary (the packaged one by default).
 
     Returns:
-        Mentions sorted by start; overlapping generic matches lose to catalog ones.
+        Mentions sorted by start; overlapping generic matches lose to catalog ones; names
+        inside a 《title》 are not mentions (《日本经济新闻》 is no market).
 
     Example:
         >>> [(m.entity_id, m.role) for m in find_mentions("在對俄出口中,奇瑞一家就占了兩成")]
@@ -159,7 +161,8 @@ def find_mentions(body: str, *, catalog: Catalog | None = None,
     for extra in _generic_mentions(body, norm, vocab) + _abbreviation_mentions(body, norm, vocab):
         if not any(s < extra.end and extra.start < e for s, e in taken):
             found.append(extra)
-    return sorted(found, key=lambda m: m.start)
+    titles = title_spans(body)
+    return sorted((m for m in found if not inside(titles, m.start, m.end)), key=lambda m: m.start)
 
 
 def parent_of(entity_id: str, catalog: Catalog | None = None) -> str:
@@ -237,7 +240,11 @@ def company_source(subject_id: str, norm_sentence: str, vocab: Vocabulary,
         >>> company_source("zeekr", "公司公布全年销量", load_vocabulary())
         'geely'
     """
-    if not subject_id or "+" in subject_id or subject_id not in (catalog or load_catalog()):
+    catalog = catalog or load_catalog()
+    if not subject_id or "+" in subject_id or subject_id not in catalog:
+        return ""
+    # NOTE: a country, city or aggregate (中国, 中国品牌) publishes nothing itself.
+    if types_of(subject_id, catalog) & NON_PUBLISHER_TYPES:
         return ""
     if vocab.patterns["company_source_cues"].search(norm_sentence):
         return rollup(subject_id, catalog)

@@ -30,7 +30,10 @@ from helpers.paths import CATALOG_DIR
 CATALOG_PATH = CATALOG_DIR / "entities.yaml"
 LANGS = ("zh-Hans", "zh-Hant", "en")
 ID_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-ISO_RE = re.compile(r"[A-Z]{2}")
+# Two-letter ISO-3166 codes (EU for Europe); multi-country regions with no ISO code use one of
+# MULTI_REGION_CODES (ASEAN, LATAM, MIDEAST, AFRICA) so that no code can clash with a country.
+MULTI_REGION_CODES = ("ASEAN", "LATAM", "MIDEAST", "AFRICA")
+ISO_RE = re.compile(r"[A-Z]{2}|" + "|".join(MULTI_REGION_CODES))
 # Latin aliases this short (MG, EU, US, BYD) match case-sensitively: "us" is a word.
 CASE_SENSITIVE_MAX_LEN = 3
 # jieba's user dictionary never matches words with spaces or punctuation (PITFALLS).
@@ -132,7 +135,10 @@ def _check_entry(entity_id: str, raw: dict, known_types: set[str]) -> None:
     if missing:
         raise CatalogError(f"{where}: add display names for {missing}")
     if "region" in raw["types"] and not ISO_RE.fullmatch(str(raw.get("iso", ""))):
-        raise CatalogError(f"{where}: a region needs iso: a two-letter ISO-3166 code (or EU)")
+        raise CatalogError(
+            f"{where}: a region needs iso: a two-letter ISO-3166 code, EU, or one of "
+            f"{list(MULTI_REGION_CODES)}"
+        )
 
 
 def _explicit_aliases(raw: dict) -> list[tuple[str, str]]:

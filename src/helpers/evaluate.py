@@ -82,7 +82,7 @@ def map_gold_metrics(gold: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.
 
 
 def topic_facts(df: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.DataFrame:
-    """Rows that are topic facts (by topic, metric and market).
+    """Rows that are topic facts (by topic, metric and market, and the rows' own flag).
 
     Example:
         >>> df = pd.DataFrame({"topic": ["ev_exports"] * 2, "metric": ["exports", "yoy_growth"],
@@ -96,6 +96,10 @@ def topic_facts(df: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.DataFra
         is_topic_fact(vocab, t, m, k)
         for t, m, k in zip(df["topic"], df["metric"], market, strict=True)
     ]
+    if "is_topic_fact" in df:
+        # NOTE: the extractor may know more (a 其中 part of a total is no topic fact): its flag
+        # can only narrow the vocabulary's definition, never widen it.
+        keep = [k and bool(flag) for k, flag in zip(keep, df["is_topic_fact"], strict=True)]
     return df[keep]
 
 

@@ -28,7 +28,7 @@ How a fact is read (each step a small function; vocabularies in ``catalog/metric
 Metric vocabulary (issue 6 plus documented extensions): exports, nev_exports, phev_exports,
 bev_exports, overseas_sales, export_value, sales, production, market_share, penetration,
 installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, funding, price,
-gross_margin, rides, yoy_growth, qoq_growth, change (``base_metric`` says what changed).
+gross_margin, rides, investment, yoy_growth, qoq_growth, change (``base_metric`` says what changed).
 
 NOTE: articles without a published date get a reference date estimated from the text (the
 latest month- or day-level period written in it, else the latest year); every period that
@@ -55,7 +55,14 @@ from helpers import incremental
 from helpers.entities import Catalog, load_catalog
 from helpers.numbers import extract_numbers
 from helpers.periods import CONTEXT_YEARS, extract_periods, period_bounds
-from helpers.sentences import Span, matching_copy, split_clauses, split_sentences
+from helpers.sentences import (
+    Span,
+    inside,
+    matching_copy,
+    split_clauses,
+    split_sentences,
+    title_spans,
+)
 from helpers.vocabulary import Vocabulary, is_topic_fact, load_vocabulary
 
 # numbers.py kinds/units -> our unit classes
@@ -72,10 +79,15 @@ OUTPUT_UNITS = {"vehicles": "vehicles", "units": "units", "percent": "percent", 
 # A numeral that is only a magnitude (千辆级, 上千辆, 万亿) is vague, not a figure.
 LONE_MAGNITUDES = frozenset("十百千万萬亿億拾佰仟")
 SCALE_SUFFIX_RE = re.compile(r"^ *[级級]")
+# 台 counts machines of any kind: after one of these, with no 车/辆 in between, a 台 figure
+# counts robots or chargers, not vehicles (人形机器人220台; Optimus…目标是年产一百万台).
+NON_VEHICLE_RE = re.compile(r"机器人|(?i:optimus)|充电桩|换电站|服务器|手机|电脑|无人机|芯片")
+# 100美元/kWh, 26辆/千人: a rate per something, not an amount of anything.
+RATE_SUFFIX_RE = re.compile(r"^ *[/／] *[A-Za-z\u4e00-\u9fff]")
 YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *年")
-# Figures that hold at a moment (a fleet) rather than over a span; undated ones take the
-# article's date. 目前/当前 dates any figure by the article.
-STOCK_METRICS = frozenset({"fleet_size", "fleet_target"})
+# Figures that hold at a moment (a fleet, a chip's TOPS, cumulative mileage, a price) rather
+# than over a span; undated ones take the article's date. 目前/当前 dates any figure by the article.
+STOCK_METRICS = frozenset({"fleet_size", "fleet_target", "compute_tops", "mileage", "price"})
 AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿")
 ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
 THEN_RE = re.compile(r"当时|同期")
@@ -86,8 +98,16 @@ COLUMNS = [
     "fact_id", "article_id", "topic", "is_topic_fact", "entity_id", "entity_text", "parent_id",
     "metric", "base_metric", "value", "value_high", "unit", "period", "period_inferred",
     "is_fiscal", "market", "segment", "qualifier", "data_source", "sentence", "sentence_start",
-    "char_start", "char_end", "number_text",
+    "char_start", "char_end", "number_text", "part_of",
 ]  # fmt: skip
+# How many figure sentences after its mention a data source still attributes; metrics a
+# statistics body or research firm named earlier never vouches for.
+SOURCE_REACH = 2
+NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margin"})
+# 其中 ("of which"): a figure after it may be a part of a total written before it.
+PART_RE = re.compile(r"其中")
+# What a table tells facts apart by: a part equal to its total on all of these is no new row.
+PART_KEY = ("entity_id", "metric", "unit", "period", "market", "segment")
 
 
 @dataclass
@@ -118,6 +138,7 @@ class Sentence:
     readings: list[Reading] = field(default_factory=list)
     last_subjects: list[attr.Mention] = field(default_factory=list)
     last_market: str | None = None
+    previous_start: int = 0  # body offset of the sentence before (own start for the first)
 
     def clause_of(self, pos: int) -> int:
         return next((i for i, (s, e) in enumerate(self.clauses) if s <= pos < e), 0)
@@ -131,9 +152,11 @@ class Carry:
     subject: list[str] = field(default_factory=list)
     subject_text: str = ""
     source: str = ""
+    source_age: int = 0  # sentences with figures since the source was named
     segment: str = ""
     metrics: dict[str, str] = field(default_factory=dict)
     metrics_paragraph: int = -1
+    last_rows: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -179,12 +202,23 @@ def reference_date(body: str, published_date: object) -> tuple[dt.date | None, b
     """
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10]), False
-    written = [p for p in extract_periods(body) if p["period"] and not p["is_inferred"]]
+    written = [p for p in body_periods(body) if p["period"] and not p["is_inferred"]]
     fine = [d for p in written if p["kind"] != "year" and (d := _fine_end(p["period"]))]
     if fine:
         return max(fine), True
     years = [int(p["period"][:4]) for p in written]
     return (dt.date(max(years), 12, 31), True) if years else (None, True)
+
+
+def body_periods(body: str, ref: dt.date | None = None) -> list[dict]:
+    """Periods written in a body, except inside 《titles》 (《2025-2030年…报告》 dates nothing).
+
+    Example:
+        >>> [p["period"] for p in body_periods("《2030年展望》稱2025年出口")]
+        ['2025']
+    """
+    titles = title_spans(body)
+    return [p for p in extract_periods(body, ref) if not inside(titles, p["start"], p["end"])]
 
 
 # --- readings ---------------------------------------------------------------------------------
@@ -210,8 +244,26 @@ def _is_vague(number: dict, text_after: str) -> bool:
     return vague or bool(SCALE_SUFFIX_RE.match(text_after))
 
 
+def _counts_machines(sentence: Sentence, number: dict) -> bool:
+    """人形机器人220台: a 台 figure about machines that are not vehicles.
+
+    Example:
+        >>> text = "首批人形機器人220台交付,另交付新車300台"
+        >>> s = make_sentence(Span(0, len(text), text), text)
+        >>> [_counts_machines(s, n) for n in extract_numbers(text)]
+        [True, False]
+    """
+    if not number["text"].rstrip().endswith(("台", "臺")):
+        return False
+    machines = list(NON_VEHICLE_RE.finditer(sentence.norm, 0, number["start"]))
+    between = sentence.norm[machines[-1].end() : number["start"]] if machines else "车"
+    return not re.search("[车辆]", between)
+
+
 def read_numbers(sentence: Sentence) -> list[Reading]:
     """Usable numbers of a sentence as readings, in order.
+
+    Skipped: unusable units, vague magnitudes, rates (100美元/kWh) and numbers in 《titles》.
 
     Example:
         >>> s = make_sentence(Span(0, 16, "投放千輛級車隊,出口83萬輛和12%"), "")
@@ -219,9 +271,15 @@ def read_numbers(sentence: Sentence) -> list[Reading]:
         [(830000.0, 'vehicles'), (12.0, 'percent')]
     """
     out = []
+    titles = title_spans(sentence.span.text)
     for n in extract_numbers(sentence.span.text):
         cls = unit_class(n)
-        if cls is None or _is_vague(n, sentence.span.text[n["end"] :]):
+        after = sentence.span.text[n["end"] :]
+        if cls is None or _is_vague(n, after) or RATE_SUFFIX_RE.match(after):
+            continue
+        if inside(titles, n["start"], n["end"]):
+            continue  # a number in a 《title》 is part of a name
+        if cls == "vehicles" and _counts_machines(sentence, n):
             continue
         unit = n["currency"] if cls == "money" else OUTPUT_UNITS[cls]
         out.append(
@@ -356,7 +414,13 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
     )
     if (ANAPHORA_METRIC_RE.search(sentence.norm) or follows) and r.unit_class in carry.metrics:
         return carry.metrics[r.unit_class], -1
-    earlier = _cues(sentence, vocab, 0, sentence.clauses[r.clause][0], r.unit_class, ctx)
+    # NOTE: a change cue in an earlier clause belonged to that clause's figure (同比增长17%，
+    # 达到约2700万辆: the 2700万 is a level of 销量, not a change).
+    earlier = [
+        c
+        for c in _cues(sentence, vocab, 0, sentence.clauses[r.clause][0], r.unit_class, ctx)
+        if not vocab.metrics[c[2]].is_change
+    ]
     if cue := _nearest_before(earlier):
         return cue[2], cue[0]
     for metric in vocab.metrics.values():
@@ -536,9 +600,12 @@ def _fallback_period(
     as_of = metric in STOCK_METRICS or AS_OF_RE.search(sentence.norm)
     if as_of and ctx.ref_date is not None:
         return ctx.ref_date.isoformat(), True, False
-    # NOTE: a flow figure with no period continues the period the article was just discussing.
-    if earlier:
-        return earlier[-1]["period"], True, earlier[-1]["is_fiscal"]
+    # NOTE: a flow figure with no period continues the period of the sentence right before
+    # (a caption line included); a period written further back belongs to another statement
+    # (1985到1995年间 two sentences earlier does not date 渗透率超过50%).
+    recent = [p for p in earlier if p["start"] >= sentence.previous_start]
+    if recent:
+        return recent[-1]["period"], True, recent[-1]["is_fiscal"]
     return (str(ctx.ref_date.year), True, False) if ctx.ref_date else ("", True, False)
 
 
@@ -624,13 +691,16 @@ def _share_topic(types: frozenset[str], segment: str, robotaxi: bool) -> str:
 
 
 def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
-    """Hypothetical scopes: from 当/如果 to the end of that clause (当…时 spans the figure)."""
+    """Hypothetical scopes (当/如果 to the end of that clause; 当…时 spans the figure) and
+    milestones (首次突破 and the figure after it; a clause naming a 里程碑 or 第N辆)."""
     spans = []
     for m in vocab.patterns["hypothetical_patterns"].finditer(sentence.norm):
         end = sentence.clauses[sentence.clause_of(max(m.end() - 1, m.start()))][1]
         spans.append((m.start(), end))
     for m in vocab.patterns["milestone_patterns"].finditer(sentence.norm):
         spans.append((m.start(), m.end() + 2))
+    for m in vocab.patterns["milestone_clause_patterns"].finditer(sentence.norm):
+        spans.append(sentence.clauses[sentence.clause_of(m.start())])
     return spans
 
 
@@ -683,6 +753,38 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
     for r in sentence.readings:
         if r.metric:
             carry.metrics.setdefault(r.unit_class, r.metric)
+    rows = mark_parts(sentence, rows, carry.last_rows)
+    carry.last_rows = rows
+    return rows
+
+
+def mark_parts(sentence: Sentence, rows: list[dict], previous: list[dict]) -> list[dict]:
+    """其中: a figure after it that equals a total before it on every table key is a part.
+
+    The part keeps its row (it is a true statement) with ``part_of`` = the total's fact id and
+    ``is_topic_fact`` False. NOTE: a part that names what it is a part of in a key (其中新能源
+    汽车出口: another metric; 其中对俄出口: a market; 其中乘用车: a segment) stays a topic fact;
+    only a part a table could not tell from its total (里程超5500万公里，其中全无人驾驶里程超
+    1000万公里: same entity, metric, period, market, segment) would sit there as a second,
+    conflicting value of the same cell. ``previous`` holds the rows of the sentence before,
+    for a sentence that opens with 其中.
+
+    Example:
+        >>> body = "小馬智行路測里程超5500萬公里,其中全無人駕駛里程超1000萬公里。"
+        >>> rows = extract_article_facts("a", body, "2025-11-06")
+        >>> [(r["value"], r["is_topic_fact"], bool(r["part_of"])) for r in rows]
+        [(55000000.0, True, False), (10000000.0, False, True)]
+    """
+    m = PART_RE.search(sentence.norm)
+    if m is None:
+        return rows
+    cut = sentence.span.start + m.start()
+    before = [r for r in rows if r["char_end"] <= cut] or (previous if m.start() < 3 else [])
+    totals = {tuple(r[k] for k in PART_KEY): r["fact_id"] for r in before}
+    for row in rows:
+        total = totals.get(tuple(row[k] for k in PART_KEY))
+        if row["char_start"] >= cut and total is not None:
+            row["part_of"], row["is_topic_fact"] = total, False
     return rows
 
 
@@ -747,7 +849,7 @@ def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id
     topic_metric = base if spec.is_change and base else metric
     chinese = _is_chinese(entity_id, ctx.catalog)
     topic = assign_topic(vocab, topic_metric, types, market, segment, robotaxi, chinese)
-    source = _source(sentence, entity_id, carry, ctx)
+    source = _source(sentence, r, entity_id, carry, ctx)
     start, end = sentence.span.start + r.start, sentence.span.start + r.end
     return {
         "fact_id": fact_id(ctx.article_id, start, end, metric, entity_id),
@@ -774,6 +876,7 @@ def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id
         "char_start": start,
         "char_end": end,
         "number_text": r.text,
+        "part_of": "",
     }
 
 
@@ -786,12 +889,21 @@ def _is_chinese(entity_id: str, catalog: Catalog) -> bool:
     return entity is None or entity.iso in (None, "CN")
 
 
-def _source(sentence: Sentence, entity_id: str, carry: Carry, ctx: ArticleContext) -> str:
-    """A named statistics body or firm in the sentence, the article's last one, or the company."""
+def _source(sentence: Sentence, r: Reading, entity_id: str, carry: Carry,
+            ctx: ArticleContext) -> str:  # fmt: skip
+    """A named statistics body or firm in the sentence, the article's last one, or the company.
+
+    NOTE: a source named earlier (a caption's 来源 line included) carries to the figures of
+    the next :data:`SOURCE_REACH` sentences that have figures (佐思数据显示…。装配率方面…
+    continues its report), and never to prices, revenue or funding: statistics bodies and
+    research firms count vehicles, shares and growth, a battery price after 乘联会数据显示 is
+    not their figure.
+    """
     named = [m.entity_id for m in sentence.mentions if m.role == "source"]
     if named:
         return named[0]
-    if carry.source:
+    carried = carry.source and carry.source_age < SOURCE_REACH
+    if carried and r.metric not in NOT_FROM_CARRIED_SOURCE:
         return carry.source
     return attr.company_source(entity_id, sentence.norm, ctx.vocab, ctx.catalog)
 
@@ -816,9 +928,11 @@ def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
         carry.paragraph, carry.segment = sentence.span.paragraph, ""
     sources = [m.entity_id for m in sentence.mentions if m.role == "source"]
     if sources:
-        carry.source = sources[0]
-    if segment := attr.find_segment(sentence.norm, vocab):
-        carry.segment = segment
+        carry.source, carry.source_age = sources[0], 0
+    # NOTE: a segment named in one sentence holds for the next one only (新能源汽车出口…。同比…
+    # continues it); further on, a figure without one is not the segment's (重庆近250万辆
+    # after a sentence on NEVs is its total output).
+    carry.segment = attr.find_segment(sentence.norm, vocab)
     if not sentence.readings:
         carry.metrics = {}  # cue-less figures inherit only from the sentence right before
     subjects = [m for m in sentence.mentions if m.role == "subject"]
@@ -848,18 +962,19 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     """
     catalog, vocab = catalog or load_catalog(), vocab or load_vocabulary()
     ref, estimated = reference_date(body, published_date)
-    ctx = ArticleContext(
-        article_id, body, ref, estimated, extract_periods(body, ref), vocab, catalog
-    )
+    ctx = ArticleContext(article_id, body, ref, estimated, body_periods(body, ref), vocab, catalog)
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
-    carry, rows = Carry(), []
+    carry, rows, previous = Carry(), [], None
     for span in split_sentences(body):
         sentence = make_sentence(span, body, all_periods=ctx.all_periods, mentions=mentions)
+        sentence.previous_start = previous.start if previous is not None else span.start
+        previous = span
         sentence.readings = read_numbers(sentence)
         if sentence.span.paragraph != carry.paragraph:
             _update_carry(carry, sentence, vocab)
         if sentence.readings:
             rows += sentence_facts(sentence, ctx, carry)
+            carry.source_age += 1
         _update_carry(carry, sentence, vocab)
     return rows
 

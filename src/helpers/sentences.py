@@ -26,6 +26,8 @@ SENTENCE_END_RE = re.compile(r"[。！？!?]+[”’」』\"')）]*|\n+")
 # A comma between two digits is a thousands separator, not a clause break.
 CLAUSE_END_RE = re.compile(r"(?<!\d),|,(?!\d)|[，；;：:、]")
 CLAUSE_BREAKS = "，,；;：:"
+# 《…》 marks a title (newspaper, report, film); 〈…〉 a chapter or article title.
+TITLE_RE = re.compile(r"《[^《》\n]{1,80}》|〈[^〈〉\n]{1,80}〉")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,29 @@ def _add_clause(clauses: list[Span], sentence: Span, start: int, end: int) -> No
     if sentence.text[start:end].strip():
         s = sentence.start
         clauses.append(Span(s + start, s + end, sentence.text[start:end], sentence.paragraph))
+
+
+def title_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of titles in 《》: a year, place or firm written there is part of a name.
+
+    NOTE: 《日本经济新闻》 is a newspaper, not the Japanese market; 《2025-2030年…报告》 is a
+    report's name, not a period of any figure. The facts stage ignores what stands inside.
+
+    Example:
+        >>> title_spans("據《日本經濟新聞》報導")
+        [(1, 9)]
+    """
+    return [(m.start(), m.end()) for m in TITLE_RE.finditer(text)]
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside one of ``spans``.
+
+    Example:
+        >>> inside([(1, 9)], 2, 6), inside([(1, 9)], 8, 10)
+        (True, False)
+    """
+    return any(lo <= start and end <= hi for lo, hi in spans)
 
 
 @functools.cache

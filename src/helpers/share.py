@@ -37,7 +37,8 @@ FACT_COLUMNS = (
     "qualifier", "data_source",
 )  # fmt: skip
 # Columns the facts contract promises but an early facts table may lack: filled explicitly.
-OPTIONAL_FACT_COLUMNS = {"segment": "", "entity_text": "", "sentence": "", "base_metric": ""}
+OPTIONAL_FACT_COLUMNS = {"segment": "", "entity_text": "", "sentence": "", "base_metric": "",
+                         "part_of": ""}  # fmt: skip
 # Growth rates and changes are "of something": their segment is part of the cell (PHEV +190 %
 # and the total's +19.3 % are two cells), while a level figure's segment is only shown.
 RATE_METRICS = frozenset({"yoy_growth", "change"})
@@ -156,7 +157,8 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
         topic: ``ev_exports``, ``chip_share`` or ``robotaxi_fleet``.
 
     Returns:
-        The facts with ``title``, ``source_name``, ``published_date``, a normalised ``period``,
+        The facts (without 其中 parts of a total, see ``part_of``) with ``title``,
+        ``source_name``, ``published_date``, a normalised ``period``,
         ``period_end``, ``is_projection`` and text columns filled ("" for missing).
 
     Example:
@@ -172,6 +174,9 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     out = facts.loc[facts["topic"] == topic].copy()
     for column, default in OPTIONAL_FACT_COLUMNS.items():
         out[column] = out[column].fillna(default) if column in out else default
+    # NOTE: a 其中 part equal to its total on every key (helpers.facts.mark_parts) would be a
+    # second value of the total's cell; it stays in facts.parquet with part_of, not in tables.
+    out = out[out["part_of"].astype(str) == ""]
     for column in ("market", "qualifier", "data_source", "period", "unit"):
         out[column] = out[column].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)

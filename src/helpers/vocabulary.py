@@ -162,7 +162,8 @@ def parse_vocabulary(text: str) -> Vocabulary:
     unit_classes, topics = set(doc["unit_classes"]), tuple(doc["topics"])
     metrics = {n: _metric(n, r, unit_classes, set(topics)) for n, r in doc["metrics"].items()}
     pattern_keys = (
-        "hypothetical_patterns", "milestone_patterns", "company_source_cues", "combined_cues",
+        "hypothetical_patterns", "milestone_patterns", "milestone_clause_patterns",
+        "company_source_cues", "combined_cues",
         "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
         "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
     )  # fmt: skip
