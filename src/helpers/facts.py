@@ -104,6 +104,10 @@ COLUMNS = [
 # statistics body or research firm named earlier never vouches for.
 SOURCE_REACH = 2
 NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margin"})
+# A clause naming a powertrain after an export figure changes that powertrain's exports.
+POWERTRAIN_EXPORTS = {"插混|插电|混合动力": "phev_exports", "纯电": "bev_exports",
+                      "新能源|电动": "nev_exports", "": "exports"}  # fmt: skip
+POWERTRAIN_RES = [(re.compile(p), m) for p, m in POWERTRAIN_EXPORTS.items() if p]
 # 其中 ("of which"): a figure after it may be a part of a total written before it.
 PART_RE = re.compile(r"其中")
 # What a table tells facts apart by: a part equal to its total on all of these is no new row.
@@ -441,12 +445,28 @@ def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> s
         >>> s.readings = read_numbers(s)
         >>> base_metric(s, 1, load_vocabulary(), {})
         'nev_exports'
+        >>> text = "純電車型出口下降10%,插混車型則增長190%"
+        >>> s = make_sentence(Span(0, len(text), text), "")
+        >>> s.readings = read_numbers(s)
+        >>> base_metric(s, 1, load_vocabulary(), {})
+        'phev_exports'
     """
     r = sentence.readings[idx]
     levels = [c for c in _cues(sentence, vocab, 0, r.start, None, ctx)
               if not vocab.metrics[c[2]].is_change]  # fmt: skip
-    cue = _nearest_before(levels)
-    return cue[2] if cue else ""
+    c_lo = sentence.clauses[r.clause][0]
+    in_clause = _nearest_before([c for c in levels if c[0] >= c_lo])
+    cue = in_clause or _nearest_before(levels)
+    if cue is None:
+        return ""
+    if in_clause is None and cue[2] in POWERTRAIN_EXPORTS.values():
+        # NOTE: 纯电车型出口下降10.4%，插混车型则增长190%: the second clause names its own
+        # powertrain without repeating 出口; it changes that powertrain's exports.
+        clause = sentence.norm[c_lo : r.start]
+        for pattern, metric in POWERTRAIN_RES:
+            if pattern.search(clause):
+                return metric
+    return cue[2]
 
 
 def signed_value(sentence: Sentence, idx: int, cue_start: int, vocab: Vocabulary) -> float:
