@@ -83,6 +83,12 @@ def test_catalog_validation_names_the_problem(mutate, message):
         pytest.param("本文來源於網絡，如有侵權請聯繫刪除。", "reprint_notice", id="reprint-hant"),
         pytest.param("责任编辑：王小明", "author_footer", id="editor"),
         pytest.param("（完）", "author_footer", id="end-marker"),
+        pytest.param("上一篇：示例車企發布新款轎車", "web_nav", id="previous-article-link"),
+        pytest.param("下一篇: 电池价格回落的背后", "web_nav", id="next-article-link"),
+        pytest.param("打開APP，閱讀全文", "web_nav", id="app-prompt"),
+        pytest.param("下载示例新闻客户端 查看更多", "web_nav", id="app-prompt-named"),
+        pytest.param("查看更多評論", "comment_box", id="more-comments"),
+        pytest.param("展开全部12条回复", "comment_box", id="more-replies"),
     ],
 )
 def test_classify_line_names_the_rule(line, rule):
@@ -97,6 +103,8 @@ def test_classify_line_names_the_rule(line, rule):
         pytest.param("新能源車出口|一季度", id="two-fields-not-spam"),
         pytest.param("评论人士认为价格战仍将持续，利润率承压。" * 3, id="long-comment"),
         pytest.param("目前萝卜快跑已在多个城市开展测试。", id="content"),
+        pytest.param("下一篇報導將介紹電池技術的進展。", id="next-without-colon"),
+        pytest.param("打开App后，用户可以一键叫车，等待时间不到五分钟。", id="mentions-app"),
     ],
 )
 def test_classify_line_keeps_article_text(line):
@@ -117,6 +125,30 @@ def test_block_header_and_continuation():
     assert not continues_block(long_sentence, None)
 
 
+@pytest.mark.parametrize(
+    "line, next_line, expected",
+    [
+        pytest.param(
+            "車迷甲：寫得好，期待續篇", "內容" * 150, True, id="handle-before-untitled-copy"
+        ),
+        pytest.param(
+            "讀者乙：" + "這篇分析很清楚，" * 5 + "值得一讀。", None, True, id="long-comment"
+        ),
+        pytest.param("路人丙 2小時前 回覆 讚(5)", "內容" * 150, True, id="reply-like-line"),
+        pytest.param("示例標題第二次出現", "內容" * 150, False, id="copy-title-ends-block"),
+        pytest.param("這是一段相當長的正文，句子完整，" * 3 + "結束。", None, False, id="body"),
+    ],
+)
+def test_comment_block_keeps_comment_shaped_lines(line, next_line, expected):
+    assert continues_block(line, next_line, "comment_box") is expected
+
+
+def test_comment_shape_only_extends_comment_blocks():
+    # a related list has no comments: the same line followed by a body starts an article
+    assert not continues_block("車迷甲：寫得好，期待續篇", "內容" * 150, "related_list")
+    assert not clean.is_comment_line("車迷甲：" + "長" * 300)
+
+
 # --- text rules ------------------------------------------------------------------------------
 
 
@@ -134,6 +166,9 @@ def test_block_header_and_continuation():
         pytest.param("我們(men)來了", "我們(men)來了", id="toneless-alone-kept"),
         pytest.param("型號(hello)不變", "型號(hello)不變", id="english-word"),
         pytest.param("(jīng) 開頭", "(jīng) 開頭", id="not-after-han"),
+        pytest.param("汽??(qì chē)產業", "汽??產業", id="after-qmark-garble"),
+        pytest.param("汽\ue3b7(qì chē)產業", "汽\ue3b7產業", id="after-private-use-garble"),
+        pytest.param("什麼?(PHEV)車型", "什麼?(PHEV)車型", id="question-mark-not-pinyin"),
     ],
 )
 def test_strip_pinyin(text, expected):
@@ -184,6 +219,35 @@ def test_repeated_caption_inline_and_paragraphs():
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param(
+            "前文。圖片來源：示例官網圖片來源：示例官網後文",
+            "前文。圖片來源：示例官網後文",
+            id="source-only",
+        ),
+        pytest.param(
+            "前文。▲新車外觀 ▲新車外觀 ▲新車外觀後文", "前文。▲新車外觀後文", id="triangle-marker"
+        ),
+        pytest.param("前文。图为工厂车间图为工厂车间后文", "前文。图为工厂车间后文", id="tu-wei"),
+        pytest.param(
+            "前文。新車下線（圖片來自網路）新車下線（圖片來自網路）後文",
+            "前文。新車下線（圖片來自網路）後文",
+            id="credit-at-end",
+        ),
+        pytest.param(
+            "前文。圖1：甲。圖2：乙。後文",
+            "前文。圖1：甲。圖2：乙。後文",
+            id="different-captions-kept",
+        ),
+        pytest.param("哈哈哈哈，真好。", "哈哈哈哈，真好。", id="no-caption"),
+    ],
+)
+def test_repeated_caption_forms(text, expected):
+    assert clean.collapse_repeated_captions(text)[0] == expected
+
+
+@pytest.mark.parametrize(
     "line, outlet",
     [
         pytest.param("最後一句話。 (示例財經)", "示例財經", id="space-before"),
@@ -191,10 +255,20 @@ def test_repeated_caption_inline_and_paragraphs():
         pytest.param("引語結束。” (示例社)", "示例社", id="after-quote"),
         pytest.param("錦江出租(上海)", None, id="place-in-sentence"),
         pytest.param("售價下降。 (jīng)", None, id="pinyin-not-outlet"),
+        pytest.param("最後一句話。 (示例財(cái)經(jīng))", "示例財經", id="pinyin-inside-outlet"),
+        pytest.param("新車在夜間測試 (圖片來自網路)", None, id="photo-credit-not-outlet"),
+        pytest.param("最後一句話。（攝影：示例）", None, id="photographer-not-outlet"),
     ],
 )
 def test_strip_outlet(line, outlet):
     assert strip_outlet(line)[1] == outlet
+
+
+def test_strip_outlet_with_readings_is_one_reversible_edit():
+    line = "全文完。 (示例財(cái)經)"
+    text, outlet, edit = strip_outlet(line)
+    assert (text, outlet) == ("全文完。", "示例財經")
+    assert undo_edits(text, [edit]) == line and edit.rule == "outlet_suffix"
 
 
 def test_clean_paragraph_is_reversible_rule_by_rule():

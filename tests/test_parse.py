@@ -190,6 +190,61 @@ def test_single_article_files_in_legacy_encodings(fixture_result):
     assert arts.loc["big5_single.txt", "script"] == "hant"
 
 
+# --- noise kinds met in other real dumps (sentences written for these tests) -----------------
+
+PARAS = [
+    "2025年3月2日，示例出行公司公布了第一季度的運營數據，車隊規模達到三百輛，覆蓋兩座城市。",
+    "公司表示，下一階段將把服務擴展到機場和高鐵站，並在夜間提供全無人的接送服務。",
+    "分析人士認為，規模化運營的關鍵在於降低單車成本，而不僅僅是提升技術指標。",
+]
+
+
+def parse_text(tmp_path: Path, text: str) -> parse.ParseResult:
+    (tmp_path / "dump.txt").write_text(text, encoding="utf-8")
+    return parse_raw_dir(tmp_path)
+
+
+def test_comment_box_before_an_untitled_copy_stays_out_of_the_body(tmp_path):
+    comments = [
+        "網友評論",
+        "讀者甲：" + "這篇分析講得清楚，" * 4 + "希望多寫。",  # long: a full sentence
+        "路人乙 3小時前 回覆 讚(7)",
+        "車迷丙：期待下一篇",  # right before the copy: looks like its title
+    ]
+    result = parse_text(tmp_path, "\n".join([*PARAS, *comments, *PARAS]) + "\n")
+    (art,) = result.articles.itertuples()
+    assert art.body == "\n".join(PARAS)  # the copy's paragraphs are repeats of the first
+    log = result.cleaning
+    assert set(log.loc[log["rule"] == "comment_box", "text"]) == set(comments)
+    assert (log["rule"] == "repeated_paragraph").sum() == len(PARAS)
+    assert result.report["is_balanced"].all()
+
+
+def test_photo_credit_line_does_not_end_an_untitled_article(tmp_path):
+    caption = "示例車隊在夜間測試 (圖片來自網路)"
+    text = "\n".join([PARAS[0], caption, caption, *PARAS[1:]]) + "\n"
+    (art,) = parse_text(tmp_path, text).articles.itertuples()
+    assert art.body.count(caption) == 1 and art.body.endswith(PARAS[-1])
+    assert art.published_date == "2025-03-02" and pd.isna(art.source_name)
+    assert "repeated_paragraph" in art.flags
+
+
+def test_outlet_with_pinyin_inside_is_still_the_outlet(tmp_path):
+    body = "".join(PARAS)
+    (art,) = parse_text(
+        tmp_path, f"示例公司擴大車隊\n{body} (示例財(cái)經(jīng))\n"
+    ).articles.itertuples()
+    assert art.source_name == "示例財經" and art.body == body
+
+
+def test_previous_and_next_links_are_navigation(tmp_path):
+    body = "".join(PARAS)
+    text = f"示例公司擴大車隊\n{body} (示例報)\n上一篇：示例舊聞一則\n下一篇：示例新聞又一則\n"
+    result = parse_text(tmp_path, text)
+    assert len(result.articles) == 1 and result.quarantine.empty
+    assert (result.cleaning["rule"] == "web_nav").sum() == 2
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 

@@ -60,8 +60,13 @@ BYLINE_RE = re.compile(
     rf"(?:\s*{BYLINE_SOURCE}\s*[:：]\s*(?P<source>[^\s|｜]{{1,30}}))?"
     r"(?:\s*(?:作者|记者|記者|编辑|編輯)\s*[:：]?\s*\S{1,20})*\s*$"
 )
+# NOTE: "(圖片來自網路)" closing a caption line has an outlet's shape; a photo credit is not
+# an outlet, and taking it for one would end the article in the middle.
+PHOTO_CREDIT = r"(?:圖片|图片|圖源|图源|配圖|配图|攝影|摄影|來自|来自|圖/|图/)"
 OUTLET_RE = re.compile(
-    r"(?:(?<=[。！？!?”」』\"…．.])|\s+)[(（](?P<outlet>[^()（）。，,；;:：]{2,"
+    r"(?:(?<=[。！？!?”」』\"…．.])|\s+)[(（](?P<outlet>(?![^()（）]*"
+    + PHOTO_CREDIT
+    + r")[^()（）。，,；;:：]{2,"
     + str(OUTLET_MAX_CHARS)
     + r"})[)）]\s*$"
 )
@@ -175,6 +180,18 @@ def load_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
 # --- line shapes -------------------------------------------------------------------------
 
 
+def without_readings(line: str) -> str:
+    """Return ``line`` without certain pinyin readings, to judge its shape (not to keep it).
+
+    Example:
+        >>> without_readings("#汽車(qì chē)產業"), without_readings("錦江出租(上海)")
+        ('#汽車產業', '錦江出租(上海)')
+    """
+    if "(" not in line and "（" not in line:
+        return line
+    return strip_pinyin(line)[0]
+
+
 def is_title_like(line: str) -> bool:
     """Return True for a short line that can be a headline.
 
@@ -185,7 +202,7 @@ def is_title_like(line: str) -> bool:
     line = line.strip()
     if not TITLE_MIN_CHARS <= len(line) <= TITLE_MAX_CHARS or line[-1] in SENTENCE_END:
         return False
-    if BULLET_RE.match(line) or HEADER_TAG_RE.match(line) or OUTLET_RE.search(line):
+    if BULLET_RE.match(line) or HEADER_TAG_RE.match(line) or has_outlet(line):
         return False
     return re.search(f"[{HAN}A-Za-z]", line) is not None
 
@@ -206,8 +223,10 @@ def parse_header_tags(line: str) -> list[str] | None:
     Example:
         >>> parse_header_tags("#汽車產業 #新能源")
         ['汽車產業', '新能源']
+        >>> parse_header_tags("#汽車(qì chē)產業")
+        ['汽車產業']
     """
-    line = line.strip()
+    line = without_readings(line).strip()
     if not HEADER_TAG_RE.match(line):
         return None
     return [t for t in re.split(r"[\s#＃]+", line) if t]
@@ -222,7 +241,7 @@ def parse_byline(line: str) -> dict[str, str] | None:
         >>> parse_byline("2025-11-06 10:30 来源：示例日报")
         {'published_date': '2025-11-06', 'source_name': '示例日报'}
     """
-    line = line.strip()
+    line = without_readings(line).strip()
     if len(line) > TITLE_MAX_CHARS:
         return None
     m = BYLINE_RE.match(line)
@@ -276,9 +295,12 @@ def classify_line(line: str, catalog: Boilerplate | None = None) -> str | None:
     Example:
         >>> classify_line("分享到：微信 微博"), classify_line("比亞迪十一月出口大增。")
         ('share_box', None)
+        >>> classify_line("首頁(shǒu yè) | 新聞 | 汽車 | 科技")
+        'web_nav'
     """
     catalog = catalog or load_boilerplate()
-    text = line.strip()
+    # NOTE: a converter's readings reach chrome lines too; they must not hide the shape.
+    text = without_readings(line).strip()
     if not text:
         return "whitespace"
     if parse_header_tags(text) is not None:
@@ -303,29 +325,62 @@ def match_block_header(line: str, catalog: Boilerplate | None = None) -> str | N
         ('related_list', 'comment_box')
     """
     catalog = catalog or load_boilerplate()
-    text = line.strip()
+    text = without_readings(line).strip()
     for rule in catalog.block_rules:
         if rule.matches(text):
             return rule.name
     return None
 
 
-def continues_block(line: str, next_line: str | None) -> bool:
+# A reader comment: a short handle and a colon ("車迷小王：…"), or the comment's
+# time / reply / like line ("3小時前 回覆 讚(12)").
+COMMENT_LINE_RE = re.compile(r"^[^\s:：，,。；;!！?？]{1,12}\s*[:：]\s*\S")
+COMMENT_META_RE = re.compile(
+    r"(?:\d+\s*(?:分鐘|分钟|小時|小时|天)前|(?:^|\s)(?:回覆|回复|舉報|举报)(?:\s|$)|"
+    r"(?:讚|赞|點讚|点赞)\s*[(（]?\d+[)）]?\s*$)"
+)
+COMMENT_MAX_CHARS = 200
+
+
+def is_comment_line(line: str) -> bool:
+    """Return True for a line shaped like a reader comment or its reply/like line.
+
+    Example:
+        >>> is_comment_line("車迷小王：寫得不錯。"), is_comment_line("路人 3小時前 回覆")
+        (True, True)
+        >>> is_comment_line("這是一句正文，沒有署名。")
+        False
+    """
+    text = line.strip()
+    if len(text) > COMMENT_MAX_CHARS:
+        return False
+    return COMMENT_LINE_RE.match(text) is not None or COMMENT_META_RE.search(text) is not None
+
+
+def continues_block(line: str, next_line: str | None, block: str | None = None) -> bool:
     """Return True while a related-list / comment block goes on.
 
     Bullet lines and short lines belong to the block. It ends at a body paragraph (a
     sentence over :data:`BLOCK_LINE_MAX_CHARS`), a byline, a ``#tag`` header, or a
     title-like line that the next article's byline or body follows (the next article, or
-    the second copy of this one).
+    the second copy of this one). Inside a ``comment_box`` block a line shaped like a
+    comment (:func:`is_comment_line`) goes on whatever its length and whatever follows.
 
     Example:
         >>> continues_block("• 另一篇相關報導", None), continues_block("新標題", "長" * 300)
         (True, False)
         >>> continues_block("新標題", "發布時間：2025-01-02")
         False
+        >>> continues_block("網友甲：說得對", "長" * 300, "comment_box")
+        True
     """
     text = line.strip()
     if not text or BULLET_RE.match(text):
+        return True
+    # NOTE: a comment followed by an untitled copy of the article would otherwise read as
+    # that copy's title, and a long comment as a body paragraph. The price: a headline
+    # shaped "欄目：標題" right after a comment box is logged as comment_box, its body kept.
+    if block == "comment_box" and is_comment_line(text):
         return True
     if len(text) > BLOCK_LINE_MAX_CHARS and text[-1] in "。！？!?":
         return False
@@ -334,9 +389,7 @@ def continues_block(line: str, next_line: str | None) -> bool:
     if parse_byline(text) is not None:
         return False
     starts_article = next_line is not None and (
-        is_long_body(next_line)
-        or OUTLET_RE.search(next_line) is not None
-        or parse_byline(next_line) is not None
+        is_long_body(next_line) or has_outlet(next_line) or parse_byline(next_line) is not None
     )
     return not starts_article
 
@@ -407,8 +460,10 @@ PINYIN_SYLLABLES = frozenset(i + f for i in PINYIN_INITIALS for f in PINYIN_FINA
     "m",
     "hm",
 }
+# NOTE: a reading also follows a character that a later bad re-encoding lost ("汽??(qì chē)",
+# a private-use or U+FFFD character): the reading is still certain noise.
 PINYIN_RE = re.compile(
-    rf"(?<=[{HAN}])[(（]\s*(?P<py>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?"
+    rf"(?<=[{HAN}\ue000-\uf8ff\ufffd?])[(（]\s*(?P<py>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?"
     rf"(?:[\s']+[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?)*)\s*[)）]"
 )
 
@@ -554,7 +609,15 @@ def normalize_fullwidth(text: str) -> tuple[str, list[Edit]]:
     )
 
 
-CAPTION_REPEAT_RE = re.compile(r"(?P<cap>(?:圖片|图片|圖|图)\s*[:：].{2,120}?)(?:\s*(?P=cap))+")
+# A caption opens with a marker (▲, 圖:, 圖片來源:, 圖為) or closes with a photo credit in
+# brackets ("…(圖片來自網路)"); either kind repeated back to back keeps one copy.
+CAPTION_START = (
+    r"(?:[▲△▼]|(?:圖片|图片|圖|图)(?:來源|来源|來自|来自|源)?\s*[:：/]|(?:圖|图)(?:為|为))"
+)
+CAPTION_END = r"[(（]\s*" + PHOTO_CREDIT + r"[^()（）\n]{0,20}[)）]"
+CAPTION_REPEAT_RE = re.compile(
+    rf"(?P<cap>{CAPTION_START}.{{2,120}}?|[^。！？!?\n]{{2,60}}?{CAPTION_END})(?:\s*(?P=cap))+"
+)
 
 
 def collapse_repeated_captions(text: str) -> tuple[str, list[Edit]]:
@@ -563,6 +626,8 @@ def collapse_repeated_captions(text: str) -> tuple[str, list[Edit]]:
     Example:
         >>> collapse_repeated_captions("前文。圖:銷量走勢,來源:示例圖:銷量走勢,來源:示例後文")[0]
         '前文。圖:銷量走勢,來源:示例後文'
+        >>> collapse_repeated_captions("前文。工廠外景(圖片來自網路) 工廠外景(圖片來自網路)後文")[0]
+        '前文。工廠外景(圖片來自網路)後文'
     """
     return _regex_rule("repeated_caption", CAPTION_REPEAT_RE, text, lambda m: m.group("cap"))
 
@@ -596,6 +661,52 @@ def drop_repeated_paragraphs(paragraphs: Iterable[str]) -> tuple[list[str], list
     return kept, dropped
 
 
+OUTLET_SCAN_CHARS = 80  # a trailing outlet with readings inside fits in the line's last 80
+
+
+def _original_offset(pos: int, deletions: list[Edit]) -> int:
+    """Map an offset in a text after ``deletions`` back to the text before them."""
+    for e in sorted(deletions, key=lambda e: e.start):
+        if e.start <= pos:
+            pos += e.chars_removed
+    return pos
+
+
+def find_outlet(line: str) -> tuple[int, str] | None:
+    """Return ``(offset, name)`` of a trailing ``(outlet)`` of a body line, or None.
+
+    Pinyin readings a converter put inside the brackets are read through: the name comes
+    without them, the offset is where the suffix starts in ``line`` itself.
+
+    Example:
+        >>> find_outlet("全文完。 (示例財(cái)經(jīng))")
+        (4, '示例財經')
+        >>> find_outlet("錦江出租(上海)") is None
+        True
+    """
+    m = OUTLET_RE.search(line)
+    if m:
+        return m.start(), m.group("outlet").strip()
+    tail = line[-OUTLET_SCAN_CHARS:]
+    if ")" not in tail and "）" not in tail:
+        return None
+    text, edits = strip_pinyin(line)
+    m = OUTLET_RE.search(text) if edits else None
+    if not m:
+        return None
+    return _original_offset(m.start(), edits), m.group("outlet").strip()
+
+
+def has_outlet(line: str) -> bool:
+    """Return True when ``line`` ends with an outlet in parentheses (see :func:`find_outlet`).
+
+    Example:
+        >>> has_outlet("最後一句。 (示例日報)"), has_outlet("示例車隊 (圖片來自網路)")
+        (True, False)
+    """
+    return find_outlet(line) is not None
+
+
 def strip_outlet(line: str) -> tuple[str, str | None, Edit | None]:
     """Split a trailing outlet in parentheses off a body line.
 
@@ -606,11 +717,14 @@ def strip_outlet(line: str) -> tuple[str, str | None, Edit | None]:
     Example:
         >>> strip_outlet("全文最後一句。 (示例財經)")[:2]
         ('全文最後一句。', '示例財經')
+        >>> strip_outlet("全文最後一句。 (示例財(cái)經)")[:2]
+        ('全文最後一句。', '示例財經')
     """
-    m = OUTLET_RE.search(line)
-    if not m or pinyin_confidence(m.group("outlet")) is not None:
+    found = find_outlet(line)
+    if found is None or pinyin_confidence(found[1]) is not None:
         return line, None, None
-    return line[: m.start()], m.group("outlet").strip(), Edit("outlet_suffix", m.start(), m[0])
+    start, name = found
+    return line[:start], name, Edit("outlet_suffix", start, line[start:])
 
 
 def extract_date(text: str) -> str | None:

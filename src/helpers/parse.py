@@ -44,8 +44,8 @@ import pandas as pd
 
 from helpers import feeds, incremental, rawfiles
 from helpers import io as hio
+from helpers.clean import PINYIN_RE as _PINYIN_RE
 from helpers.clean import (
-    OUTLET_RE,
     Boilerplate,
     Edit,
     classify_line,
@@ -53,6 +53,7 @@ from helpers.clean import (
     continues_block,
     drop_repeated_paragraphs,
     extract_dateline,
+    has_outlet,
     is_long_body,
     is_title_like,
     load_boilerplate,
@@ -63,7 +64,6 @@ from helpers.clean import (
     pinyin_confidence,
     strip_outlet,
 )
-from helpers.clean import PINYIN_RE as _PINYIN_RE
 from helpers.quality import detect_script, find_garbled_spans, quality_score, repair_mojibake
 
 T = TypeVar("T")
@@ -288,7 +288,7 @@ def label_lines(
             continue
         nxt_text = nxt.text if nxt else None
         header = match_block_header(line.text, catalog)
-        if header or (block and continues_block(line.text, nxt_text)):
+        if header or (block and continues_block(line.text, nxt_text, block)):
             block = header or block
             yield line, block
             continue
@@ -321,16 +321,14 @@ def _title_then_body(text: str, nxt: str | None) -> bool:
     """Return True when ``text`` is a headline and ``nxt`` the start of its body."""
     if nxt is None or not is_title_like(text):
         return False
-    return is_long_body(nxt) or bool(OUTLET_RE.search(nxt)) or not is_title_like(nxt)
+    return is_long_body(nxt) or has_outlet(nxt) or not is_title_like(nxt)
 
 
 def _take_content(state: _TextState, line: rawfiles.RawLine, nxt: str | None) -> list[Segment]:
     """Add a content line: start a segment, set its title, or append to its body."""
     cur, finished = state.current, []
     strong_start = (
-        is_title_like(line.text)
-        and nxt is not None
-        and (is_long_body(nxt) or bool(OUTLET_RE.search(nxt)))
+        is_title_like(line.text) and nxt is not None and (is_long_body(nxt) or has_outlet(nxt))
     )
     if cur is None or cur.closed or (cur.paragraphs and strong_start):
         if cur is not None:
@@ -342,7 +340,7 @@ def _take_content(state: _TextState, line: rawfiles.RawLine, nxt: str | None) ->
                 cur.codecs.add(line.codec)
             return finished
     cur.add_paragraph(line)
-    if OUTLET_RE.search(line.text):
+    if has_outlet(line.text):
         cur.closed = True
     return finished
 

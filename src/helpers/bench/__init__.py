@@ -13,4 +13,5 @@ from __future__ import annotations
 BENCHMARKS: dict[str, str] = {
     "parse": "helpers.bench.parse",  # stage 01: MB/s of parse_raw_dir on a generated corpus
     "dedup": "helpers.bench.dedup",  # stage 02: ours vs datasketch, F1 and articles/s
+    "noise": "helpers.bench.noise",  # stages 01-03: facts unchanged under each real noise kind
 }
