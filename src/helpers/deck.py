@@ -94,46 +94,6 @@ DATE_FORMAT = "yyyy-mm"
 SEP = " · "
 RUN_ID_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})\d{2}Z")
 
-# NOTE: deck texts live here rather than in catalog/labels.yaml, whose section list is
-# validated by helpers.labels; chart texts (units, source prefix) still come from labels.yaml.
-DECK_TEXTS = {
-    "deck_title": {
-        "zh-Hans": "中国汽车新闻：出口、智驾芯片与Robotaxi",
-        "zh-Hant": "中國汽車新聞：出口、智駕晶片與Robotaxi",
-        "en": "China auto news: exports, ADAS chips and Robotaxi",
-    },
-    "run": {"zh-Hans": "运行日期：{date}（{run}）", "zh-Hant": "執行日期：{date}（{run}）",
-            "en": "Run date: {date} ({run})"},
-    "articles": {
-        "zh-Hans": "文章{n_all}篇，去重后{n_canonical}篇；事实{n_facts}条；图表{n_charts}张",
-        "zh-Hant": "文章{n_all}篇，去重後{n_canonical}篇；事實{n_facts}條；圖表{n_charts}張",
-        "en": "{n_all} articles, {n_canonical} after deduplication; {n_facts} facts; "
-        "{n_charts} charts",
-    },
-    "span": {"zh-Hans": "语料时间：{a} 至 {b}", "zh-Hant": "語料時間：{a} 至 {b}",
-             "en": "Corpus span: {a} to {b}"},
-    "span_unknown": {"zh-Hans": "语料时间：无发布日期", "zh-Hant": "語料時間：無發布日期",
-                     "en": "Corpus span: no publication dates"},
-    "no_charts": {"zh-Hans": "本次运行没有图表", "zh-Hant": "本次執行沒有圖表",
-                  "en": "No charts in this run"},
-    "no_charts_body": {
-        "zh-Hans": "各主题均无足够数据生成图表；详见各阶段笔记本。",
-        "zh-Hant": "各主題均無足夠數據產生圖表；詳見各階段筆記本。",
-        "en": "No topic had enough data for a chart; see the stage notebooks.",
-    },
-    "bases": {"zh-Hans": "数据口径：", "zh-Hant": "數據口徑：", "en": "Data: "},
-    "outlets": {"zh-Hans": "媒体：", "zh-Hant": "媒體：", "en": "Outlets: "},
-    "n_articles": {"zh-Hans": "文章 {n} 篇", "zh-Hant": "文章 {n} 篇", "en": "{n} articles"},
-    "n_unknown": {"zh-Hans": "文章数未知", "zh-Hant": "文章數未知", "en": "articles: unknown"},
-    "backup": {"zh-Hans": "{title}（图片版）", "zh-Hant": "{title}（圖片版）",
-               "en": "{title} (picture)"},
-    "notes": {
-        "zh-Hans": "可编辑图表，数据见 figures/{stem}.csv；图片版为隐藏的第 {n} 页。",
-        "zh-Hant": "可編輯圖表，數據見 figures/{stem}.csv；圖片版為隱藏的第 {n} 頁。",
-        "en": "Editable chart; data in figures/{stem}.csv; the picture is hidden slide {n}.",
-    },
-}  # fmt: skip
-
 
 def deck_text(key: str, labels: str, **fields: object) -> str:
     """Return a deck text in the label language, placeholders filled.
@@ -142,7 +102,7 @@ def deck_text(key: str, labels: str, **fields: object) -> str:
         >>> deck_text("n_articles", "zh-Hant", n=12)
         '文章 12 篇'
     """
-    return DECK_TEXTS[key][labels].format(**fields)
+    return lab.label("deck", key, labels, **fields)
 
 
 # --- chart descriptions (pure) -------------------------------------------------------------

@@ -27,7 +27,7 @@ LABELS_PATH = CATALOG_DIR / "labels.yaml"
 LANGS = entities.LANGS
 SECTIONS = (
     "text", "titles", "units", "metrics", "scopes", "measures", "bases", "segments", "markets",
-    "entities", "periods",
+    "entities", "periods", "deck",
 )  # fmt: skip
 MAY_BE_EMPTY = {("measures", "unspecified")}
 COMBINED_SEP = "+"
