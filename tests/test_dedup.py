@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -95,6 +97,38 @@ def test_vectorised_normalisation_equals_reference():
         "tab\tand\u3000ideographic space",
     ]
     assert dedup.normalise_texts(texts) == [dedup.normalise_text(t) for t in texts]
+
+
+def _reference_table_entry(code: int) -> int:
+    """The per-character table entry, written out one character at a time."""
+    if 0xD800 <= code <= 0xDFFF:
+        return 0
+    ch = chr(code)
+    jamo = 0x1100 <= code < 0x1200 or 0x3130 <= code < 0x3190 or 0xFFA0 <= code < 0xFFDD
+    if unicodedata.category(ch).startswith("M") or jamo:
+        return 0xFFFFFFFF
+    out = dedup.normalise_text(ch)
+    return 0 if not out else ord(out) if len(out) == 1 else 0xFFFFFFFF
+
+
+def test_normalisation_table_equals_the_per_character_definition():
+    expected = np.array([_reference_table_entry(c) for c in range(0x10000)], dtype=np.uint32)
+    assert np.array_equal(dedup._norm_table(), expected)
+
+
+def test_script_tables_use_what_full_s2t_gives_on_single_characters():
+    # The tables skip s2t's phrase dictionary (slow to load); on lone characters the full
+    # official s2t must agree, or the shortcut is wrong for this OpenCC version.
+    codes = np.concatenate([np.arange(lo, hi) for lo, hi in dedup.CJK_RANGES])
+    full = dedup._converter("s2t").convert("\n".join(map(chr, codes.tolist()))).split("\n")
+    assert dedup._convert_chars(codes, "s2t").tolist() == [ord(c[0]) for c in full]
+
+
+@pytest.mark.parametrize("config", ["tw2sp", "t2s", "none"])
+def test_line_by_line_conversion_equals_whole_texts(config):
+    texts = [CHIPS_HANT, CHIPS_HANT.split("\n")[0], "", "\n\n", "輝達\n\n晶片資料\n", CHIPS_HANS]
+    expected = [dedup.convert_script(t, config) for t in texts]
+    assert dedup.convert_lines(texts, config) == expected
 
 
 @pytest.mark.parametrize(
@@ -306,15 +340,57 @@ def test_catalog_matches_the_reprint_notice():
 
 
 def test_split_screen_passes_every_catalog_match():
-    # The screen (anchored union by .match, the rest by .search) must never reject a
-    # sentence a catalog pattern matches; probe each pattern at the start and mid-sentence.
+    # The screen (anchored union by .match, the rest by .search after its first-character
+    # class) must never reject a sentence a catalog pattern matches; probe each pattern at
+    # the start and mid-sentence.
     patterns = [p for r in clean.load_boilerplate().line_rules for p in r.patterns]
-    anchored, free = dedup._boilerplate_screen()
+    anchored, free, starts = dedup._boilerplate_screen()
     samples = [NOTICE, "如有侵權請聯絡我們刪除。", "（完）", "编辑：小周", "分享到：微信 微博"]
+    samples += ["版权所有 2025", "Copyright © 2025", "ICP备12345号", "未经授权不得转载"]
     samples += ["车队规模达1500辆，" + x for x in samples] + ["出口大增。", ""]
     for text in samples:
         hit = any(p.search(text) for p in patterns)
-        assert hit <= bool(anchored.match(text) or free.search(text)), text
+        free_hit = (starts is None or starts.search(text)) and free.search(text)
+        assert hit <= bool(anchored.match(text) or free_hit), text
+
+
+@pytest.mark.parametrize(
+    ("patterns", "first"),
+    [
+        pytest.param(["(本文|文章)(仅|僅)代表", "不(负|負)"], "不文本", id="groups"),
+        pytest.param(["[A-C]x", "(?:如有|若有)+侵权", "©\\s*\\d{4}"], "ABC如若©", id="sets"),
+        pytest.param(["(?i:tags)"], None, id="case-folded"),
+        pytest.param(["(任何)?投资"], None, id="optional-first"),
+        pytest.param(["[^a]b"], None, id="negated-set"),
+    ],
+)
+def test_start_screen_lists_every_possible_first_character(patterns, first):
+    screen = dedup._start_screen(patterns)
+    assert (screen and "".join(sorted(screen.pattern.strip("[]")))) == (
+        first and "".join(sorted(first))
+    )
+
+
+def test_connected_components_equal_a_union_find():
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 7, 60):
+        edges = rng.integers(0, max(n, 1), size=(n, 2)) if n else np.empty((0, 2), int)
+        order = rng.permutation(n)
+        path = np.stack([order[:-1], order[1:]], axis=1)  # one long chain
+        for e in (edges, path):
+            parent = list(range(n))
+            for a, b in e.tolist():
+                while parent[a] != a:
+                    a = parent[a]
+                while parent[b] != b:
+                    b = parent[b]
+                parent[max(a, b)] = min(a, b)
+            expected = []
+            for x in range(n):
+                while parent[x] != x:
+                    x = parent[x]
+                expected.append(x)
+            assert dedup.connected_components(n, e).tolist() == expected
 
 
 # ---------------------------------------------------------------------------------------------

@@ -398,8 +398,9 @@ LOOP = "datasketch MinHash.update + MinHashLSH"
 def _warm_up(data: pd.DataFrame, params: dedup.DedupParams) -> None:
     """Do every method's one-time work in the parent, so forked children start warm.
 
-    Ours builds two code-point tables and loads three OpenCC dictionaries (about 0.3 s, once
-    per process); datasketch imports. The fresh-process row measures ours without this.
+    Ours builds two code-point tables, loads OpenCC ``tw2sp``, ``t2s`` and s2t's character
+    dictionaries and the stage-01 boilerplate catalog (about 0.15 s, once per process);
+    datasketch imports. The fresh-process row measures ours without this.
     """
     run_ours(data.head(200), params)
     run_datasketch(data.head(20), params)
@@ -412,7 +413,28 @@ def _row(name: str, runs: list[tuple], corpus: pd.DataFrame) -> dict:
     scores = pair_scores(labels, corpus["story_id"].to_numpy(), corpus["script"].to_numpy())
     print(f"  {name}: {[round(r[1], 2) for r in runs]} s, F1 {scores['f1']:.4f}", file=sys.stderr)
     speed = {"seconds": seconds, "articles_s": len(corpus) / seconds, "runs": len(runs)}
+    speed["run_seconds"] = [r[1] for r in runs]
     return {"method": name, **speed, "peak_mb": max(r[2] for r in runs), **scores}
+
+
+def paired_ratios(rows: list[dict]) -> str:
+    """One line: update_batch seconds over ours, run by run (they alternate), and fresh.
+
+    Example:
+        >>> rows = [{"method": COLD, "run_seconds": [2.0]},
+        ...         {"method": OURS, "run_seconds": [1.0, 2.0]},
+        ...         {"method": BATCH, "run_seconds": [13.0, 14.0]}]
+        >>> paired_ratios(rows).split(": ", 1)[1]
+        '13.0x, 7.0x; fresh process vs median update_batch: 6.8x.'
+    """
+    runs = {r["method"]: r["run_seconds"] for r in rows}
+    pairs = zip(runs[OURS], runs[BATCH], strict=True)
+    paired = ", ".join(f"{batch / ours:.1f}x" for ours, batch in pairs)
+    fresh = float(np.median(runs[BATCH])) / runs[COLD][0]
+    return (
+        f"Paired ratios (update_batch / ours, run by run): {paired}; "
+        f"fresh process vs median update_batch: {fresh:.1f}x."
+    )
 
 
 def stage_seconds(data: pd.DataFrame, params: dedup.DedupParams) -> dict[str, float]:
@@ -490,7 +512,8 @@ NOTES = """How it is measured:
   burst of load on the shared machine hits both. Peak extra memory is the child's peak RSS
   above its RSS at the start.
 - "fresh process" is ours before anything was warmed: it also builds two code-point tables
-  and loads three OpenCC dictionaries (a one-time cost per process). The other rows run after
+  and loads the OpenCC dictionaries and the boilerplate catalog (a one-time cost per
+  process). The other rows run after
   a warm-up in the parent (ours on 200 articles, datasketch on 20).
 - Ours is the whole stage: script detection, OpenCC `tw2sp`, text_norm, shingles, MinHash,
   LSH, exact Jaccard/containment checks, representatives (with boilerplate counting) and the
@@ -513,7 +536,7 @@ def main(argv: list[str]) -> int:
     corpus, rows, stages = run(
         args.articles, args.seed, repeats=args.repeats, with_update_loop=not args.skip_update_loop
     )
-    table = results_table(rows)
+    table = results_table(rows) + "\n\n" + paired_ratios(rows)
     steps = "\n".join(f"- {name}: {sec:.2f} s" for name, sec in stages.items())
     summary = corpus_summary(corpus)
     p = dedup.DEFAULT_PARAMS
