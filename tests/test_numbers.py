@@ -263,3 +263,15 @@ def test_minus_sign_after_chinese_text():
     from helpers.numbers import extract_numbers
 
     assert [n["value"] for n in extract_numbers("毛利率為-0.3%,F-150")] == [-0.3]
+
+
+def test_percent_range_with_its_own_percent_words():
+    (n,) = extract_numbers("華為份額約為兩成至兩成五")
+    assert (n["value"], n["low"], n["high"], n["qualifier"]) == (20.0, 20.0, 25.0, "approx")
+    (n,) = extract_numbers("占比20%至25%")
+    assert (n["low"], n["high"], n["text"]) == (20.0, 25.0, "20%至25%")
+
+
+def test_chips_counted_in_pieces():
+    (n,) = extract_numbers("累計出貨已超過700萬片")
+    assert (n["value"], n["unit"], n["qualifier"]) == (7e6, "units", "over")

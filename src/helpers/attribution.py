@@ -8,6 +8,7 @@ Every named thing in a body becomes a :class:`Mention` with a *role*:
   where the figure applies;
 - ``location`` a region before 工厂/基地 (上海超级工厂): where a plant stands, neither;
 - ``owner``   an entity followed by 旗下/母公司 (吉利旗下的沃尔沃): not the subject;
+- ``scope``   a group between 在 and 市场 (在中国自主品牌ADAS市场): the measured market segment;
 - ``subject`` everything else (automakers, brands, chip vendors, operators, China and Chinese
   cities as exporters, a country before 车企/汽车 (日本车企: its makers), and generic
   subjects 公司B / 其他厂商).
@@ -58,11 +59,14 @@ def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | No
     after = norm[end : end + 6]
     if vocab.patterns["owner_suffixes"].match(after.lstrip("的")):
         return "owner"
-    if iso is None:
-        return "subject"
     before = norm[max(0, start - PREPOSITION_WINDOW) : start]
     preposition = vocab.patterns["market_prepositions"].search(before)
     after_preposition = bool(preposition) and preposition.end() == len(before)
+    if iso is None:
+        # NOTE: 其在中国自主品牌ADAS市场的份额: a group after 在 and before 市场 names the
+        # market segment a figure is measured in, not who the figure is about.
+        scope = after_preposition and "group" in types and "市场" in norm[end : end + 10]
+        return "scope" if scope else "subject"
     maker = vocab.patterns["maker_suffixes"].match(after)
     if maker and not vocab.patterns["market_suffixes"].match(after[maker.end() :]):
         return "subject"  # 日本车企, 在日本汽车占优的市场 (but 在中国汽车市场 is a market)

@@ -64,6 +64,29 @@ class Score:
 
 
 # --- gold --------------------------------------------------------------------------------------
+def read_gold(path: str | Path) -> pd.DataFrame:
+    """Read a gold CSV; a range value ``low/high`` (约29至30辆 -> ``29/30``) becomes ``value`` =
+    low and ``value_high`` = high, which a prediction must match both (to 0.5 %).
+
+    Example:
+        >>> import io
+        >>> lines = ["seed,value,period", "h1,29/30,2025", "h1,7,"]
+        >>> g = read_gold(io.StringIO(chr(10).join(lines)))
+        >>> g[["value", "value_high"]].values.tolist()
+        [[29.0, 30.0], [7.0, nan]]
+    """
+    gold = pd.read_csv(path, dtype={"seed": str, "period": str, "value": str},
+                       keep_default_na=False)  # fmt: skip
+    bounds = gold["value"].str.split("/", n=1, expand=True).reindex(columns=[0, 1])
+    gold["value"] = bounds[0].astype(float)
+    high = pd.to_numeric(bounds[1], errors="raise").astype(float)
+    if "value_high" in gold:  # the sample key's own column ("" when not a range)
+        own = pd.to_numeric(gold["value_high"].replace("", None), errors="raise").astype(float)
+        high = high.fillna(own)
+    gold["value_high"] = high
+    return gold
+
+
 def map_gold_metrics(gold: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.DataFrame:
     """Map key metric names onto the vocabulary; keep the original in ``key_metric``.
 
@@ -158,9 +181,11 @@ def value_matches(gold: float, pred: float) -> bool:
 
 
 def _candidates(g: pd.Series, preds: pd.DataFrame) -> pd.DataFrame:
+    high = g.get("value_high", float("nan"))
     ok = [
         entity_matches(g["entity"], p.entity_id, p.parent_id)
         and value_matches(g["value"], p.value)
+        and (pd.isna(high) or value_matches(high, _high(p)))
         and periods_compatible(g["period"], p.period, g["metric"])
         for p in preds.itertuples()
     ]
@@ -168,6 +193,11 @@ def _candidates(g: pd.Series, preds: pd.DataFrame) -> pd.DataFrame:
     # Prefer the same metric and the exact period among several candidates.
     rank = (cands["metric"] != g["metric"]).astype(int) * 2 + (cands["period"] != g["period"])
     return cands.assign(_rank=rank).sort_values("_rank")
+
+
+def _high(pred: object) -> float:
+    high = getattr(pred, "value_high", float("nan"))
+    return float("nan") if high is None or pd.isna(high) else float(high)
 
 
 def _match(gold: pd.DataFrame, preds: pd.DataFrame) -> list[tuple[int, int]]:
@@ -307,8 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--facts", help="a facts.parquet written by stage 03")
     p.add_argument("--articles-key", help="articles.csv mapping files to seeds (sample key)")
     args = parser.parse_args(argv)
-    gold = pd.read_csv(args.gold, dtype={"seed": str, "period": str}, keep_default_na=False)
-    gold["value"] = gold["value"].astype(float)
+    gold = read_gold(args.gold)
     preds = add_seeds(_load_predictions(args), _articles_key(args))
     print(format_report(score(gold, preds), args.gold))
     return 0

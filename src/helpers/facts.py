@@ -88,7 +88,7 @@ YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *
 # Figures that hold at a moment (a fleet, a chip's TOPS, cumulative mileage, a price) rather
 # than over a span; undated ones take the article's date. 目前/当前 dates any figure by the article.
 STOCK_METRICS = frozenset({"fleet_size", "fleet_target", "compute_tops", "mileage", "price"})
-AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿")
+AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿|累计")
 ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
 THEN_RE = re.compile(r"当时|同期")
 # Subject types that may stand as subject per topic rule (see assign_topic).
@@ -100,6 +100,9 @@ COLUMNS = [
     "is_fiscal", "market", "segment", "qualifier", "data_source", "sentence", "sentence_start",
     "char_start", "char_end", "number_text", "part_of",
 ]  # fmt: skip
+STATISTICS_BODY = "statistics_body"
+# How many sentences after the one naming it a subject still holds without 公司/其.
+SUBJECT_REACH = 2
 # How many figure sentences after its mention a data source still attributes; metrics a
 # statistics body or research firm named earlier never vouches for.
 SOURCE_REACH = 2
@@ -108,10 +111,25 @@ NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margi
 POWERTRAIN_EXPORTS = {"插混|插电|混合动力": "phev_exports", "纯电": "bev_exports",
                       "新能源|电动": "nev_exports", "": "exports"}  # fmt: skip
 POWERTRAIN_RES = [(re.compile(p), m) for p, m in POWERTRAIN_EXPORTS.items() if p]
+COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+               **{str(d): d for d in range(2, 10)}}  # fmt: skip
+# A dateline: month and day without a year at the very start of a body (11月25日，…).
+DATELINE_RE = re.compile(r"\s*(?P<m>1[0-2]|0?[1-9]) *月 *(?P<d>3[01]|[12]\d|0?[1-9]) *日")
+# A movement to a new level (升至, 下降到, 增加到) between a 从/由 period and a later figure.
+MOVE_TO_RE = re.compile(r"(?:升|降|增|减|提高|提升|下降|下滑|上升|增长|增加|减少|回落)了?(?:至|到)")
+# A comparison base right before a figure (较2023年的…, 比上年同期的…).
+BASE_VALUE_RE = re.compile(r"(?:较|比|相比|相较)于?[^，,。；;]{0,10}的 *$")
+# Words that put a period in the future of the text (a plan, a forecast, a deadline).
+FUTURE_RE = re.compile(r"计划|目标|预计|预期|有望|将|力争|争取|规划")
+# A picture caption at a sentence start, up to its credit (来源：).
+CAPTION_RE = re.compile(r"\s*(?:图片|图为|图)[：:][^。！？\n]{0,80}?来源[：:]")
 # 其中 ("of which"): a figure after it may be a part of a total written before it.
 PART_RE = re.compile(r"其中")
 # What a table tells facts apart by: a part equal to its total on all of these is no new row.
-PART_KEY = ("entity_id", "metric", "unit", "period", "market", "segment")
+PART_KEY = ("entity_id", "metric", "unit", "period", "market")
+# Segments that say which topic a figure belongs to, not which part of a total it is: a
+# 全无人驾驶 part of an autonomous-driving mileage names no breakdown the table could show.
+DOMAIN_SEGMENTS = frozenset({"robotaxi", "adas_chip"})
 
 
 @dataclass
@@ -142,6 +160,7 @@ class Sentence:
     readings: list[Reading] = field(default_factory=list)
     last_subjects: list[attr.Mention] = field(default_factory=list)
     last_market: str | None = None
+    row_subject: tuple[str, str] | None = None  # subject of the sentence's last fact row
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
 
     def clause_of(self, pos: int) -> int:
@@ -155,9 +174,11 @@ class Carry:
     paragraph: int = -1
     subject: list[str] = field(default_factory=list)
     subject_text: str = ""
+    subject_age: int = 0  # sentences since the subject was named or referred to
     source: str = ""
     source_age: int = 0  # sentences with figures since the source was named
     segment: str = ""
+    segment_metric: str = ""  # the metric of the figure the carried segment came with
     metrics: dict[str, str] = field(default_factory=dict)
     metrics_paragraph: int = -1
     last_rows: list[dict] = field(default_factory=list)
@@ -195,8 +216,9 @@ def reference_date(body: str, published_date: object) -> tuple[dt.date | None, b
     """The article's date, or one estimated from the periods written in it.
 
     NOTE: news reports past figures, so the latest month-, quarter- or day-level period
-    written with a year is a lower bound of the article's date; without one, the latest
-    written year stands in (its 31 December). The estimate is flagged (second value True).
+    written with a year (not under a plan or forecast) is a lower bound of the article's date;
+    without one, the latest written year stands in (its 31 December). A dateline without a
+    year (11月25日，…) is then placed on or after that bound. The estimate is flagged.
 
     Example:
         >>> reference_date("2025年1—10月銷量。2035年目標", None)
@@ -206,12 +228,41 @@ def reference_date(body: str, published_date: object) -> tuple[dt.date | None, b
     """
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10]), False
-    written = [p for p in body_periods(body) if p["period"] and not p["is_inferred"]]
+    norm = matching_copy(body)
+    written = [
+        p
+        for p in body_periods(body)
+        if p["period"] and not p["is_inferred"] and not _is_future(norm, p["start"])
+    ]
     fine = [d for p in written if p["kind"] != "year" and (d := _fine_end(p["period"]))]
-    if fine:
-        return max(fine), True
     years = [int(p["period"][:4]) for p in written]
-    return (dt.date(max(years), 12, 31), True) if years else (None, True)
+    bound = max(fine) if fine else (dt.date(max(years), 12, 31) if years else None)
+    return dateline(norm, bound) or bound, True
+
+
+def dateline(norm: str, bound: dt.date | None) -> dt.date | None:
+    """A month-day dateline without a year (11月25日，…) placed on or after ``bound``.
+
+    NOTE: the lower bound says the article cannot be older than the past it reports, so a
+    dateline's year is the first one that puts it on or after the bound (2024年底 and 11月25日
+    give 2025-11-25).
+
+    Example:
+        >>> dateline("11月25日,小马智行发布财报。2024年底仅为270辆", dt.date(2024, 12, 31))
+        datetime.date(2025, 11, 25)
+    """
+    m = DATELINE_RE.match(norm)
+    if m is None or bound is None:
+        return None
+    month, day = int(m["m"]), int(m["d"])
+    for year in (bound.year, bound.year + 1):
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if date >= bound:
+            return date
+    return None
 
 
 def body_periods(body: str, ref: dt.date | None = None) -> list[dict]:
@@ -223,6 +274,17 @@ def body_periods(body: str, ref: dt.date | None = None) -> list[dict]:
     """
     titles = title_spans(body)
     return [p for p in extract_periods(body, ref) if not inside(titles, p["start"], p["end"])]
+
+
+def _is_future(norm: str, start: int) -> bool:
+    """A period under a plan or forecast (计划到2026年底, 预计2026年): no bound of the date.
+
+    Example:
+        >>> _is_future("公司计划到2026年底扩至3000辆", 5), _is_future("2024年底为270辆", 0)
+        (True, False)
+    """
+    lo = max(norm.rfind(c, 0, start) for c in "，,。；;！？\n") + 1
+    return bool(FUTURE_RE.search(norm, lo, start))
 
 
 # --- readings ---------------------------------------------------------------------------------
@@ -304,20 +366,44 @@ def read_numbers(sentence: Sentence) -> list[Reading]:
 
 def make_sentence(span: Span, body: str, *, all_periods: list[dict] | None = None,
                   mentions: list[attr.Mention] | None = None) -> Sentence:  # fmt: skip
-    """Build a :class:`Sentence` (offsets made relative to the sentence)."""
+    """Build a :class:`Sentence` (offsets made relative to the sentence).
+
+    A leading figure caption (图：…来源：) is masked in the matching copy and its subjects and
+    markets dropped: its words describe a picture, not the figures after it.
+    """
     shift = span.start
     clauses = [(c.start - shift, c.end - shift) for c in split_clauses(span)]
+    norm, caption_end = mask_caption(matching_copy(span.text))
     rel_mentions = [
         attr.Mention(m.start - shift, m.end - shift, m.text, m.entity_id, m.role, m.iso, m.types)
         for m in (mentions or [])
-        if span.start <= m.start and m.end <= span.end
+        if span.start <= m.start
+        and m.end <= span.end
+        and (m.role == "source" or m.start - shift >= caption_end)
     ]
     periods = [
         {**p, "start": p["start"] - shift, "end": p["end"] - shift}
         for p in (all_periods or [])
         if span.start <= p["start"] and p["end"] <= span.end
     ]
-    return Sentence(span, matching_copy(span.text), clauses, rel_mentions, periods)
+    return Sentence(span, norm, clauses, rel_mentions, periods)
+
+
+def mask_caption(norm: str) -> tuple[str, int]:
+    """Blank a leading picture caption up to its 来源： (scrapers glue captions to the next
+    sentence: 图：示例车队在路上，来源：某公司小马智行…). Returns (masked copy, caption end).
+
+    NOTE: where the credit after 来源： ends cannot be told, so only the caption proper is
+    masked; the credit stays (it may name a data source such as 高工智能汽车研究院).
+
+    Example:
+        >>> mask_caption("图：车队在路上，来源：甲公司。出口83万辆")
+        ('　　　　　　　　　　　甲公司。出口83万辆', 11)
+    """
+    m = CAPTION_RE.match(norm)
+    if m is None:
+        return norm, 0
+    return "　" * m.end() + norm[m.end() :], m.end()
 
 
 # --- metric -----------------------------------------------------------------------------------
@@ -348,8 +434,12 @@ def _cues(sentence: Sentence, vocab: Vocabulary, lo: int, hi: int, cls: str | No
         if metric.context and not ctx.get(metric.context):
             continue
         for pattern in metric.cues:
+            # NOTE: matched on the whole copy and kept when inside [lo, hi): a cue's lookahead
+            # may look past hi (出货 counts chips only when 套/颗/片 follows).
             found += [
-                (m.start(), m.end(), metric.name) for m in pattern.finditer(sentence.norm, lo, hi)
+                (m.start(), m.end(), metric.name)
+                for m in pattern.finditer(sentence.norm, lo)
+                if m.end() <= hi
             ]
     return found
 
@@ -379,8 +469,13 @@ def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
               if not _is_level_verb(sentence, c, vocab)]  # fmt: skip
     if cue := _nearest_before(before):
         return _overriding(cue, before, vocab)
+    if BASE_VALUE_RE.search(sentence.norm, c_lo, r.start):
+        # NOTE: 较2023年的120.8万辆下降14%: the comparison base is a level of the figure before.
+        return _inherited_metric(sentence, idx, vocab, ctx, carry)
     # NOTE: the whole rest of the clause: 分别以52.57%和30.71%的市占率 names the metric once.
-    after = _cues(sentence, vocab, r.end, c_hi, r.unit_class, ctx)
+    # NOTE: 从…的39%下降到25%: 下降到 leads to the next level, it names no change of 39%.
+    after = [c for c in _cues(sentence, vocab, r.end, c_hi, r.unit_class, ctx)
+             if not _is_level_verb(sentence, c, vocab)]  # fmt: skip
     if after:
         return min(after)[2], min(after)[0]
     return _inherited_metric(sentence, idx, vocab, ctx, carry)
@@ -553,6 +648,11 @@ def _listed_subjects(sentence: Sentence, r: Reading, pattern: re.Pattern) -> lis
     if cue is None or r.start - cue.end() > 4:
         return []
     listed = _subjects(sentence, c_lo, cue.start())
+    count = COUNT_WORDS.get(cue.group()[0], 0)
+    if count and len(listed) < count:
+        # NOTE: 三家合计 / 两者合计 refers back to the last N subjects of the sentence.
+        distinct = list({m.entity_id: m for m in _subjects(sentence, 0, cue.start())}.values())
+        listed = distinct[-count:] if len(distinct) >= count else []
     return listed if len(listed) >= 2 else []
 
 
@@ -598,12 +698,39 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
         ['2024', '2025']
     """
     c_lo = sentence.clauses[r.clause][0]
-    usable = [p for p in sentence.periods if p["period"] and p["end"] <= r.start]
+    # NOTE: 较2023年的…下降14%: a period after 较/比 is the comparison base, not the figure's
+    # own period; so is the "from" period of 由2024年的24%升至29% for the figure after 升至.
+    usable = [
+        p
+        for p in sentence.periods
+        if p["period"] and p["end"] <= r.start and not _is_base_period(sentence, p, r)
+    ]
     in_clause = [p for p in usable if p["start"] >= c_lo]
     chosen = (in_clause or usable or [None])[-1]
     if chosen is not None:
         return chosen["period"], chosen["is_inferred"], chosen["is_fiscal"]
     return _fallback_period(sentence, ctx, metric)
+
+
+def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
+    """A period that only dates a comparison base: after 较/比/相比, or the 从/由 period of a
+    从…到 movement when a 至/到 verb stands between it and the reading.
+
+    Example:
+        >>> body = "份額由2024年的24%升至29%"
+        >>> s = make_sentence(Span(0, len(body), body), body, all_periods=extract_periods(body))
+        >>> s.readings = read_numbers(s)
+        >>> [_is_base_period(s, s.periods[0], r) for r in s.readings]
+        [False, True]
+    """
+    if re.fullmatch(r" *的? *", sentence.norm[period["end"] : r.start]):
+        return False  # 较2023年的120.8万辆: the base value's own period
+    before = sentence.norm[max(0, period["start"] - 3) : period["start"]]
+    if re.search(r"(?:较|比|相比|相较)于?$", before):
+        return True
+    if not re.search(r"[从由]$", before):
+        return False
+    return bool(MOVE_TO_RE.search(sentence.norm, period["end"], r.start))
 
 
 def _fallback_period(
@@ -711,12 +838,15 @@ def _share_topic(types: frozenset[str], segment: str, robotaxi: bool) -> str:
 
 
 def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
-    """Hypothetical scopes (当/如果 to the end of that clause; 当…时 spans the figure) and
+    """Hypothetical scopes (当/如果 to the end of that clause; 当…时 spans the figure), denials
+    (而非传闻中的1000辆) and
     milestones (首次突破 and the figure after it; a clause naming a 里程碑 or 第N辆)."""
     spans = []
     for m in vocab.patterns["hypothetical_patterns"].finditer(sentence.norm):
         end = sentence.clauses[sentence.clause_of(max(m.end() - 1, m.start()))][1]
         spans.append((m.start(), end))
+    for m in vocab.patterns["negation_patterns"].finditer(sentence.norm):
+        spans.append((m.start(), sentence.clauses[sentence.clause_of(m.start())][1]))
     for m in vocab.patterns["milestone_patterns"].finditer(sentence.norm):
         spans.append((m.start(), m.end() + 2))
     for m in vocab.patterns["milestone_clause_patterns"].finditer(sentence.norm):
@@ -725,15 +855,30 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
 
 
 # --- one sentence -----------------------------------------------------------------------------
-def _subject_record(subjects: list[attr.Mention], metric: str, market: str,
-                    carry: Carry, vocab: Vocabulary) -> tuple[str, str] | None:  # fmt: skip
-    """(entity_id, entity_text) from mentions, the carried subject or the metric default."""
+def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: str,
+                    market: str, carry: Carry, vocab: Vocabulary,
+                    anaphoric: bool = False) -> tuple[str, str] | None:  # fmt: skip
+    """(entity_id, entity_text) from mentions, the carried subject or the metric default.
+
+    NOTE: the subject of an earlier sentence carries to the next :data:`SUBJECT_REACH`
+    sentences, and further only to a sentence that refers back (公司, 该公司, 其, 集团): a cost
+    estimate ten sentences after a company was named is not that company's figure.
+    """
     if subjects:
         return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects)
-    if carry.subject:
+    if sentence.row_subject is not None:
+        return sentence.row_subject  # 出口620万辆，同比增长5.8%: the growth is of the same subject
+    # NOTE: a sentence that names its own data source and no subject (佐思汽研数据显示，…装机量
+    # 为252.6万套) reports a market figure, not the previous sentence's company's.
+    sourced = any(m.role == "source" for m in sentence.mentions) and not anaphoric
+    if carry.subject and not sourced and (carry.subject_age <= SUBJECT_REACH or anaphoric):
         return "+".join(carry.subject), carry.subject_text
     default = vocab.metrics[metric].default_subject
     if default == "china" or (default == "market" and market == "CN"):
+        return "china", ""
+    # NOTE: 乘联会口径，新能源车年增速39%: a national statistics body's figure without a
+    # subject is the country's.
+    if any(STATISTICS_BODY in m.types for m in sentence.mentions if m.role == "source"):
         return "china", ""
     return None
 
@@ -778,16 +923,22 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
     return rows
 
 
+def _part_key(row: dict) -> tuple:
+    """The table key of a row; a domain segment (robotaxi, adas_chip) names no breakdown."""
+    segment = "" if row["segment"] in DOMAIN_SEGMENTS else row["segment"]
+    return (*(row[k] for k in PART_KEY), segment)
+
+
 def mark_parts(sentence: Sentence, rows: list[dict], previous: list[dict]) -> list[dict]:
     """其中: a figure after it that equals a total before it on every table key is a part.
 
-    The part keeps its row (it is a true statement) with ``part_of`` = the total's fact id and
-    ``is_topic_fact`` False. NOTE: a part that names what it is a part of in a key (其中新能源
-    汽车出口: another metric; 其中对俄出口: a market; 其中乘用车: a segment) stays a topic fact;
-    only a part a table could not tell from its total (里程超5500万公里，其中全无人驾驶里程超
-    1000万公里: same entity, metric, period, market, segment) would sit there as a second,
-    conflicting value of the same cell. ``previous`` holds the rows of the sentence before,
-    for a sentence that opens with 其中.
+    The part keeps its row (a true statement) with ``part_of`` = the total's fact id and
+    ``is_topic_fact`` False: the share tables could not tell it from its total's cell (the key
+    cannot show "driverless" or "Austin"), and the dev gold lists the total only.
+    NOTE: a part that names its dimension in a key (其中新能源汽车出口: another metric; 其中对俄
+    出口: a market; 其中乘用车: a breakdown segment) is no part: it has a cell of its own.
+    Domain segments (robotaxi, adas_chip) only name the topic and do not count as a dimension.
+    ``previous`` holds the rows of the sentence before, for a sentence opening with 其中.
 
     Example:
         >>> body = "小馬智行路測里程超5500萬公里,其中全無人駕駛里程超1000萬公里。"
@@ -800,9 +951,9 @@ def mark_parts(sentence: Sentence, rows: list[dict], previous: list[dict]) -> li
         return rows
     cut = sentence.span.start + m.start()
     before = [r for r in rows if r["char_end"] <= cut] or (previous if m.start() < 3 else [])
-    totals = {tuple(r[k] for k in PART_KEY): r["fact_id"] for r in before}
+    totals = {_part_key(r): r["fact_id"] for r in before}
     for row in rows:
-        total = totals.get(tuple(row[k] for k in PART_KEY))
+        total = totals.get(_part_key(row))
         if row["char_start"] >= cut and total is not None:
             row["part_of"], row["is_topic_fact"] = total, False
     return rows
@@ -832,14 +983,18 @@ def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.
     provisional = attr.market_code(item) if kind == "market" else ""
     market = provisional or choose_market(sentence, r, metric, "", vocab)
     sentence.last_market = market
-    subject = _subject_record(group, metric, market, carry, vocab)
+    anaphoric = bool(vocab.patterns["anaphora_cues"].search(sentence.norm))
+    subject = _subject_record(sentence, group, metric, market, carry, vocab, anaphoric)
     if subject is None:
         return None
+    sentence.row_subject = subject
     entity_id = _china_abroad(subject[0], metric, market)
     if kind == "period":
         period, inferred, fiscal = item, False, False
     else:
         period, inferred, fiscal = choose_period(sentence, r, ctx, metric)
+    if group or anaphoric:
+        carry.subject_age = 0
     if group:
         carry.subject, carry.subject_text = [m.entity_id for m in group], subject[1]
     return _row(sentence, idx, pending, metric, entity_id, subject[1], market,
@@ -863,7 +1018,14 @@ def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id
     spec = vocab.metrics[metric]
     base = base_metric(sentence, idx, vocab, ctx_ok) if spec.is_change else ""
     value = signed_value(sentence, idx, pending.cue_start, vocab) if spec.is_change else r.value
-    segment = attr.find_segment(sentence.norm, vocab) or carry.segment
+    cues = _cues(sentence, vocab, 0, len(sentence.norm), None, ctx_ok)
+    own_level = any(not vocab.metrics[c[2]].is_change for c in cues)
+    # NOTE: a domain segment (robotaxi, adas_chip) carries to the next sentence as it is; a
+    # breakdown segment (nev) only to one without a level metric of its own or continuing the
+    # same level metric (a ranking).
+    continues = not own_level or (not spec.is_change and metric == carry.segment_metric)
+    carried = carry.segment if carry.segment in DOMAIN_SEGMENTS or continues else ""
+    segment = figure_segment(sentence, r, vocab, carried)
     types = attr.types_of(entity_id, ctx.catalog)
     robotaxi = ctx_ok.get("robotaxi", False) or bool(types and types <= ROBOTAXI_TYPES)
     topic_metric = base if spec.is_change and base else metric
@@ -898,6 +1060,30 @@ def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id
         "number_text": r.text,
         "part_of": "",
     }
+
+
+def figure_segment(sentence: Sentence, r: Reading, vocab: Vocabulary, carried: str) -> str:
+    """The segment a figure is stated for: named in its clause, else before it in the sentence.
+
+    NOTE: a segment named only *after* a figure is another figure's (出口832万辆；其中新能源汽车
+    出口343万辆: the total is no NEV figure). A sentence naming no segment and no level metric
+    of its own (同比增长90%。这一数字…) continues the previous sentence's headline segment
+    (``carried``); so does one that continues its metric (a ranking: 地平线份额…。Mobileye份额…).
+    The caller passes "" when the sentence states another level metric (出口 after 新能源出口).
+
+    Example:
+        >>> text = "汽車出口832萬輛;其中新能源汽車出口343萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), "")
+        >>> s.readings = read_numbers(s)
+        >>> [figure_segment(s, r, load_vocabulary(), "") for r in s.readings]
+        ['', 'nev']
+    """
+    c_lo, c_hi = sentence.clauses[r.clause]
+    found = attr.find_segment(sentence.norm[c_lo:c_hi], vocab)
+    found = found or attr.find_segment(sentence.norm[: r.start], vocab)
+    if found or attr.find_segment(sentence.norm, vocab):
+        return found
+    return carried
 
 
 def _is_chinese(entity_id: str, catalog: Catalog) -> bool:
@@ -949,15 +1135,20 @@ def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
     sources = [m.entity_id for m in sentence.mentions if m.role == "source"]
     if sources:
         carry.source, carry.source_age = sources[0], 0
-    # NOTE: a segment named in one sentence holds for the next one only (新能源汽车出口…。同比…
-    # continues it); further on, a figure without one is not the segment's (重庆近250万辆
-    # after a sentence on NEVs is its total output).
-    carry.segment = attr.find_segment(sentence.norm, vocab)
+    # NOTE: a segment holds for the next sentence only (新能源汽车出口…。同比… continues it);
+    # further on, a figure without one is not the segment's (重庆近250万辆 after a sentence on
+    # NEVs is its total output). After a sentence with figures, that is its headline's segment.
+    headline = carry.last_rows[0] if sentence.readings and carry.last_rows else None
+    if headline is None:
+        carry.segment, carry.segment_metric = attr.find_segment(sentence.norm, vocab), ""
+    else:
+        carry.segment, carry.segment_metric = headline["segment"], headline["metric"]
     if not sentence.readings:
         carry.metrics = {}  # cue-less figures inherit only from the sentence right before
     subjects = [m for m in sentence.mentions if m.role == "subject"]
     if subjects and not sentence.readings:
         carry.subject, carry.subject_text = [subjects[0].entity_id], subjects[0].text
+        carry.subject_age = 0
 
 
 def extract_article_facts(article_id: str, body: str, published_date: object = None, *,
@@ -988,7 +1179,7 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     for span in split_sentences(body):
         sentence = make_sentence(span, body, all_periods=ctx.all_periods, mentions=mentions)
         sentence.previous_start = previous.start if previous is not None else span.start
-        previous = span
+        previous, carry.subject_age = span, carry.subject_age + 1
         sentence.readings = read_numbers(sentence)
         if sentence.span.paragraph != carry.paragraph:
             _update_carry(carry, sentence, vocab)

@@ -88,7 +88,7 @@ CURRENCY_PREFIXES = {
 # Units of counted things, mapped to the unit names the facts table uses.
 UNITS = {
     "輛": "vehicles", "辆": "vehicles", "台": "vehicles", "臺": "vehicles",
-    "顆": "units", "颗": "units", "套": "units", "家": "companies", "起": "cases",
+    "顆": "units", "颗": "units", "套": "units", "片": "units", "家": "companies", "起": "cases",
     "公里": "km", "千米": "km", "km": "km", "TOPS": "TOPS", "kWh": "kWh", "GWh": "GWh",
     "個": "items", "个": "items", "款": "models", "次": "times", "人": "people",
     "股": "shares", "倍": "fold",
@@ -163,8 +163,12 @@ UNIT_RE = re.compile(
     + ")"
 )
 DATE_RE = re.compile(" *(" + "|".join(DATE_MARKERS) + ")")
+# NOTE: 約為/约达 (約 + a linking verb) qualify the figure as 約 alone does; only 約 takes
+# one (人数为300 is no "over").
 QUAL_PREFIX_RE = re.compile(
-    "(" + "|".join(sorted(QUALIFIER_PREFIXES, key=len, reverse=True)) + ") *$"
+    "(?:(?P<linked>大約|大约|約|约)[为為达達]|("
+    + "|".join(sorted(QUALIFIER_PREFIXES, key=len, reverse=True))
+    + ")) *$"
 )
 QUAL_SUFFIX_RE = re.compile(
     " *(" + "|".join(sorted(QUALIFIER_SUFFIXES, key=len, reverse=True)) + ")(?!游)"
@@ -689,10 +693,11 @@ def _apply_prefixes(s: str, core: _Num) -> None:
         core.currency = CURRENCY_PREFIXES[m.group(1)]
         core.kind, i = "money", i - len(m.group())
     if m := QUAL_PREFIX_RE.search(s[max(0, i - 4) : i]):
+        word = m["linked"] or m.group(2)
         word_start = i - len(m.group())
         recent = word_start and s[word_start - 1] in NOT_APPROX_BEFORE_JIN
-        if not (m.group(1) == "近" and recent):
-            core.qualifier, i = QUALIFIER_PREFIXES[m.group(1)], word_start
+        if not (word == "近" and recent):
+            core.qualifier, i = QUALIFIER_PREFIXES[word], word_start
     core.start = i
 
 
@@ -827,4 +832,33 @@ def extract_numbers(text: str, *, skip_kinds: tuple[str, ...] = SKIPPED_KINDS) -
         if core is not None and core.kind not in skip_kinds:
             found.append(_to_dict(text, core))
         i = max(resume, m.start() + 1)
-    return found
+    return merge_percent_ranges(text, found)
+
+
+def merge_percent_ranges(text: str, found: list[dict]) -> list[dict]:
+    """Join two percents written as a range with their own percent words (两成至两成五, 20%至25%).
+
+    The range reader joins ``70-85%`` (one shared suffix); when each bound carries its own
+    percent word the two come out separately. Joined here: low ``value`` and ``low``/``high``.
+
+    Example:
+        >>> [(n["value"], n["high"]) for n in extract_numbers("份額約為兩成至兩成五")]
+        [(20.0, 25.0)]
+    """
+    out: list[dict] = []
+    for n in found:
+        prev = out[-1] if out else None
+        joinable = (
+            prev is not None
+            and prev["kind"] == n["kind"] == "percent"
+            and prev["high"] is None
+            and n["high"] is None
+            and RANGE_SEP_RE.fullmatch(text[prev["end"] : n["start"]])
+            and prev["value"] < n["value"]
+        )
+        if not joinable:
+            out.append(n)
+            continue
+        out[-1] = {**prev, "text": text[prev["start"] : n["end"]], "end": n["end"],
+                   "low": prev["value"], "high": n["value"]}  # fmt: skip
+    return out

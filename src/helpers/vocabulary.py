@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from helpers.entities import MULTI_REGION_CODES
 from helpers.numbers import normalize_width
 from helpers.paths import CATALOG_DIR
 from helpers.sentences import matching_copy
@@ -162,7 +163,8 @@ def parse_vocabulary(text: str) -> Vocabulary:
     unit_classes, topics = set(doc["unit_classes"]), tuple(doc["topics"])
     metrics = {n: _metric(n, r, unit_classes, set(topics)) for n, r in doc["metrics"].items()}
     pattern_keys = (
-        "hypothetical_patterns", "milestone_patterns", "milestone_clause_patterns",
+        "hypothetical_patterns", "negation_patterns", "milestone_patterns",
+        "milestone_clause_patterns",
         "company_source_cues", "combined_cues",
         "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
         "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
@@ -206,7 +208,8 @@ def is_topic_fact(vocab: Vocabulary, topic: str, metric: str, market: str = "") 
     """Whether a fact of ``metric`` in ``topic`` is a *topic fact* (the facts that are scored).
 
     NOTE: the one definition used for extraction output and for both gold tables. ``sales``
-    is an ev_exports topic fact only for a foreign market (sales in Europe, not at home).
+    is an ev_exports topic fact only for a foreign market (sales in Europe, not at home); a
+    multi-country market without an ISO code (ASEAN, LATAM, MIDEAST, AFRICA) is none.
 
     Example:
         >>> v = load_vocabulary()
@@ -216,6 +219,11 @@ def is_topic_fact(vocab: Vocabulary, topic: str, metric: str, market: str = "") 
         False
     """
     if metric not in vocab.topic_facts.get(topic, ()):
+        return False
+    if market in MULTI_REGION_CODES:
+        # NOTE: the issue's market vocabulary is ISO alpha-2, EU and world. A multi-country
+        # market outside it (东盟 = ASEAN) is kept on the fact but is no topic fact: it overlaps
+        # the country markets (TH, PH, …) a destination table ranks.
         return False
     if topic == "ev_exports" and metric == "sales":
         return (market or "") not in HOME_MARKETS
