@@ -123,6 +123,8 @@ BASE_VALUE_RE = re.compile(r"(?:较|比|相比|相较)于?[^，,。；;]{0,10}�
 FUTURE_RE = re.compile(r"计划|目标|预计|预期|有望|将|力争|争取|规划")
 # A picture caption at a sentence start, up to its credit (来源：).
 CAPTION_RE = re.compile(r"\s*(?:图片|图为|图)[：:][^。！？\n]{0,80}?来源[：:]")
+# Article columns copied onto each fact row.
+ARTICLE_EXTRAS = ("source_file", "source_line", "file_position", "quality_score")
 # 其中 ("of which"): a figure after it may be a part of a total written before it.
 PART_RE = re.compile(r"其中")
 # What a table tells facts apart by: a part equal to its total on all of these is no new row.
@@ -1215,8 +1217,8 @@ def extract_facts(
             facts are reused. The result equals a full extraction.
 
     Returns:
-        The facts table (:data:`COLUMNS` plus ``source_file``, ``source_line``,
-        ``file_position`` when the articles have them; titles stay in the articles table).
+        The facts table (:data:`COLUMNS` plus :data:`ARTICLE_EXTRAS` when the articles have
+        them; titles stay in the articles table).
 
     Example:
         >>> df = pd.DataFrame({"article_id": ["a", "b"], "is_canonical": [True, False],
@@ -1236,7 +1238,9 @@ def extract_facts(
     facts = pd.concat([reused, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)
     facts = incremental.order_rows(facts, "article_id", articles["article_id"].tolist())
     facts["value_high"] = pd.to_numeric(facts["value_high"]).astype(float)  # NaN, not None
-    extra = [c for c in ("source_file", "source_line", "file_position") if c in articles]
+    # NOTE: quality_score travels with each fact so that figures read from garbled text can be
+    # filtered or flagged downstream (stage 01 lowers it for ?? and private-use garble).
+    extra = [c for c in ARTICLE_EXTRAS if c in articles]
     if extra and len(facts):
         facts = facts.merge(articles[["article_id", *extra]], on="article_id", how="left",
                             validate="many_to_one")  # fmt: skip
