@@ -88,6 +88,7 @@ _BMP = 0x10000
 CHUNK_CHARS = 50_000
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+UNIFIED_RANGES = CJK_RANGES[:2]  # CJK unified ideographs (Ext. A and the main block)
 # Hangul jamo (conjoining, compatibility, half-width): NFKC composes them with neighbours.
 _COMPOSING_RANGES = ((0x1100, 0x1200), (0x3130, 0x3190), (0xFFA0, 0xFFDD))
 
@@ -345,18 +346,23 @@ def _norm_table() -> np.ndarray:
     :data:`NON_WORD_RE` (``_`` aside, which is not alphanumeric and not kept either); forms
     of other lengths go through :func:`normalise_text` itself.
     """
-    chars = [chr(c) for c in range(_BMP)]
+    # Unified ideographs are their own matching form (Unicode never gives them a
+    # decomposition or a case), so only the other ~38 000 code points are looked at.
+    table = np.arange(_BMP, dtype=np.uint32)
+    other = np.ones(_BMP, dtype=bool)
+    for lo, hi in UNIFIED_RANGES:
+        other[lo:hi] = False
+    codes = np.flatnonzero(other)
+    chars = [chr(c) for c in codes.tolist()]
     forms = [unicodedata.normalize("NFKC", ch).casefold() for ch in chars]
-    single = np.fromiter(map(len, forms), dtype=np.int64, count=_BMP) == 1
-    table = np.zeros(_BMP, dtype=np.uint32)
+    single = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)) == 1
     singles = [f for f, one in zip(forms, single.tolist(), strict=True) if one]
-    table[single] = [ord(f) if f.isalnum() else 0 for f in singles]
-    for c in np.flatnonzero(~single).tolist():
-        table[c] = _table_entry(normalise_text(chars[c]))
-    marks = np.array([unicodedata.category(ch)[0] == "M" for ch in chars])
+    table[codes[single]] = [ord(f) if f.isalnum() else 0 for f in singles]
+    for i in np.flatnonzero(~single).tolist():
+        table[codes[i]] = _table_entry(normalise_text(chars[i]))
+    table[codes[[unicodedata.category(ch)[0] == "M" for ch in chars]]] = _MULTI
     for lo, hi in _COMPOSING_RANGES:  # Hangul jamo compose with their neighbours
-        marks[lo:hi] = True
-    table[marks] = _MULTI
+        table[lo:hi] = _MULTI
     table[0xD800:0xE000] = _DROP  # lone surrogates are never letters
     return table
 

@@ -45,6 +45,8 @@ DOC_BITS = 64 - HASH_BITS
 MAX_DOCS = 1 << DOC_BITS  # 16.7 M documents per call
 HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
 EMPTY_SLOT = np.uint32(0xFFFFFFFF)  # signature slot of a document without shingles
+# Above every key: its document bits are all ones, and hash_shingles takes fewer documents.
+NOT_A_KEY = np.uint64(0xFFFFFFFFFFFFFFFF)
 # NOTE: texts are hashed in chunks of about this many characters (and keys handled in batches
 # of this many) so the temporaries stay small however large the corpus; the result is
 # identical to one pass. Why 50 000: glibc gives freed blocks above its adaptive thresholds
@@ -159,15 +161,19 @@ def _rolling_hash(codes: np.ndarray, k: int, seed: int) -> np.ndarray:
     return mix64(h)
 
 
-def _window_mask(lengths: np.ndarray, k: int, n_windows: int) -> np.ndarray:
-    """True for windows that lie inside one text (a window may not run into the next text)."""
-    keep = np.ones(n_windows, dtype=bool)
+def _crossing_windows(lengths: np.ndarray, k: int, n_windows: int) -> np.ndarray:
+    """Start positions of the windows that run from one text into the next (each once).
+
+    Example:
+        >>> sorted(_crossing_windows(np.array([3, 2]), 2, 4).tolist())
+        [2]
+    """
     ends = np.cumsum(lengths)
+    parts = [np.empty(0, dtype=np.int64)]
     for j in range(1, k):
         starts = ends - j
-        sel = (lengths >= j) & (starts < n_windows)
-        keep[starts[sel]] = False
-    return keep
+        parts.append(starts[(lengths >= j) & (starts < n_windows)])
+    return np.concatenate(parts)
 
 
 def _chunk_keys(codes: np.ndarray, lengths: np.ndarray, first_doc: int, k: int, seed: int):
@@ -179,9 +185,12 @@ def _chunk_keys(codes: np.ndarray, lengths: np.ndarray, first_doc: int, k: int, 
     # Tag each window with the document it starts in (in place: no further temporaries).
     docs = np.arange(first_doc, first_doc + len(lengths), dtype=np.uint64) << _U64(HASH_BITS)
     h |= np.repeat(docs, lengths)[: len(h)]
-    keys = np.compress(_window_mask(lengths, k, len(h)), h)  # see _bin_minima on masks
-    keys.sort()
-    return keys
+    # NOTE: windows across two texts are not removed (a full copy) but set to a value above
+    # every key, which the sort moves to the end, where they are cut off.
+    crossing = _crossing_windows(lengths, k, len(h))
+    h[crossing] = NOT_A_KEY
+    h.sort()
+    return h[: len(h) - len(crossing)]
 
 
 def _run_starts(a: np.ndarray) -> np.ndarray:
