@@ -378,3 +378,89 @@ def test_a_carried_subject_fades_without_a_reference():
 def test_glued_caption_gives_no_cue():
     body = "图：示例车队在城市道路测试，来源：示例科技重庆有46辆L3级车辆上路。"
     assert all(r[1] != "fleet_size" for r in facts(body))
+
+
+# --- rules added after the second blind set's first score (own sentences) -----------------------
+def test_ranking_list_in_an_earlier_clause():
+    body = "2025年前三季度出口前三名依次为奇瑞、比亚迪和上汽，出口量分别为90万辆、70万辆和60万辆。"
+    assert [(r[0], r[2]) for r in facts(body)] == [
+        ("chery", 9e5),
+        ("byd", 7e5),
+        ("saic", 6e5),
+    ]
+
+
+def test_vendor_and_product_are_one_list_item_and_duiying_maps_in_order():
+    body = (
+        "2023年装机量前二名为英伟达Orin-X与地平线征程5，"
+        "装机量分别为100万颗和50万颗，对应份额30%和15%。"
+    )
+    got = [(r[0], r[1], r[2]) for r in facts(body)]
+    assert got == [
+        ("nvidia", "installed_units", 1e6),
+        ("horizon_robotics", "installed_units", 5e5),
+        ("nvidia", "market_share", 30.0),
+        ("horizon_robotics", "market_share", 15.0),
+    ]
+
+
+def test_months_listed_before_fenbie():
+    body = "2025年新能源汽车出口在9月、10月分别为20万辆和25万辆。"
+    assert [(r[2], r[3]) for r in facts(body)] == [(2e5, "2025-09"), (2.5e5, "2025-10")]
+
+
+def test_both_of_them_combined_share():
+    body = "至于高通与黑芝麻智能，两者2025年在该市场的合计份额为9.6%。"
+    assert facts(body)[0][:3] == ("qualcomm+black_sesame", "market_share", 9.6)
+
+
+def test_remarks_in_brackets_name_no_metric():
+    body = "上汽2024年海外市场销量（含整车出口及海外基地生产）为100万辆。"
+    assert facts(body)[0][:2] == ("saic", "overseas_sales")
+
+
+def test_measured_by_basis_is_no_subject():
+    body = "地平线披露，以中国主机厂ADAS方案计，其2023年份额为21.3%。"
+    assert facts(body)[0][:3] == ("horizon_robotics", "market_share", 21.3)
+
+
+def test_a_city_is_where_a_robotaxi_fleet_runs_not_its_operator():
+    body = "小马智行在北上广深运营的Robotaxi共有900辆，其中深圳约300辆。公司计划年底扩至1200辆。"
+    rows = extract_article_facts("t", body, "2025-11-20")
+    assert {r["entity_id"] for r in rows} == {"pony_ai"}
+    assert [r["metric"] for r in rows] == ["fleet_size", "fleet_size", "fleet_target"]
+
+
+def test_a_market_level_figure_does_not_take_the_last_company():
+    body = "德州仪器份额约5%。同年前装标配前视一体机的车型交付量为800万辆。"
+    assert all(r[0] != "texas_instruments" for r in facts(body) if r[1] == "installed_units")
+
+
+def test_chip_installs_written_as_zhuangji_and_fleet_as_yingyun():
+    assert facts("高通2025年前三季度装机约28万套。")[0][1:3] == ("installed_units", 280000.0)
+    body = "文遠知行表示，公司目前營運超過1600輛L4級自動駕駛車輛。"
+    assert facts(body, "2025-11-24")[0][:3] == ("weride", "fleet_size", 1600.0)
+
+
+def test_margin_of_a_lead_is_a_change():
+    body = "2025年比亚迪出口70万辆，以2.5万辆的优势压过上汽。"
+    assert [r[1] for r in facts(body)] == ["exports", "change"]
+
+
+def test_undated_article_in_a_dump_takes_its_neighbours_date():
+    import pandas as pd
+
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "source_file": ["dump.txt"] * 2,
+            "published_date": [None, None],
+            "body": [
+                "2025年11月中国汽车出口72万辆。",
+                "到11月下旬，特斯拉的Robotaxi车队约为30辆。",
+            ],
+        }
+    )
+    rows = extract_facts(arts, canonical_only=False)
+    fleet = rows[rows["metric"] == "fleet_size"].iloc[0]
+    assert (fleet["period"], fleet["period_inferred"]) == ("2025-11", True)

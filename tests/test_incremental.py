@@ -80,7 +80,7 @@ def test_incremental_facts_equal_full_extraction_and_read_only_new_articles(raw,
     seen: list[str] = []
     real = facts.extract_article_facts
     monkeypatch.setattr(
-        facts, "extract_article_facts", lambda a, b, d: seen.append(a) or real(a, b, d)
+        facts, "extract_article_facts", lambda a, b, d, **kw: seen.append(a) or real(a, b, d, **kw)
     )
     inc = facts.extract_facts(articles, previous=previous)
     assert seen == [canonical["article_id"].iloc[0]]

@@ -128,3 +128,20 @@ def test_year_inference_rules(text, ref, period):
 def test_fiscal_year_is_marked():
     (p,) = extract_periods("2025財年收入")
     assert (p["period"], p["is_fiscal"]) == ("2025", True)
+
+
+def test_taiwan_quarters_without_du():
+    got = [(p["text"], p["period"]) for p in extract_periods("第四季與前三季", "2026-01-10")]
+    assert got == [("第四季", "2025-Q4"), ("前三季", "2025-01/2025-09")]
+
+
+def test_a_repeated_month_range_keeps_its_year():
+    text = "2025年1-11月出口增长；作为对照，2024年全年出口下降。零跑1-11月出口5万辆。"
+    assert [p["period"] for p in extract_periods(text, "2025-12-05")][-1] == "2025-01/2025-11"
+
+
+def test_same_period_last_year_and_comparison_base_years():
+    text = "2025年1-9月份额为40%，较上年同期的44.7%下降。"
+    assert [p["period"] for p in extract_periods(text)] == ["2025-01/2025-09", "2024-01/2024-09"]
+    text = "已超过2024年全年的水平；单看11月，出口72万辆。"
+    assert [p["period"] for p in extract_periods(text, "2025-12-05")][-1] == "2025-11"

@@ -8,7 +8,8 @@ Every named thing in a body becomes a :class:`Mention` with a *role*:
   where the figure applies;
 - ``location`` a region before 工厂/基地 (上海超级工厂): where a plant stands, neither;
 - ``owner``   an entity followed by 旗下/母公司 (吉利旗下的沃尔沃): not the subject;
-- ``scope``   a group between 在 and 市场 (在中国自主品牌ADAS市场): the measured market segment;
+- ``scope``   a group between 在 and 市场 (在中国自主品牌ADAS市场), or anything in 以…计 (以中国
+  主机厂ADAS方案计): the basis a figure is measured on, not whom it is about;
 - ``subject`` everything else (automakers, brands, chip vendors, operators, China and Chinese
   cities as exporters, a country before 车企/汽车 (日本车企: its makers), and generic
   subjects 公司B / 其他厂商).
@@ -35,6 +36,8 @@ HOME_ISO = "CN"
 NON_PUBLISHER_TYPES = frozenset({"region", "group"})
 # How many characters before a mention a market preposition may stand (对墨西哥, 在中国).
 PREPOSITION_WINDOW = 3
+# 以/按/依…计: the basis a figure is counted on (以中国主机厂方案计, 按中国市场计).
+MEASURE_BY_RE = re.compile(r"[以按依] *$")
 LIST_JOIN_RE = re.compile(r" *(?:、|和|与|與|及|以及|,|，) *")
 
 
@@ -60,6 +63,8 @@ def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | No
     if vocab.patterns["owner_suffixes"].match(after.lstrip("的")):
         return "owner"
     before = norm[max(0, start - PREPOSITION_WINDOW) : start]
+    if MEASURE_BY_RE.search(before) and "计" in norm[end : end + 15]:
+        return "scope"  # 以中国主机厂ADAS方案计: how a share is counted, not whose it is
     preposition = vocab.patterns["market_prepositions"].search(before)
     after_preposition = bool(preposition) and preposition.end() == len(before)
     if iso is None:

@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -114,13 +114,19 @@ POWERTRAIN_RES = [(re.compile(p), m) for p, m in POWERTRAIN_EXPORTS.items() if p
 COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                **{str(d): d for d in range(2, 10)}}  # fmt: skip
 # A dateline: month and day without a year at the very start of a body (11月25日，…).
-DATELINE_RE = re.compile(r"\s*(?P<m>1[0-2]|0?[1-9]) *月 *(?P<d>3[01]|[12]\d|0?[1-9]) *日")
+DATELINE_RE = re.compile(r"(?P<m>1[0-2]|0?[1-9]) *月 *(?P<d>3[01]|[12]\d|0?[1-9]) *日")
+DATELINE_REACH = 16
 # A movement to a new level (升至, 下降到, 增加到) between a 从/由 period and a later figure.
 MOVE_TO_RE = re.compile(r"(?:升|降|增|减|提高|提升|下降|下滑|上升|增长|增加|减少|回落)了?(?:至|到)")
 # A comparison base right before a figure (较2023年的…, 比上年同期的…).
 BASE_VALUE_RE = re.compile(r"(?:较|比|相比|相较)于?[^，,。；;]{0,10}的 *$")
 # Words that put a period in the future of the text (a plan, a forecast, a deadline).
-FUTURE_RE = re.compile(r"计划|目标|预计|预期|有望|将|力争|争取|规划")
+FUTURE_RE = re.compile(
+    r"计划|目标|预计|预期|有望|将|力争|争取|规划|年底前|年前|之前|会在|会把|会将|会达|会有"
+)
+COUNT_RE = re.compile(r"[两二三四五六七八九2-9](?:家|者)")
+# A remark in brackets (含整车出口及海外基地生产): its words name no metric of the figure.
+ASIDE_RE = re.compile(r"[（(][^（）()]{1,40}[）)]")
 # A picture caption at a sentence start, up to its credit (来源：).
 CAPTION_RE = re.compile(r"\s*(?:图片|图为|图)[：:][^。！？\n]{0,80}?来源[：:]")
 # Article columns copied onto each fact row.
@@ -163,6 +169,7 @@ class Sentence:
     last_subjects: list[attr.Mention] = field(default_factory=list)
     last_market: str | None = None
     row_subject: tuple[str, str] | None = None  # subject of the sentence's last fact row
+    asides: list[tuple[int, int]] = field(default_factory=list)  # （…） remarks: no cues there
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
 
     def clause_of(self, pos: int) -> int:
@@ -214,36 +221,60 @@ def _fine_end(period: str) -> dt.date | None:
     return bounds[1] if bounds else None
 
 
-def reference_date(body: str, published_date: object) -> tuple[dt.date | None, bool]:
+def reference_date(body: str, published_date: object, fallback_date: str = ""
+                   ) -> tuple[dt.date | None, bool]:  # fmt: skip
     """The article's date, or one estimated from the periods written in it.
 
     NOTE: news reports past figures, so the latest month-, quarter- or day-level period
     written with a year (not under a plan or forecast) is a lower bound of the article's date;
     without one, the latest written year stands in (its 31 December). A dateline without a
-    year (11月25日，…) is then placed on or after that bound. The estimate is flagged.
+    year (11月25日，…) is then placed on or after that bound. With no such period the
+    ``fallback_date`` (the neighbours' date, :func:`date_hints`) stands in, and only then a
+    planned period (2026年将是出海大年). Every estimate is flagged (second value True).
 
     Example:
         >>> reference_date("2025年1—10月銷量。2035年目標", None)
         (datetime.date(2025, 10, 31), True)
         >>> reference_date("去年出口", "2026-01-20")
         (datetime.date(2026, 1, 20), False)
+        >>> reference_date("2026年將是出海大年", None, "2025-11-30")
+        (datetime.date(2025, 11, 30), True)
     """
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10]), False
     norm = matching_copy(body)
-    written = [
+    stated = [p for p in body_periods(body) if p["period"] and not p["is_inferred"]]
+    past = [p for p in stated if not _is_future(norm, p["start"])]
+    if not past and fallback_date:
+        return dt.date.fromisoformat(fallback_date), True
+    bound = _lower_bound(past or stated)
+    return dateline(norm, bound) or bound, True
+
+
+def _lower_bound(periods: list[dict]) -> dt.date | None:
+    """The latest end of a below-year period, else the 31 December of the latest year."""
+    fine = [d for p in periods if p["kind"] != "year" and (d := _fine_end(p["period"]))]
+    years = [int(p["period"][:4]) for p in periods]
+    return max(fine) if fine else (dt.date(max(years), 12, 31) if years else None)
+
+
+def own_date(body: str, published_date: object) -> dt.date | None:
+    """The published date or one estimated from past periods of the text (no fallbacks)."""
+    if isinstance(published_date, str) and published_date[:10].strip():
+        return dt.date.fromisoformat(published_date[:10])
+    norm = matching_copy(body)
+    past = [
         p
         for p in body_periods(body)
         if p["period"] and not p["is_inferred"] and not _is_future(norm, p["start"])
     ]
-    fine = [d for p in written if p["kind"] != "year" and (d := _fine_end(p["period"]))]
-    years = [int(p["period"][:4]) for p in written]
-    bound = max(fine) if fine else (dt.date(max(years), 12, 31) if years else None)
-    return dateline(norm, bound) or bound, True
+    bound = _lower_bound(past)
+    return dateline(norm, bound) or bound
 
 
 def dateline(norm: str, bound: dt.date | None) -> dt.date | None:
-    """A month-day dateline without a year (11月25日，…) placed on or after ``bound``.
+    """A month-day dateline without a year (11月25日，… or 小马智行11月25日发布…: within the
+    first :data:`DATELINE_REACH` characters) placed on or after ``bound``.
 
     NOTE: the lower bound says the article cannot be older than the past it reports, so a
     dateline's year is the first one that puts it on or after the bound (2024年底 and 11月25日
@@ -253,8 +284,8 @@ def dateline(norm: str, bound: dt.date | None) -> dt.date | None:
         >>> dateline("11月25日,小马智行发布财报。2024年底仅为270辆", dt.date(2024, 12, 31))
         datetime.date(2025, 11, 25)
     """
-    m = DATELINE_RE.match(norm)
-    if m is None or bound is None:
+    m = DATELINE_RE.search(norm, 0, DATELINE_REACH)
+    if m is None or bound is None or re.search(r"[年\d]\s*$", norm[: m.start()]):
         return None
     month, day = int(m["m"]), int(m["d"])
     for year in (bound.year, bound.year + 1):
@@ -279,14 +310,15 @@ def body_periods(body: str, ref: dt.date | None = None) -> list[dict]:
 
 
 def _is_future(norm: str, start: int) -> bool:
-    """A period under a plan or forecast (计划到2026年底, 预计2026年): no bound of the date.
+    """A period in a clause with a plan or forecast (计划到2026年底, 2026年目标为…): no bound.
 
     Example:
         >>> _is_future("公司计划到2026年底扩至3000辆", 5), _is_future("2024年底为270辆", 0)
         (True, False)
     """
     lo = max(norm.rfind(c, 0, start) for c in "，,。；;！？\n") + 1
-    return bool(FUTURE_RE.search(norm, lo, start))
+    ends = [i for c in "，,。；;！？\n" if (i := norm.find(c, start)) >= 0]
+    return bool(FUTURE_RE.search(norm, lo, min(ends, default=len(norm))))
 
 
 # --- readings ---------------------------------------------------------------------------------
@@ -388,7 +420,8 @@ def make_sentence(span: Span, body: str, *, all_periods: list[dict] | None = Non
         for p in (all_periods or [])
         if span.start <= p["start"] and p["end"] <= span.end
     ]
-    return Sentence(span, norm, clauses, rel_mentions, periods)
+    asides = [(m.start(), m.end()) for m in ASIDE_RE.finditer(norm)]
+    return Sentence(span, norm, clauses, rel_mentions, periods, asides=asides)
 
 
 def mask_caption(norm: str) -> tuple[str, int]:
@@ -441,7 +474,7 @@ def _cues(sentence: Sentence, vocab: Vocabulary, lo: int, hi: int, cls: str | No
             found += [
                 (m.start(), m.end(), metric.name)
                 for m in pattern.finditer(sentence.norm, lo)
-                if m.end() <= hi
+                if m.end() <= hi and not inside(sentence.asides, m.start(), m.end())
             ]
     return found
 
@@ -618,9 +651,15 @@ def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, 
         >>> [(i, kind) for i, (kind, _) in respectively(s, load_vocabulary()).items()]
         []
     """
-    m = vocab.patterns["respectively_cues"].search(sentence.norm)
-    if not m:
-        return {}
+    mapping: dict[int, tuple[str, object]] = {}
+    for m in vocab.patterns["respectively_cues"].finditer(sentence.norm):
+        for i, item in _respectively_at(sentence, m).items():
+            mapping.setdefault(i, item)
+    return mapping
+
+
+def _respectively_at(sentence: Sentence, m: re.Match) -> dict[int, tuple[str, object]]:
+    """The mapping of one 分别/对应/依次为 cue (empty when no list fits its values)."""
     clause = sentence.clause_of(m.start())
     after = [
         i for i, r in enumerate(sentence.readings) if r.start >= m.end() and r.clause == clause
@@ -630,15 +669,43 @@ def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, 
     cls = sentence.readings[after[0]].unit_class
     after = [i for i in after if sentence.readings[i].unit_class == cls]
     lo = sentence.clauses[clause][0]
+    listed = [p for p in sentence.periods if lo <= p["start"] and p["end"] <= m.start()]
+    # 2025年…在9月、10月分别为: the months are the list, the year only dates them
+    listed = [p for p in listed if p["kind"] == listed[-1]["kind"]] if listed else []
+    listed_periods = [p["period"] for p in listed]
+    # NOTE: the list may stand in an earlier clause (前五名依次为奇瑞、比亚迪…，出口量分别为…):
+    # then the last N list items of the sentence before the cue are the list.
+    items = list_items(sentence, _subjects(sentence, 0, m.start()))
     lists = (
         ("subject", _subjects(sentence, lo, m.start())),
         ("market", _markets(sentence, lo, m.start())),
         ("period", year_list(sentence.span.text[lo : m.start()])),
+        ("period", listed_periods if all(listed_periods) else []),  # 9月、10月、11月分别为
+        ("subject", items[-len(after) :] if len(items) >= len(after) else []),
     )
-    for kind, items in lists:
-        if len(items) == len(after):
-            return {i: (kind, item) for i, item in zip(after, items, strict=True)}
+    for kind, found in lists:
+        if len(found) == len(after):
+            return {i: (kind, item) for i, item in zip(after, found, strict=True)}
     return {}
+
+
+def list_items(sentence: Sentence, mentions: list[attr.Mention]) -> list[attr.Mention]:
+    """One mention per list item: 辉达Orin-X (vendor + product, nothing between) is one item,
+    and an entity named twice counts once.
+
+    Example:
+        >>> text = "特斯拉FSD、輝達Orin-X與地平線征程5"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> [m.entity_id for m in list_items(s, s.mentions)]
+        ['tesla', 'nvidia', 'horizon_robotics']
+    """
+    items: list[attr.Mention] = []
+    for m in mentions:
+        glued = items and not sentence.norm[items[-1].end : m.start].strip(" ()（）")
+        if glued or any(x.entity_id == m.entity_id for x in items):
+            continue
+        items.append(m)
+    return items
 
 
 def _listed_subjects(sentence: Sentence, r: Reading, pattern: re.Pattern) -> list[attr.Mention]:
@@ -650,11 +717,12 @@ def _listed_subjects(sentence: Sentence, r: Reading, pattern: re.Pattern) -> lis
     if cue is None or r.start - cue.end() > 4:
         return []
     listed = _subjects(sentence, c_lo, cue.start())
-    count = COUNT_WORDS.get(cue.group()[0], 0)
+    counted = COUNT_RE.search(sentence.norm, c_lo, cue.end())
+    count = COUNT_WORDS.get(counted.group()[0], 0) if counted else 0
     if count and len(listed) < count:
-        # NOTE: 三家合计 / 两者合计 refers back to the last N subjects of the sentence.
-        distinct = list({m.entity_id: m for m in _subjects(sentence, 0, cue.start())}.values())
-        listed = distinct[-count:] if len(distinct) >= count else []
+        # NOTE: 三家合计 / 两者…的合计份额 refers back to the last N list items of the sentence.
+        items = list_items(sentence, _subjects(sentence, 0, cue.start()))
+        listed = items[-count:] if len(items) >= count else []
     return listed if len(listed) >= 2 else []
 
 
@@ -725,7 +793,7 @@ def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
         >>> [_is_base_period(s, s.periods[0], r) for r in s.readings]
         [False, True]
     """
-    if re.fullmatch(r" *的? *", sentence.norm[period["end"] : r.start]):
+    if re.fullmatch(r" *(?:同期)?的? *", sentence.norm[period["end"] : r.start]):
         return False  # 较2023年的120.8万辆: the base value's own period
     before = sentence.norm[max(0, period["start"] - 3) : period["start"]]
     if re.search(r"(?:较|比|相比|相较)于?$", before):
@@ -873,7 +941,15 @@ def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: st
     # NOTE: a sentence that names its own data source and no subject (佐思汽研数据显示，…装机量
     # 为252.6万套) reports a market figure, not the previous sentence's company's.
     sourced = any(m.role == "source" for m in sentence.mentions) and not anaphoric
-    if carry.subject and not sourced and (carry.subject_age <= SUBJECT_REACH or anaphoric):
+    # NOTE: a market-level metric (装机量, 渗透率) with no subject of its own is the market's,
+    # not the company of the sentence before, unless the sentence refers back (其装机量).
+    market_level = vocab.metrics[metric].default_subject == "market" and not anaphoric
+    carried_is_market = bool(carry.subject) and all(
+        c in ("china", "chinese_brands") or c.startswith("market_") for c in carry.subject
+    )
+    market_level = market_level and not carried_is_market
+    recent = carry.subject_age <= SUBJECT_REACH or anaphoric
+    if carry.subject and not sourced and not market_level and recent:
         return "+".join(carry.subject), carry.subject_text
     default = vocab.metrics[metric].default_subject
     if default == "china" or (default == "market" and market == "CN"):
@@ -905,6 +981,13 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
     vocab = ctx.vocab
     carried = attr.types_of("+".join(carry.subject), ctx.catalog) if carry.subject else frozenset()
     ctx_ok = _context_ok(sentence, vocab, carried)
+    if ctx_ok.get("robotaxi"):
+        # NOTE: in a robotaxi sentence a city or country is where cars run (其中深圳约300辆),
+        # never the operator a fleet figure belongs to.
+        sentence.mentions = [
+            replace(m, role="location") if m.role == "subject" and set(m.types) == {"region"} else m
+            for m in sentence.mentions
+        ]
     skip = _skip_spans(sentence, vocab)
     mapped = respectively(sentence, vocab)
     rows: list[dict] = []
@@ -1154,8 +1237,8 @@ def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
 
 
 def extract_article_facts(article_id: str, body: str, published_date: object = None, *,
-                          catalog: Catalog | None = None,
-                          vocab: Vocabulary | None = None) -> list[dict]:  # fmt: skip
+                          catalog: Catalog | None = None, vocab: Vocabulary | None = None,
+                          fallback_date: str = "") -> list[dict]:  # fmt: skip
     """Extract every fact of one article body.
 
     Args:
@@ -1163,6 +1246,8 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         body: the article body; offsets in the rows point into it.
         published_date: ISO date of the article, or None/NaN (then estimated, see NOTE above).
         catalog: entity catalog; vocab: facts vocabulary (packaged ones by default).
+        fallback_date: ISO date standing in (flagged as estimated) when neither a published
+            date nor the text gives one (see :func:`date_hints`).
 
     Returns:
         One dict per fact with the keys of :data:`COLUMNS`.
@@ -1174,8 +1259,11 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         [('fleet_size', 720.0, '2025-11-06'), ('fleet_target', 1000.0, '2025')]
     """
     catalog, vocab = catalog or load_catalog(), vocab or load_vocabulary()
-    ref, estimated = reference_date(body, published_date)
-    ctx = ArticleContext(article_id, body, ref, estimated, body_periods(body, ref), vocab, catalog)
+    ref, estimated = reference_date(body, published_date, fallback_date)
+    # NOTE: an estimated date is a lower bound: a year-less 1-11月 after it is still its year.
+    period_ref = dt.date(ref.year, 12, 31) if estimated and ref else ref
+    periods = body_periods(body, period_ref)
+    ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog)
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
     carry, rows, previous = Carry(), [], None
     for span in split_sentences(body):
@@ -1190,6 +1278,37 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
             carry.source_age += 1
         _update_carry(carry, sentence, vocab)
     return rows
+
+
+def date_hints(articles: pd.DataFrame) -> list[str]:
+    """For an article with no date of its own (none published, none in its text): the latest
+    date of the other articles in the same raw file, else "".
+
+    NOTE: a dump is collected at one time; an undated article in it is dated like its
+    neighbours (flagged as estimated) rather than left without any period.
+
+    Example:
+        >>> df = pd.DataFrame({"source_file": ["d.txt"] * 2, "published_date": [None] * 2,
+        ...                    "body": ["2025年11月出口72萬輛。", "11月車隊約30輛。"]})
+        >>> date_hints(df)
+        ['', '2025-11-30']
+    """
+    if "source_file" not in articles or not len(articles):
+        return [""] * len(articles)
+    published = articles.get("published_date")
+    refs = [
+        own_date(body, None if published is None else published.iloc[i])
+        for i, body in enumerate(articles["body"])
+    ]
+    files = articles["source_file"].astype(str).tolist()
+    latest: dict[str, dt.date] = {}
+    for f, ref in zip(files, refs, strict=True):
+        if ref is not None and (f not in latest or ref > latest[f]):
+            latest[f] = ref
+    return [
+        "" if ref is not None or f not in latest else latest[f].isoformat()
+        for f, ref in zip(files, refs, strict=True)
+    ]
 
 
 def _with_file_position(articles: pd.DataFrame) -> pd.DataFrame:
@@ -1229,11 +1348,15 @@ def extract_facts(
     articles = _with_file_position(articles)
     if canonical_only and "is_canonical" in articles:
         articles = articles[articles["is_canonical"].astype(bool)]
+    articles = articles.assign(date_hint=date_hints(articles))
     reused, todo = incremental.split_for_facts(articles, previous)
     rows = []
     for art in todo.itertuples(index=False):
         rows += extract_article_facts(
-            art.article_id, art.body, getattr(art, "published_date", None)
+            art.article_id,
+            art.body,
+            getattr(art, "published_date", None),
+            fallback_date=art.date_hint,
         )
     facts = pd.concat([reused, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)
     facts = incremental.order_rows(facts, "article_id", articles["article_id"].tolist())
@@ -1257,6 +1380,7 @@ def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """
     if "is_canonical" in articles:
         articles = articles[articles["is_canonical"].astype(bool)]
+    articles = articles.assign(date_hint=date_hints(articles))
     counts = facts["article_id"].value_counts() if len(facts) else pd.Series(dtype="int64")
     return pd.DataFrame(
         {

@@ -98,15 +98,21 @@ def extractor_version() -> str:
 
 
 def date_keys(articles: pd.DataFrame) -> list[str]:
-    """The publication date of each article as text ('' when unknown), for cache keys.
+    """The publication date of each article as text ('' when unknown; ``~date`` for a date
+    taken from the article's neighbours), for cache keys.
 
     Example:
         >>> date_keys(pd.DataFrame({"published_date": ["2025-12-01", None]}))
         ['2025-12-01', '']
     """
     if "published_date" not in articles:
-        return [""] * len(articles)
-    return ["" if pd.isna(d) else str(d) for d in articles["published_date"]]
+        dates = [""] * len(articles)
+    else:
+        dates = ["" if pd.isna(d) else str(d) for d in articles["published_date"]]
+    # NOTE: an undated article read with a neighbour's date (helpers.facts.date_hints) is
+    # read again when that date changes.
+    hints = articles["date_hint"].tolist() if "date_hint" in articles else [""] * len(dates)
+    return [d or (f"~{h}" if h else "") for d, h in zip(dates, hints, strict=True)]
 
 
 def split_for_facts(

@@ -36,6 +36,8 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年"
 # Relative to the year written earlier in the text (the passage's year), not to the article date.
 CONTEXT_YEARS = {"上一年": -1, "上年": -1, "前一年": -1, "當年": 0, "当年": 0, "全年": 0}
 HALVES = {"上半年": "H1", "下半年": "H2"}
+# Words before a year that make it a comparison base, not the passage's year.
+COMPARED_RE = re.compile(r"(?:超过|超過|超出|高于|高於|低于|低於|较|較|比|相比|相較|相较)于?於? *$")
 YEAR_PART = (
     r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4})"
     r" *(?:(?P<fy>[財财]年|[財财]政年度)|年度?)"
@@ -45,8 +47,10 @@ TAIL_PART = (
     r"(?:"
     rf"(?P<m1>{_NUM}) *(?:月份?)? *(?:[-—–~～至到]|——) *(?P<m2>{_NUM}) *月份?"
     rf"|前 *(?P<first_n>{_NUM}) *[個个]?月"
-    r"|前 *(?P<first_q>[一二三1-3]) *[個个]?季度"
+    r"|前 *(?P<first_q>[一二三1-3]) *[個个]?季度?"
     r"|第? *(?P<q>[一二三四1-4]) *季度"
+    # Taiwan/HK write 第四季 and 前三季 without 度; 四季 alone (四季如春) is no quarter.
+    r"|第 *(?P<q_short>[一二三四1-4]) *季(?![节節风風])"
     r"|(?P<half>上半年|下半年)"
     rf"|(?P<m>{_NUM}) *月份?(?: *(?P<d>{_NUM}) *[日號号])?"
     r"|(?P<end>年底|年末|底|末)"
@@ -193,22 +197,50 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
         {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(), **_latin_period(m)}
         for m in LATIN_RE.finditer(s)
     ]
-    context_year = None
+    context_year, last_written, written_shapes, last_fine = None, None, {}, None
     for m in PERIOD_RE.finditer(s):
         g = m.groupdict()
+        g["q"] = g["q"] or g.pop("q_short")
         if not m.group().strip() or not _is_valid(g) or _is_bare_end(g):
             continue
         year, inferred = _year_of(g, ref, context_year)
+        if g["ctx"] and last_written and s[last_written[0] : m.start()].strip() == "":
+            year = last_written[1] + CONTEXT_YEARS[g["ctx"]]  # 2024年全年: that year
+        shape = _tail(g, 2000)[0] if not (g["year"] or g["rel"] or g["ctx"]) else None
+        if shape in written_shapes:
+            # NOTE: 1-11月 after 2025年1-11月 repeats that period, whatever other years came
+            # between (作为对照，2024年全年…；零跑1-11月出口…).
+            year = written_shapes[shape]
         period, kind = _tail(g, year)
+        if last_fine and year is not None and s.startswith("同期", m.end()) and kind == "year":
+            # NOTE: 较上年同期: the same span as the period written before, that many years back.
+            period, kind = shift_years(last_fine[0], year - last_fine[1]), "range"
         # 上年/全年 follow the context year and never set it; nor does a year-end reference
         # point (截至11月23日…, 2024年底时仅为270辆, 10月下旬… : 10月 is still this year).
-        if (g["year"] or g["rel"]) and kind != "year_end":
+        # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…).
+        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
+        if (g["year"] or g["rel"]) and kind != "year_end" and not base:
             context_year = year if year is not None else context_year
+        if g["year"] and year is not None:
+            last_written = (m.start() + len(m.group().rstrip()), year)
+            if kind != "year":
+                written_shapes[_tail(g, 2000)[0]] = year
+                last_fine = (period, year)
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
         flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
         found.append({**item, "period": period, "kind": kind, **flags})
     return sorted(found, key=lambda p: p["start"])
+
+
+def shift_years(period: str, years: int) -> str:
+    """Move every year of a period string by ``years`` (上年同期 of 2025-01/2025-09).
+
+    Example:
+        >>> shift_years("2025-01/2025-09", -1)
+        '2024-01/2024-09'
+    """
+    return re.sub(r"\d{4}", lambda y: str(int(y[0]) + years), period)
 
 
 def _is_bare_end(g: dict) -> bool:
