@@ -464,3 +464,22 @@ def test_undated_article_in_a_dump_takes_its_neighbours_date():
     rows = extract_facts(arts, canonical_only=False)
     fleet = rows[rows["metric"] == "fleet_size"].iloc[0]
     assert (fleet["period"], fleet["period_inferred"]) == ("2025-11", True)
+
+
+# --- rules added after the third blind set's first score (own sentences) -------------------------
+def test_a_statistics_body_publishing_is_no_future():
+    body = "乘联会在2025年12月发布的数据显示，今年1—11月某工厂累计出口20万辆。特斯拉出口增长。"
+    assert reference_date(body, None)[0].year == 2025
+
+
+def test_points_lost_by_a_share_are_a_change():
+    body = "2024年Mobileye份额约36%，两年间少了16个百分点。"
+    assert [(r[1], r[2]) for r in facts(body)] == [("market_share", 36.0), ("change", -16.0)]
+
+
+def test_no_single_subject_after_a_ranking_list():
+    body = (
+        "2025年前三季度出口前三名依次为奇瑞、比亚迪和吉利，出口量分别为90万辆、70万辆和40万辆。"
+        "从目的地看，同期对墨西哥出口41万辆。"
+    )
+    assert facts(body)[-1][:2] == ("china", "exports")

@@ -122,7 +122,8 @@ MOVE_TO_RE = re.compile(r"(?:升|降|增|减|提高|提升|下降|下滑|上升|
 BASE_VALUE_RE = re.compile(r"(?:较|比|相比|相较)于?[^，,。；;]{0,10}的 *$")
 # Words that put a period in the future of the text (a plan, a forecast, a deadline).
 FUTURE_RE = re.compile(
-    r"计划|目标|预计|预期|有望|将|力争|争取|规划|年底前|年前|之前|会在|会把|会将|会达|会有"
+    r"计划|目标|预计|预期|有望|将|力争|争取|规划|年底前|年前|之前"
+    r"|(?<![协联议机社])会(?:在|把|将|达|有)"  # 会 = will, not 乘联会/协会 (the bodies)
 )
 COUNT_RE = re.compile(r"[两二三四五六七八九2-9](?:家|者)")
 # A remark in brackets (含整车出口及海外基地生产): its words name no metric of the figure.
@@ -998,6 +999,10 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
             continue
         pending = _Pending(metric, cue_start, mapped.get(idx))
         rows += _reading_facts(sentence, idx, pending, ctx, carry, ctx_ok)
+    if any(kind == "subject" for kind, _ in mapped.values()):
+        # NOTE: after a list (奇瑞、比亚迪…分别为…) no single company is "the" subject: the
+        # next sentence's 对墨西哥出口 is not the last-listed company's.
+        carry.subject, carry.subject_text = [], ""
     # NOTE: 这一数字 in the next sentence points back to the headline (first) figure.
     carry.metrics, carry.metrics_paragraph = {}, sentence.span.paragraph
     for r in sentence.readings:
