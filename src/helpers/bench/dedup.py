@@ -513,8 +513,8 @@ NOTES = """How it is measured:
   above its RSS at the start.
 - "fresh process" is ours before anything was warmed: it also builds two code-point tables
   and loads the OpenCC dictionaries and the boilerplate catalog (a one-time cost per
-  process). The other rows run after
-  a warm-up in the parent (ours on 200 articles, datasketch on 20).
+  process). The other rows run after a warm-up in the parent (ours on 200 articles,
+  datasketch on 20).
 - Ours is the whole stage: script detection, OpenCC `tw2sp`, text_norm, shingles, MinHash,
   LSH, exact Jaccard/containment checks, representatives (with boilerplate counting) and the
   report. datasketch is MinHash + LSH on the raw body and connected components, nothing else.
