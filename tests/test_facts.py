@@ -483,3 +483,14 @@ def test_no_single_subject_after_a_ranking_list():
         "从目的地看，同期对墨西哥出口41万辆。"
     )
     assert facts(body)[-1][:2] == ("china", "exports")
+
+
+# --- rules added after the fourth blind set's first score (own sentences) ------------------------
+def test_table_written_as_prose_gives_each_value_its_row_name():
+    body = "表一为2025年城市NOA芯片市占率：第一列英伟达，49.36%；第二列华为，24.1%。"
+    assert [(r[0], r[2]) for r in facts(body)] == [("nvidia", 49.36), ("huawei", 24.1)]
+
+
+def test_fleet_target_after_a_chip_platform_belongs_to_the_operator():
+    body = "文远知行新一代Robotaxi改用英伟达Thor平台，公司计划明年将车队扩展至2000辆。"
+    assert facts(body)[0][:3] == ("weride", "fleet_target", 2000.0)
