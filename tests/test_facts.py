@@ -494,3 +494,36 @@ def test_table_written_as_prose_gives_each_value_its_row_name():
 def test_fleet_target_after_a_chip_platform_belongs_to_the_operator():
     body = "文远知行新一代Robotaxi改用英伟达Thor平台，公司计划明年将车队扩展至2000辆。"
     assert facts(body)[0][:3] == ("weride", "fleet_target", 2000.0)
+
+
+# --- rules added after the fifth blind set's first score (own sentences) -------------------------
+def test_hk_first_n_months_and_a_plant_named_by_its_city():
+    body = "2025年首11個月，特斯拉上海廠累計出口22萬輛。"
+    assert facts(body) == [("tesla", "exports", 220000.0, "2025-01/2025-11")]
+
+
+def test_ge_wei_with_a_list_of_values_maps_in_order():
+    body = "2025年前三季度，长安、吉利出口各为46.5万辆、42.3万辆。"
+    assert [(r[0], r[2]) for r in facts(body)] == [("changan", 465000.0), ("geely", 423000.0)]
+
+
+def test_additions_and_capacity_are_not_fleet_levels():
+    body = "Waymo车队规模为1500辆，公司宣布将在2026年前再增购2000辆。"
+    assert [r[1] for r in facts(body)] == ["fleet_size", "change"]
+    body = "Zoox在加州工厂的年产能为1万辆。"
+    assert [r[1] for r in facts(body)] == ["capacity"]
+
+
+def test_ten_is_a_number_but_several_tens_are_vague():
+    body = "特斯拉Robotaxi车队规模仅约十辆车。Zoox车队规模为数十辆。"
+    assert [r[2] for r in facts(body)] == [10.0]
+
+
+def test_a_comparison_base_period_does_not_date_the_next_sentence():
+    body = "2025年前三季度中国品牌份额5.1%，较去年同期提高2.4个百分点。比亚迪同期在欧洲售出13万辆。"
+    assert facts(body)[-1][:2] == ("byd", "sales") and facts(body)[-1][3] != "2024-01/2024-09"
+
+
+def test_a_region_heading_a_market_phrase_is_the_market():
+    body = "2023年上半年中国NOA芯片市场中英伟达占52.57%。"
+    assert facts(body)[0][:2] == ("nvidia", "market_share")

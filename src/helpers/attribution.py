@@ -36,6 +36,8 @@ HOME_ISO = "CN"
 NON_PUBLISHER_TYPES = frozenset({"region", "group"})
 # How many characters before a mention a market preposition may stand (对墨西哥, 在中国).
 PREPOSITION_WINDOW = 3
+# A region heading a market phrase (中国NOA芯片市场, 中国乘用车前视一体机市场).
+MARKET_PHRASE_RE = re.compile(r"[^，,。；;的和与及、]{1,10}?市场")
 # 以/按/依…计: the basis a figure is counted on (以中国主机厂方案计, 按中国市场计).
 MEASURE_BY_RE = re.compile(r"[以按依] *$")
 LIST_JOIN_RE = re.compile(r" *(?:、|和|与|與|及|以及|,|，) *")
@@ -79,6 +81,8 @@ def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | No
         return "location"
     if iso != HOME_ISO or vocab.patterns["market_suffixes"].match(after):
         return "market"
+    if MARKET_PHRASE_RE.match(norm, end):
+        return "market"  # 中国NOA芯片市场中英伟达占52.57%: the market, not whose share
     return "market" if after_preposition else "subject"
 
 

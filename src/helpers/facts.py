@@ -28,7 +28,8 @@ How a fact is read (each step a small function; vocabularies in ``catalog/metric
 Metric vocabulary (issue 6 plus documented extensions): exports, nev_exports, phev_exports,
 bev_exports, overseas_sales, export_value, sales, production, market_share, penetration,
 installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, funding, price,
-gross_margin, rides, investment, yoy_growth, qoq_growth, change (``base_metric`` says what changed).
+gross_margin, rides, investment, capacity, yoy_growth, qoq_growth, change (``base_metric`` says
+what changed).
 
 NOTE: articles without a published date get a reference date estimated from the text (the
 latest month- or day-level period written in it, else the latest year); every period that
@@ -340,8 +341,10 @@ def unit_class(number: dict) -> str | None:
 def _is_vague(number: dict, text_after: str) -> bool:
     """千辆级, 上千辆, 一辆: a lone magnitude, a lone 一 or a scale word is not a figure."""
     numeral = number["numeral"].strip()
-    # NOTE: 一辆/每一台 counts one item in passing; no statistic is written as 一.
-    vague = numeral in LONE_MAGNITUDES or numeral == "一"
+    # NOTE: 一辆/每一台 counts one item in passing; no statistic is written as 一. A lone 十 is
+    # ten (仅约十辆车) unless 数十/几十 makes it vague (qualifier over).
+    ten = numeral == "十" and number["qualifier"] != "over"
+    vague = (numeral in LONE_MAGNITUDES and not ten) or numeral == "一"
     return vague or bool(SCALE_SUFFIX_RE.match(text_after))
 
 
@@ -829,7 +832,10 @@ def _fallback_period(
     earlier = [
         p
         for p in ctx.all_periods
-        if p["period"] and p["end"] <= sentence.span.start and p["text"] not in CONTEXT_YEARS
+        if p["period"]
+        and p["end"] <= sentence.span.start
+        and p["text"] not in CONTEXT_YEARS
+        and not p.get("is_base")
     ]
     if THEN_RE.search(sentence.norm) and earlier:
         return earlier[-1]["period"], True, earlier[-1]["is_fiscal"]

@@ -46,8 +46,8 @@ YEAR_PART = (
 TAIL_PART = (
     r"(?:"
     rf"(?P<m1>{_NUM}) *(?:月份?)? *(?:[-—–~～至到]|——) *(?P<m2>{_NUM}) *月份?"
-    rf"|前 *(?P<first_n>{_NUM}) *[個个]?月"
-    r"|前 *(?P<first_q>[一二三1-3]) *[個个]?季度?"
+    rf"|[前首] *(?P<first_n>{_NUM}) *[個个]?月"  # 首11個月 (HK/TW) = 前11个月
+    r"|[前首] *(?P<first_q>[一二三1-3]) *[個个]?季度?"
     r"|第? *(?P<q>[一二三四1-4]) *季度"
     # Taiwan/HK write 第四季 and 前三季 without 度; 四季 alone (四季如春) is no quarter.
     r"|第 *(?P<q_short>[一二三四1-4]) *季(?![节節风風])"
@@ -229,6 +229,7 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
         flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
+        flags["is_base"] = bool(base)  # 较去年同期: dates a comparison base only
         found.append({**item, "period": period, "kind": kind, **flags})
     return sorted(found, key=lambda p: p["start"])
 
