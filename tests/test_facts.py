@@ -527,3 +527,27 @@ def test_a_comparison_base_period_does_not_date_the_next_sentence():
 def test_a_region_heading_a_market_phrase_is_the_market():
     body = "2023年上半年中国NOA芯片市场中英伟达占52.57%。"
     assert facts(body)[0][:2] == ("nvidia", "market_share")
+
+
+# --- rules added after the sixth blind set had been scored (own sentences) ----------------------
+def test_ranking_sentence_with_a_change_still_inherits_the_level():
+    body = (
+        "2025年中国汽车出口前三大目的地中，墨西哥62万辆居首。"
+        "俄罗斯以58万辆退居第二，比前一年少了10万辆。"
+    )
+    rows = facts(body)
+    assert [(r[1], r[2]) for r in rows][:2] == [("exports", 620000.0), ("exports", 580000.0)]
+
+
+def test_powertrain_split_after_a_total():
+    body = "新能源汽车前11个月出口231.5万辆，其中纯电动车型约一百三十二万辆，插电混动约九十九万辆。"
+    assert [(r[1], r[2]) for r in facts(body)] == [
+        ("nev_exports", 2315000.0),
+        ("bev_exports", 1320000.0),
+        ("phev_exports", 990000.0),
+    ]
+
+
+def test_paired_lists_without_fenbie():
+    body = "2025年前三季度，长安与吉利则录得46.5万辆及42.3万辆的出口量。"
+    assert [(r[0], r[2]) for r in facts(body)] == [("changan", 465000.0), ("geely", 423000.0)]

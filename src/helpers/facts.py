@@ -129,6 +129,8 @@ FUTURE_RE = re.compile(
 COUNT_RE = re.compile(r"[两二三四五六七八九2-9](?:家|者)")
 # A remark in brackets (含整车出口及海外基地生产): its words name no metric of the figure.
 ASIDE_RE = re.compile(r"[（(][^（）()]{1,40}[）)]")
+# What joins two values of one list (46.5万辆及42.3万辆).
+PAIRED_JOIN_RE = re.compile(r" *(?:及|和|与|、|以及) *")
 # A picture caption at a sentence start, up to its credit (来源：).
 CAPTION_RE = re.compile(r"\s*(?:图片|图为|图)[：:][^。！？\n]{0,80}?来源[：:]")
 # Article columns copied onto each fact row.
@@ -541,7 +543,7 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
         # NOTE: a change (比上年增加18.05万辆) is not inherited by the next bare figure.
         level = prev.metric and not vocab.metrics[prev.metric].is_change
         if prev.unit_class == r.unit_class and level:
-            return prev.metric, -1
+            return _powertrain_of(sentence, r, prev.metric), -1
     # NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of
     # the same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents.
     same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
@@ -568,7 +570,30 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
 
 
 def _has_any_cue(sentence: Sentence, vocab: Vocabulary, cls: str, ctx: dict) -> bool:
-    return bool(_cues(sentence, vocab, 0, len(sentence.norm), cls, ctx))
+    """Whether the sentence names a level metric for ``cls`` (a change cue such as 多出 in
+    墨西哥以62.52万辆跃居第一，比前一年多出18.05万辆 names none)."""
+    cues = _cues(sentence, vocab, 0, len(sentence.norm), cls, ctx)
+    return any(not vocab.metrics[c[2]].is_change for c in cues)
+
+
+def _powertrain_of(sentence: Sentence, r: Reading, metric: str) -> str:
+    """An inherited export metric in a clause naming a powertrain becomes that powertrain's
+    (出口231.5万辆，其中纯电动车型约132万辆，插电混动约99万辆).
+
+    Example:
+        >>> text = "出口231.5萬輛,其中純電動車型約132萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), "")
+        >>> s.readings = read_numbers(s)
+        >>> _powertrain_of(s, s.readings[1], "nev_exports")
+        'bev_exports'
+    """
+    if metric not in POWERTRAIN_EXPORTS.values():
+        return metric
+    c_lo = sentence.clauses[r.clause][0]
+    for pattern, powertrain in POWERTRAIN_RES:
+        if pattern.search(sentence.norm, c_lo, r.start):
+            return powertrain
+    return metric
 
 
 def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> str:
@@ -659,7 +684,41 @@ def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, 
     for m in vocab.patterns["respectively_cues"].finditer(sentence.norm):
         for i, item in _respectively_at(sentence, m).items():
             mapping.setdefault(i, item)
+    for i, item in _paired_lists(sentence).items():
+        mapping.setdefault(i, item)
     return mapping
+
+
+def _paired_lists(sentence: Sentence) -> dict[int, tuple[str, object]]:
+    """长安与吉利则录得46.5万辆及42.3万辆: N listed subjects then N values joined by 及/和/、 in
+    one clause map in order, as if 分别 were written.
+
+    Example:
+        >>> text = "長安與吉利則錄得46.5萬輛及42.3萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> [(i, m.entity_id) for i, (_, m) in _paired_lists(s).items()]
+        [(0, 'changan'), (1, 'geely')]
+    """
+    out: dict[int, tuple[str, object]] = {}
+    for c, (lo, _hi) in enumerate(sentence.clauses):
+        idx = [i for i, r in enumerate(sentence.readings) if r.clause == c]
+        if len(idx) < 2:
+            continue
+        first = sentence.readings[idx[0]]
+        subjects = list_items(sentence, _subjects(sentence, lo, first.start))
+        joined = all(
+            PAIRED_JOIN_RE.fullmatch(sentence.norm[a.end : b.start])
+            for a, b in zip(
+                [sentence.readings[i] for i in idx],
+                [sentence.readings[i] for i in idx[1:]],
+                strict=False,
+            )
+        )
+        same_unit = len({sentence.readings[i].unit_class for i in idx}) == 1
+        if joined and same_unit and len(subjects) == len(idx):
+            out.update({i: ("subject", m) for i, m in zip(idx, subjects, strict=True)})
+    return out
 
 
 def _respectively_at(sentence: Sentence, m: re.Match) -> dict[int, tuple[str, object]]:
