@@ -109,9 +109,9 @@ SUBJECT_REACH = 2
 SOURCE_REACH = 2
 NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margin"})
 # A clause naming a powertrain after an export figure changes that powertrain's exports.
-POWERTRAIN_EXPORTS = {"插混|插电|混合动力": "phev_exports", "纯电": "bev_exports",
-                      "新能源|电动": "nev_exports", "": "exports"}  # fmt: skip
-POWERTRAIN_RES = [(re.compile(p), m) for p, m in POWERTRAIN_EXPORTS.items() if p]
+POWERTRAIN_RES = [(re.compile(p), m) for p, m in (("插混|插电|混合动力", "phev_exports"),
+                  ("纯电", "bev_exports"), ("新能源|电动", "nev_exports"))]  # fmt: skip
+EXPORT_FAMILY = frozenset({"exports", "nev_exports", "phev_exports", "bev_exports"})
 COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                **{str(d): d for d in range(2, 10)}}  # fmt: skip
 # A dateline: month and day without a year at the very start of a body (11月25日，…).
@@ -246,13 +246,18 @@ def reference_date(body: str, published_date: object, fallback_date: str = ""
     """
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10]), False
-    norm = matching_copy(body)
-    stated = [p for p in body_periods(body) if p["period"] and not p["is_inferred"]]
-    past = [p for p in stated if not _is_future(norm, p["start"])]
+    norm, past, stated = _written_periods(body)
     if not past and fallback_date:
         return dt.date.fromisoformat(fallback_date), True
     bound = _lower_bound(past or stated)
     return dateline(norm, bound) or bound, True
+
+
+def _written_periods(body: str) -> tuple[str, list[dict], list[dict]]:
+    """(matching copy, periods written in the past, all periods written with a year)."""
+    norm = matching_copy(body)
+    stated = [p for p in body_periods(body) if p["period"] and not p["is_inferred"]]
+    return norm, [p for p in stated if not _is_future(norm, p["start"])], stated
 
 
 def _lower_bound(periods: list[dict]) -> dt.date | None:
@@ -266,12 +271,7 @@ def own_date(body: str, published_date: object) -> dt.date | None:
     """The published date or one estimated from past periods of the text (no fallbacks)."""
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10])
-    norm = matching_copy(body)
-    past = [
-        p
-        for p in body_periods(body)
-        if p["period"] and not p["is_inferred"] and not _is_future(norm, p["start"])
-    ]
+    norm, past, _ = _written_periods(body)
     bound = _lower_bound(past)
     return dateline(norm, bound) or bound
 
@@ -587,13 +587,13 @@ def _powertrain_of(sentence: Sentence, r: Reading, metric: str) -> str:
         >>> _powertrain_of(s, s.readings[1], "nev_exports")
         'bev_exports'
     """
-    if metric not in POWERTRAIN_EXPORTS.values():
+    if metric not in EXPORT_FAMILY:
         return metric
     c_lo = sentence.clauses[r.clause][0]
-    for pattern, powertrain in POWERTRAIN_RES:
-        if pattern.search(sentence.norm, c_lo, r.start):
-            return powertrain
-    return metric
+    return next(
+        (m for pattern, m in POWERTRAIN_RES if pattern.search(sentence.norm, c_lo, r.start)),
+        metric,
+    )
 
 
 def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> str:
@@ -618,14 +618,9 @@ def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> s
     cue = in_clause or _nearest_before(levels)
     if cue is None:
         return ""
-    if in_clause is None and cue[2] in POWERTRAIN_EXPORTS.values():
-        # NOTE: 纯电车型出口下降10.4%，插混车型则增长190%: the second clause names its own
-        # powertrain without repeating 出口; it changes that powertrain's exports.
-        clause = sentence.norm[c_lo : r.start]
-        for pattern, metric in POWERTRAIN_RES:
-            if pattern.search(clause):
-                return metric
-    return cue[2]
+    # NOTE: 纯电车型出口下降10.4%，插混车型则增长190%: the second clause names its own
+    # powertrain without repeating 出口; it changes that powertrain's exports.
+    return cue[2] if in_clause else _powertrain_of(sentence, r, cue[2])
 
 
 def signed_value(sentence: Sentence, idx: int, cue_start: int, vocab: Vocabulary) -> float:
@@ -874,11 +869,11 @@ def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
         >>> [_is_base_period(s, s.periods[0], r) for r in s.readings]
         [False, True]
     """
-    if re.fullmatch(r" *(?:同期)?的? *", sentence.norm[period["end"] : r.start]):
-        return False  # 较2023年的120.8万辆: the base value's own period
-    before = sentence.norm[max(0, period["start"] - 3) : period["start"]]
-    if re.search(r"(?:较|比|相比|相较)于?$", before):
+    if re.fullmatch(r"(?: *|[^，,。；;]*的 *)", sentence.norm[period["end"] : r.start]):
+        return False  # 较2023年的120.8万辆, 高于2024年…销量的41.72万辆: the base value's own period
+    if period.get("is_base"):  # 较/比/超过 2024年 (helpers.periods.COMPARED_RE)
         return True
+    before = sentence.norm[max(0, period["start"] - 3) : period["start"]]
     if not re.search(r"[从由]$", before):
         return False
     return bool(MOVE_TO_RE.search(sentence.norm, period["end"], r.start))
@@ -1029,7 +1024,8 @@ def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: st
     # not the company of the sentence before, unless the sentence refers back (其装机量).
     market_level = vocab.metrics[metric].default_subject == "market" and not anaphoric
     carried_is_market = bool(carry.subject) and all(
-        c in ("china", "chinese_brands") or c.startswith("market_") for c in carry.subject
+        c.startswith("market_") or attr.types_of(c) & attr.NON_PUBLISHER_TYPES
+        for c in carry.subject
     )
     market_level = market_level and not carried_is_market
     recent = carry.subject_age <= SUBJECT_REACH or anaphoric

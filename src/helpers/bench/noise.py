@@ -260,6 +260,12 @@ def find_articles(lines: list[str]) -> list[Article]:
     return out
 
 
+def _random_article(lines: list[str], rng: random.Random) -> Article | None:
+    """One article of the dump chosen by ``rng``, or None when none is found."""
+    articles = find_articles(lines)
+    return rng.choice(articles) if articles else None
+
+
 def _lines(text: str) -> tuple[list[str], str]:
     """Split a dump into lines, remembering whether it ended with a newline."""
     tail = "\n" if text.endswith("\n") else ""
@@ -339,10 +345,9 @@ def duplicate_with_related_and_comments(text: str, seed: int) -> Noisy:
     """
     rng = random.Random(seed)
     lines, _ = _lines(text)
-    articles = find_articles(lines)
-    if not articles:
+    art = _random_article(lines, rng)
+    if art is None:
         return Noisy(text)
-    art = rng.choice(articles)
     noise = related_and_comments(rng)
     copy = lines[art.start : art.end]
     return Noisy(_insert_blocks(text, {art.end: noise + copy}), tuple(noise))
@@ -444,10 +449,9 @@ def near_identical_title_twin(text: str, seed: int) -> Noisy:
     """
     rng = random.Random(seed)
     lines, tail = _lines(text)
-    articles = find_articles(lines)
-    if not articles:
+    art = _random_article(lines, rng)
+    if art is None:
         return Noisy(text)
-    art = rng.choice(articles)
     body = lines[art.start + 1 : art.end] if art.titled else lines[art.start : art.end]
     title = lines[art.start] if art.titled else "示例觀察：一家公司的規模化之路"
     twin = [twin_title(title, rng)]
