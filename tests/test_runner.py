@@ -129,7 +129,8 @@ def test_failing_stage_reports_cell_and_keeps_last_good_outputs(project):
     bad = runner.run_pipeline(config(project), echo=lambda _: None)
     assert not bad.ok
     assert "02_beta" in bad.message and "cell 3" in bad.message
-    assert "`x = 1`" in bad.message and "车企数据缺失" in bad.message
+    # the message quotes the line that failed, not the first line of the cell
+    assert "`raise ValueError('车企数据缺失')`" in bad.message and "车企数据缺失" in bad.message
     partial = bad.run_dir / "notebooks" / "02_beta.ipynb"
     assert str(partial) in bad.message and partial.exists()
     # stage 01 rewrote alpha.parquet in staging, but the failed run promoted nothing
@@ -158,7 +159,7 @@ def test_undeclared_parameter_fails_before_anything_runs(project):
 
 def test_second_run_on_same_processed_dir_is_refused(project):
     project["processed"].mkdir()
-    held = FileLock(project["processed"] / runner.LOCK_NAME)
+    held = FileLock(runner.lock_path(project["processed"]))
     with held, pytest.raises(RunError, match="another run is using") as exc:
         runner.run_pipeline(config(project), echo=lambda _: None)
     assert exc.value.exit_code == 3
@@ -189,7 +190,7 @@ def test_params_file_and_flags_merge(tmp_path):
 
 def test_lock_owner_is_named(project):
     out = runner.run_pipeline(config(project, only=("alpha",)), echo=lambda _: None)
-    owner = (project["processed"] / runner.OWNER_NAME).read_text(encoding="utf-8")
+    owner = runner.owner_path(project["processed"]).read_text(encoding="utf-8")
     assert out.run_id in owner and str(os.getpid()) in owner
 
 

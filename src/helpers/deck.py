@@ -659,14 +659,68 @@ def add_backup_slide(prs, chart: DeckChart, labels: str):
     return slide
 
 
-def slide_plan(charts: Sequence[DeckChart]) -> list[tuple[str, DeckChart | None]]:
-    """Slides in order as (slide kind, chart): title, then chart and backup per chart.
+SUMMARY_PREFIX = "summary:"  # name of the body box that marks a summary slide (and its kind)
+
+
+def findings_lines(findings: pd.DataFrame, labels: str, max_details: int = 6) -> list[str]:
+    """The findings slide's text: the count, then per rule and per topic, then a few details.
 
     Example:
-        >>> [k for k, _ in slide_plan([])]
-        ['title', 'no_charts']
+        >>> f = pd.DataFrame({"stage": ["04_ev_exports"], "topic": ["ev_exports"],
+        ...     "rule": ["negative_remainder"], "fact_ids": ["a;b"], "detail": ["超出总量"]})
+        >>> findings_lines(f, "en")[1]
+        'Named companies add up to more than their total: 1'
+    """
+    if findings.empty:
+        return [lab.label("text", "findings_none", labels)]
+    lines = [lab.label("text", "findings_count", labels, n=len(findings))]
+    for rule, n in findings["rule"].value_counts().sort_index().items():
+        lines.append(f"{lab.label('findings', rule, labels)}: {n}")
+    per_topic = findings["topic"].value_counts().sort_index()
+    sep = lab.label("text", "list_sep", labels)
+    lines.append(sep.join(f"{lab.label('topics', t, labels)} {n}" for t, n in per_topic.items()))
+    lines += [f"· {d}" for d in findings["detail"].head(max_details)]
+    return lines
+
+
+def add_findings_slide(prs, findings: pd.DataFrame, labels: str):
+    """A slide summarising the run's data findings (figures kept out of the charts)."""
+    slide = _titled_slide(prs, deck_text("findings_title", labels))
+    box = slide.shapes.add_textbox(*CHART_BOX)
+    box.name = f"{SUMMARY_PREFIX}findings"
+    _write_lines(box.text_frame, findings_lines(findings, labels), FOOTNOTE_SIZE, INK)
+    _apply_fonts(slide._element, labels)
+    return slide
+
+
+def summary_kinds(prs: Presentation) -> tuple[str, ...]:
+    """The summary slides a built deck holds after its title slide, in order.
+
+    Example:
+        >>> summary_kinds(build_deck([], {"run_date": "2026-11-22"}, "en", findings=pd.DataFrame(
+        ...     columns=["stage", "topic", "rule", "fact_ids", "detail"])))
+        ('findings',)
+    """
+    kinds = []
+    for slide in list(prs.slides)[1:]:
+        names = [s.name for s in slide.shapes if s.name.startswith(SUMMARY_PREFIX)]
+        if not names:
+            break
+        kinds.append(names[0].removeprefix(SUMMARY_PREFIX))
+    return tuple(kinds)
+
+
+def slide_plan(
+    charts: Sequence[DeckChart], summaries: Sequence[str] = ()
+) -> list[tuple[str, DeckChart | None]]:
+    """Slides in order as (slide kind, chart): title, summaries, then chart and backup.
+
+    Example:
+        >>> [k for k, _ in slide_plan([], ("findings",))]
+        ['title', 'findings', 'no_charts']
     """
     plan: list[tuple[str, DeckChart | None]] = [("title", None)]
+    plan += [(kind, None) for kind in summaries]
     if not charts:
         plan.append(("no_charts", None))
     for chart in charts:
@@ -676,22 +730,32 @@ def slide_plan(charts: Sequence[DeckChart]) -> list[tuple[str, DeckChart | None]
     return plan
 
 
-def build_deck(charts: Sequence[DeckChart], stats: dict, labels: str) -> Presentation:
-    """The whole deck: title slide, then per chart its slide and hidden picture slide.
+def build_deck(
+    charts: Sequence[DeckChart],
+    stats: dict,
+    labels: str,
+    findings: pd.DataFrame | None = None,
+) -> Presentation:
+    """The whole deck: title slide, summaries, then per chart its slide and picture slide.
 
     Args:
         charts: chart descriptions in slide order.
         stats: title-slide figures (:func:`corpus_stats` plus ``run_date`` and ``run_id``).
         labels: label language of the deck texts.
+        findings: the run's data findings (:mod:`helpers.findings`); given, a slide after the
+            title summarises them (also when there are none: it says so).
 
     Returns:
         The presentation (slides as in :func:`slide_plan`); no charts gives the title slide
         and a "no charts" slide.
     """
     prs = new_presentation()
-    for number, (kind, chart) in enumerate(slide_plan(charts), 1):
+    summaries = ("findings",) if findings is not None else ()
+    for number, (kind, chart) in enumerate(slide_plan(charts, summaries), 1):
         if kind == "title":
             add_title_slide(prs, stats, len(charts), labels)
+        elif kind == "findings":
+            add_findings_slide(prs, findings, labels)
         elif kind == "no_charts":
             add_empty_slide(prs, labels)
         elif kind == "chart":
@@ -710,7 +774,7 @@ def deck_index(prs: Presentation, charts: Sequence[DeckChart]) -> pd.DataFrame:
         >>> deck_index(prs, [])[["slide_number", "slide_kind"]].values.tolist()
         [[1, 'title'], [2, 'no_charts']]
     """
-    plan = slide_plan(charts)
+    plan = slide_plan(charts, summary_kinds(prs))
     if len(plan) != len(prs.slides):
         raise ValueError(f"deck has {len(prs.slides)} slides, plan {len(plan)}: rebuild it")
     rows = []
@@ -770,7 +834,7 @@ def check_deck(prs: Presentation, charts: Sequence[DeckChart]) -> list[str]:
         >>> check_deck(build_deck([], {"run_date": "2026-11-22"}, "zh-Hant"), [])
         []
     """
-    plan = slide_plan(charts)
+    plan = slide_plan(charts, summary_kinds(prs))
     if len(plan) != len(prs.slides):
         return [f"deck has {len(prs.slides)} slides, expected {len(plan)}"]
     problems = []

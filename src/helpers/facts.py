@@ -1448,9 +1448,10 @@ def extract_facts(
     # NOTE: quality_score travels with each fact so that figures read from garbled text can be
     # filtered or flagged downstream (stage 01 lowers it for ?? and private-use garble).
     extra = [c for c in ARTICLE_EXTRAS if c in articles]
-    if extra and len(facts):
-        facts = facts.merge(articles[["article_id", *extra]], on="article_id", how="left",
-                            validate="many_to_one")  # fmt: skip
+    if extra:
+        # NOTE: an empty articles table read back from parquet types article_id as float
+        extras = articles[["article_id", *extra]].astype({"article_id": str})
+        facts = facts.merge(extras, on="article_id", how="left", validate="many_to_one")
     return facts.reset_index(drop=True)
 
 

@@ -28,6 +28,10 @@ from typing import Any
 import pandas as pd
 
 HASH_CHUNK_BYTES = 1 << 20
+# OWASP CSV injection: a spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NEUTRAL_PREFIX = "'"
+TABLE_FORMATS = (".parquet", ".csv")
 
 
 @contextlib.contextmanager
@@ -60,17 +64,77 @@ def _current_umask() -> int:
     return mask
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def neutralize_cell(value: object) -> object:
+    """Prefix ``'`` to text a spreadsheet would run as a formula (numbers stay as they are).
+
+    Example:
+        >>> neutralize_cell("=1+1"), neutralize_cell("-12.5"), neutralize_cell("比亚迪")
+        ("'=1+1", '-12.5', '比亚迪')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
+        return NEUTRAL_PREFIX + value
+    return value
+
+
+def restore_cell(value: object) -> object:
+    """Undo :func:`neutralize_cell` when reading a CSV we wrote.
+
+    Example:
+        >>> restore_cell("'@SUM(A1)"), restore_cell("'引号")
+        ('@SUM(A1)', "'引号")
+    """
+    if (
+        isinstance(value, str)
+        and value[:1] == NEUTRAL_PREFIX
+        and value[1:2]
+        and (value[1:].startswith(FORMULA_PREFIXES))
+    ):
+        return value[1:]
+    return value
+
+
+def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (CSV exports only).
+
+    NOTE: scraped titles and outlet names are attacker-controlled; parquet keeps the original
+    text, the CSV (meant for Excel) gets the OWASP-recommended leading apostrophe.
+
+    Example:
+        >>> table = pd.DataFrame({"标题": ["=1+1", "+86 10"], "n": [1, -2]})
+        >>> neutralize_formulas(table).values.tolist()
+        [["'=1+1", 1], ["'+86 10", -2]]
+    """
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralize_cell)
+    return out
+
+
 def write_table(df: pd.DataFrame, target: str | Path) -> Path:
     """Write ``df`` atomically as parquet or CSV (chosen by the suffix) and return the path.
 
-    CSV is written as UTF-8 with a BOM so that spreadsheet programs show Chinese correctly.
+    CSV is written as UTF-8 with a BOM so that spreadsheet programs show Chinese correctly,
+    with formula-like text neutralised (:func:`neutralize_formulas`).
     """
     target = Path(target)
     with atomic_path(target) as tmp:
         if target.suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         elif target.suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            # NOTE: CRLF rows (RFC 4180) make the csv module quote any cell holding a bare CR,
+            # which scraped text can contain; with "\n" rows such a cell split its row in two.
+            neutralize_formulas(df).to_csv(
+                tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+            )
         else:
             raise ValueError(f"unsupported table format {target.suffix!r}: use .parquet or .csv")
     return target
@@ -86,7 +150,29 @@ def read_table(path: str | Path) -> pd.DataFrame:
         )
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, encoding="utf-8-sig")
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(restore_cell)
+    return table
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], folder: str | Path, formats: tuple[str, ...] = TABLE_FORMATS
+) -> list[Path]:
+    """Write each table as ``folder/<name><suffix>`` for every suffix in ``formats``.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> [p.name for p in write_tables({"份额": pd.DataFrame({"a": [1]})}, d)]
+        ['份额.parquet', '份额.csv']
+    """
+    return [
+        write_table(table, Path(folder) / f"{name}{suffix}")
+        for name, table in tables.items()
+        for suffix in formats
+    ]
 
 
 def write_json(obj: Any, target: str | Path) -> Path:

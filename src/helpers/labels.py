@@ -26,8 +26,8 @@ from helpers.paths import CATALOG_DIR
 LABELS_PATH = CATALOG_DIR / "labels.yaml"
 LANGS = entities.LANGS
 SECTIONS = (
-    "text", "titles", "units", "metrics", "scopes", "measures", "bases", "segments", "markets",
-    "entities", "periods", "deck",
+    "text", "topics", "titles", "units", "metrics", "scopes", "measures", "bases", "segments",
+    "markets", "entities", "periods", "findings", "deck",
 )  # fmt: skip
 MAY_BE_EMPTY = {("measures", "unspecified")}
 COMBINED_SEP = "+"

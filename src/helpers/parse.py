@@ -851,7 +851,8 @@ def _assemble(ledgers: list[Ledger], report_rows: list[dict[str, Any]]) -> Parse
     articles = pd.DataFrame([a for led in ledgers for a in led.articles])
     if articles.empty:
         articles = pd.DataFrame(columns=["article_key", *ARTICLE_COLUMNS])
-    articles["article_id"] = article_ids(articles) if len(articles) else []
+    # NOTE: an empty list would make an empty id column float64 (pandas); ids are text
+    articles["article_id"] = article_ids(articles) if len(articles) else pd.Series([], dtype=object)
     key_to_id = dict(zip(articles["article_key"], articles["article_id"], strict=True))
     cleaning = pd.DataFrame.from_records(
         [c for led in ledgers for c in led.cleaning], columns=CLEANING_COLUMNS

@@ -33,6 +33,9 @@ HOUSE_RC = {
     "legend.fontsize": 13,
     "figure.dpi": 100,
     "savefig.bbox": "tight",
+    # NOTE: outlet names and other scraped text reach chart titles and source lines; a "$"
+    # pair there must print as written, not be parsed as mathtext (or fail to parse).
+    "text.parse_math": False,
 }
 
 

@@ -38,6 +38,9 @@ RELIABILITY_KEPT = frozenset({"A", "B"})
 AS_OF_METRICS = frozenset({"fleet_size", "fleet_target"})
 MATCH_KEYS = ("entity_id", "metric", "market")
 STATUS_AGREES, STATUS_DIFFERS, STATUS_NONE = "agrees", "differs", "no reference"
+RECONCILE_COLUMNS = (
+    "ref_value", "ref_basis", "ref_source", "ref_reliability", "ref_url", "status", "status_note",
+)  # fmt: skip
 
 
 class ReferenceError(ValueError):
@@ -180,5 +183,7 @@ def reconcile(
                 "status_note": note,
             }
         )
-    out = pd.concat([figs, pd.DataFrame(rows, index=figs.index)], axis=1)
+    # NOTE: named columns, so a topic without figures still gives a table with a status column
+    added = pd.DataFrame(rows, index=figs.index, columns=list(RECONCILE_COLUMNS))
+    out = pd.concat([figs, added], axis=1)
     return out.rename(columns={"entity_id": entity_col})

@@ -24,13 +24,19 @@ import nbformat
 import papermill as pm
 from filelock import FileLock, Timeout
 
-from helpers import io, report, runs
+from helpers import findings, inprocess, io, report, runs
 from helpers.params import PARAMETER_NAMES, ParameterError, validate_parameters
 
 STAGE_FILE_RE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.ipynb$")
 LOCK_NAME = ".helpers-run.lock"
 OWNER_NAME = ".helpers-run.owner"
 KERNEL_NAME = "python3"
+# papermill: a fresh kernel per notebook (scheduled runs); inprocess: the same notebooks run by
+# an IPython shell in this process (helpers.inprocess), without kernel start-up and re-imports.
+EXECUTORS = ("papermill", "inprocess")
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+# IPython names the failing line of a cell "Cell In[7], line 3" (kernel and in-process alike).
+CELL_LINE_RE = re.compile(r"Cell In\[\d*\], line (\d+)")
 
 
 class RunError(RuntimeError):
@@ -69,6 +75,7 @@ class RunConfig:
     start_from: str | None = None
     notebooks_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "notebooks")
     wait_seconds: float = 0.0
+    executor: str = "papermill"
 
 
 @dataclass
@@ -147,27 +154,48 @@ def expected_outputs(stage: Stage) -> list[str]:
     return list(nb.metadata.get("helpers", {}).get("outputs", []))
 
 
+def failing_line(source: str, traceback: Sequence[str]) -> str:
+    """Return the line of ``source`` the traceback names last (the assert or call that failed).
+
+    Example:
+        >>> tb = ["AssertionError", "Cell In[4], line 2", "      1 x = 1", "----> 2 assert x == 2"]
+        >>> failing_line("x = 1\\nassert x == 2, '份额'", tb)
+        "assert x == 2, '份额'"
+    """
+    numbers = [int(n) for part in traceback for n in CELL_LINE_RE.findall(ANSI_RE.sub("", part))]
+    lines = source.splitlines()
+    if numbers and 0 < numbers[-1] <= len(lines):
+        return lines[numbers[-1] - 1].strip()
+    return next((line.strip() for line in lines if line.strip()), "")
+
+
 def describe_failure(stage: Stage, err: Exception, saved: Path) -> str:
-    """Return a message naming the notebook, the failing cell and the saved partial copy.
+    """Return a message naming the notebook, the failing cell and line, and the saved copy.
 
     The cell number counts cells of the notebook as committed (1-based), which is what a user
-    sees in JupyterLab; the saved copy has papermill's injected cells on top of those.
+    sees in JupyterLab; the saved copy has papermill's injected cells on top of those. The
+    quoted line is the one the traceback points at in that cell (not the cell's first line).
     """
     if isinstance(err, pm.PapermillExecutionError):
         cells = nbformat.read(stage.path, as_version=4).cells
         sources = [c.source for c in cells]
         number = sources.index(err.source) + 1 if err.source in sources else err.cell_index + 1
-        first = (err.source or "").strip().splitlines()[:1]
+        line = failing_line(err.source or "", err.traceback or [])
         return (
             f"stage {stage.label} failed at cell {number} of {len(cells)} "
-            f"(`{first[0] if first else ''}`): {err.ename}: {err.evalue}\n"
+            f"(`{line}`): {err.ename}: {err.evalue}\n"
             f"  partial notebook saved: {saved}"
         )
     return f"stage {stage.label} failed: {type(err).__name__}: {err}\n  partial notebook: {saved}"
 
 
-def execute_stage(stage: Stage, out_path: Path, parameters: dict[str, str]) -> None:
+def execute_stage(
+    stage: Stage, out_path: Path, parameters: dict[str, str], executor: str = "papermill"
+) -> None:
     """Execute one notebook into ``out_path`` (cwd = the notebook's folder, as in JupyterLab)."""
+    if executor == "inprocess":
+        inprocess.execute_notebook(stage.path, out_path, parameters, cwd=stage.path.parent)
+        return
     pm.execute_notebook(
         str(stage.path),
         str(out_path),
@@ -193,13 +221,29 @@ def verify_outputs(stage: Stage, staging: Path, before: dict[str, object]) -> No
         )
 
 
+def lock_path(processed_dir: Path) -> Path:
+    """The run lock of a processed folder: a hidden sibling file (the folder itself is swapped
+    for its staging copy when a run succeeds, see :func:`helpers.runs.promote_staging`).
+
+    Example:
+        >>> lock_path(Path("data/processed")).as_posix()
+        'data/.processed.helpers-run.lock'
+    """
+    return processed_dir.parent / f".{processed_dir.name}{LOCK_NAME}"
+
+
+def owner_path(processed_dir: Path) -> Path:
+    """Who holds the lock (pid and run id), beside the lock file."""
+    return processed_dir.parent / f".{processed_dir.name}{OWNER_NAME}"
+
+
 def _acquire_lock(processed_dir: Path, wait_seconds: float) -> FileLock:
     processed_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(processed_dir / LOCK_NAME)
+    lock = FileLock(lock_path(processed_dir))
     try:
         lock.acquire(timeout=wait_seconds)
     except Timeout:
-        owner = processed_dir / OWNER_NAME
+        owner = owner_path(processed_dir)
         who = owner.read_text(encoding="utf-8").strip() if owner.exists() else "unknown"
         raise RunError(
             f"another run is using {processed_dir} ({who}); wait for it, or pass "
@@ -224,6 +268,8 @@ def run_pipeline(config: RunConfig, echo: Printer = print) -> RunOutcome:
     """
     stages = select_stages(discover_stages(config.notebooks_dir), config.only, config.start_from)
     check_notebook_parameters(stages, PARAMETER_NAMES)
+    if config.executor not in EXECUTORS:
+        raise RunError(f"executor must be one of {EXECUTORS}, got {config.executor!r}", 2)
     if not config.raw_dir.is_dir():
         raise RunError(f"--raw-dir {config.raw_dir} is not a folder", 2)
     try:
@@ -247,13 +293,15 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
     }
     run_id = runs.new_run_id(user_params)
     run_dir = runs.create_run_dir(config.reports_dir, run_id)
-    io.write_text(f"pid {os.getpid()}, run {run_id}\n", config.processed_dir / OWNER_NAME)
+    io.write_text(f"pid {os.getpid()}, run {run_id}\n", owner_path(config.processed_dir))
+    runs.remove_stale_staging(config.processed_dir)  # left by a killed run; we hold the lock
     manifest = _new_manifest(run_id, config, stages, user_params)
     staging = runs.prepare_staging(config.processed_dir, run_id)
     params = {**user_params, "processed_dir": str(staging), "run_dir": str(run_dir)}
     outcome = RunOutcome(run_id, run_dir, manifest, ok=True)
+    ctx = _StageContext(staging, run_dir, params, manifest, echo, config.executor)
     for i, stage in enumerate(stages, 1):
-        error = _run_one(stage, staging, run_dir, params, manifest, f"[{i}/{len(stages)}]", echo)
+        error = _run_one(stage, ctx, f"[{i}/{len(stages)}]")
         io.write_json(manifest, run_dir / "manifest.json")
         if error:
             outcome.ok, outcome.message = False, error
@@ -292,10 +340,21 @@ def _new_manifest(run_id: str, config: RunConfig, stages: list[Stage], params: d
     }
 
 
-def _run_one(
-    stage: Stage, staging: Path, run_dir: Path, params: dict, manifest: dict, tag: str, echo
-) -> str:
+@dataclass(frozen=True)
+class _StageContext:
+    """What every stage of one run shares."""
+
+    staging: Path
+    run_dir: Path
+    params: dict
+    manifest: dict
+    echo: Printer
+    executor: str
+
+
+def _run_one(stage: Stage, ctx: _StageContext, tag: str) -> str:
     """Run one stage, record it in the manifest; return an error message or ''."""
+    staging, run_dir, manifest, echo = ctx.staging, ctx.run_dir, ctx.manifest, ctx.echo
     out_path = run_dir / "notebooks" / stage.path.name
     before = {n: runs.file_signature(staging / n) for n in expected_outputs(stage)}
     entry = {"notebook": stage.label, "started_utc": runs.utc_now().isoformat()}
@@ -304,7 +363,7 @@ def _run_one(
     t0 = time.perf_counter()
     error = ""
     try:
-        execute_stage(stage, out_path, params)
+        execute_stage(stage, out_path, ctx.params, ctx.executor)
         verify_outputs(stage, staging, before)
     except Exception as err:
         error = describe_failure(stage, err, out_path)
@@ -324,6 +383,8 @@ def _run_one(
 def _finish(outcome: RunOutcome, config: RunConfig, staging: Path) -> None:
     manifest = outcome.manifest
     if outcome.ok:
+        ran = [n["notebook"] for n in manifest["notebooks"]]
+        manifest["findings"] = findings.summarize(findings.read_stage_findings(staging, ran))
         manifest["processed_outputs"] = runs.promote_staging(staging, config.processed_dir)
         manifest["status"] = "ok"
     else:

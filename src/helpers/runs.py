@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -29,6 +30,7 @@ from helpers import io
 from helpers.paths import PROJ_ROOT
 
 STAGING_PREFIX = ".staging-"
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
 LATEST_NAME = "latest"
 RUN_SUBDIRS = ("notebooks", "figures", "tables")
 RUN_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{7}$")
@@ -104,17 +106,28 @@ def environment_info() -> dict[str, object]:
     return {"python": sys.version.split()[0], "platform": platform.platform()}
 
 
+def staging_path(processed_dir: Path, run_id: str) -> Path:
+    """Where a run stages its tables: a hidden sibling of the processed folder.
+
+    Example:
+        >>> staging_path(Path("data/processed"), "20261205T101500Z-3f9a2c1").as_posix()
+        'data/.processed.staging-20261205T101500Z-3f9a2c1'
+    """
+    return processed_dir.parent / f".{processed_dir.name}{STAGING_PREFIX}{run_id}"
+
+
 def prepare_staging(processed_dir: Path, run_id: str) -> Path:
     """Create a staging copy of ``processed_dir`` that stages read from and write to.
 
-    Existing outputs are hard-linked (copied where links are not possible), so a stage run
-    with ``--from`` still finds the earlier stages' tables. Writes are atomic renames, which
-    replace the link in staging and never touch the original file.
+    Every existing file is hard-linked (copied where links are not possible), so a stage run
+    with ``--from`` still finds the earlier stages' tables and the staging folder is a complete
+    processed folder. Writes are atomic renames, which replace the link in staging and never
+    touch the original file.
     """
     processed_dir.mkdir(parents=True, exist_ok=True)
-    staging = processed_dir / f"{STAGING_PREFIX}{run_id}"
+    staging = staging_path(processed_dir, run_id)
     staging.mkdir()
-    for src in _visible_files(processed_dir):
+    for src in sorted(p for p in processed_dir.rglob("*") if p.is_file()):
         dst = staging / src.relative_to(processed_dir)
         dst.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -124,15 +137,42 @@ def prepare_staging(processed_dir: Path, run_id: str) -> Path:
     return staging
 
 
+def exchange_dirs(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the system or file system cannot (the caller falls back).
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()); (d / "甲").mkdir(); (d / "乙").mkdir()
+        >>> _ = (d / "甲" / "x").write_text("1")
+        >>> exchange_dirs(d / "甲", d / "乙") and (d / "乙" / "x").exists()
+        True
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
 def promote_staging(staging: Path, processed_dir: Path) -> list[str]:
-    """Move every file of ``staging`` over ``processed_dir`` (rename each) and remove staging."""
-    moved = []
-    for src in _visible_files(staging):
-        rel = src.relative_to(staging)
+    """Make ``staging`` the processed folder in one atomic step; return the files it holds.
+
+    NOTE: the folders are exchanged with one ``renameat2(RENAME_EXCHANGE)``, so a reader (or a
+    SIGKILL) sees either every table of the old run or every table of the new one, never a mix.
+    Where the exchange is not available the files are renamed one by one (each atomic).
+    """
+    moved = [p.relative_to(staging).as_posix() for p in _visible_files(staging)]
+    if exchange_dirs(staging, processed_dir):
+        shutil.rmtree(staging)  # now the previous processed folder
+        return moved
+    for rel in moved:
         dst = processed_dir / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dst)
-        moved.append(rel.as_posix())
+        os.replace(staging / rel, dst)
     shutil.rmtree(staging)
     return moved
 
@@ -140,6 +180,22 @@ def promote_staging(staging: Path, processed_dir: Path) -> list[str]:
 def discard_staging(staging: Path) -> None:
     """Remove a staging folder after a failed run; the processed folder stays as it was."""
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_stale_staging(processed_dir: Path) -> list[str]:
+    """Delete staging folders left by killed runs (call only while holding the run lock).
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()); staging_path(d / "p", "old").mkdir()
+        >>> remove_stale_staging(d / "p")
+        ['.p.staging-old']
+    """
+    pattern = f".{processed_dir.name}{STAGING_PREFIX}*"
+    stale = sorted(p for p in processed_dir.parent.glob(pattern) if p.is_dir())
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [p.name for p in stale]
 
 
 def _visible_files(folder: Path) -> list[Path]:

@@ -177,6 +177,10 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     # NOTE: a 其中 part equal to its total on every key (helpers.facts.mark_parts) would be a
     # second value of the total's cell; it stays in facts.parquet with part_of, not in tables.
     out = out[out["part_of"].astype(str) == ""]
+    # NOTE: a fact with a data finding (helpers.fact_checks: a share of 340 %) stays in
+    # facts.parquet and in the findings table, never in a share table or chart.
+    if "finding" in out:
+        out = out[out["finding"].fillna("").astype(str) == ""]
     for column in ("market", "qualifier", "data_source", "period", "unit"):
         out[column] = out[column].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
@@ -187,6 +191,10 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
         raise FactsError(f"facts {orphans[:5]} name articles missing from the articles table")
     if "is_canonical" in out:
         out = out[out["is_canonical"].fillna(True).astype(bool)].drop(columns="is_canonical")
+    # NOTE: most real pages have no title and many no outlet: text columns are "" then, never
+    # NaN, so every later step can treat them as text.
+    for column in ("title", "source_name"):
+        out[column] = out[column].fillna("").astype(str)
     out["published_date"] = pd.to_datetime(out["published_date"], errors="coerce")
     out["period"] = out["period"].map(normalize_period)
     out["period_end"] = out["period"].map(period_end)
@@ -741,3 +749,15 @@ def add_display_labels(table: pd.DataFrame, labels: str) -> pd.DataFrame:
         suffix = lab.label("text", "self_developed", labels)
         out.loc[out["is_self_developed"], "entity_name"] += suffix
     return out
+
+
+def with_labels(table: pd.DataFrame, labels: str) -> pd.DataFrame:
+    """Source notes and display labels in one step (what every shown table gets).
+
+    Example:
+        >>> t = pd.DataFrame({"entity_id": ["byd"], "data_source": ["caam"],
+        ...     "source_name": ["汽车周刊"], "published_date": [pd.NaT]})
+        >>> with_labels(t, "zh-Hans")[["entity_name", "source_note"]].values.tolist()
+        [['比亚迪', '中汽协；汽车周刊']]
+    """
+    return add_display_labels(add_source_notes(table, labels), labels)

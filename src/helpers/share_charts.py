@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -99,6 +100,41 @@ def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
         "data_sources": distinct("basis_name"),
         "outlets": distinct("source_name"),
     }
+
+
+def save_all(
+    specs: dict[str, ChartSpec | None], long: pd.DataFrame, figures_dir: Path, labels: str
+) -> pd.DataFrame:
+    """Draw and save every chart; say in words which chart was not drawn and why.
+
+    Args:
+        specs: chart title key (``titles`` in labels.yaml) -> spec, or None when its builder
+            found nothing honest to draw.
+        long: the stage's long table (the facts behind every chart, for its sidecar).
+        figures_dir: the run's figures folder.
+        labels: label language.
+
+    Returns:
+        One row per chart: ``chart`` (title), ``stem`` ("" when skipped), ``status``
+        (drawn | skipped) and ``note`` (the sentence saying why a chart is missing).
+
+    Example:
+        >>> save_all({"fleet_latest": None}, pd.DataFrame(), Path("."), "en")["note"].tolist()
+        ['"Robotaxi fleet size, latest known" not drawn: not enough figures for this chart']
+    """
+    rows = []
+    for key, spec in specs.items():
+        title = lab.label("titles", key, labels, scope="").rstrip("：: ")
+        if spec is None:
+            reason = lab.label("text", "too_few_figures", labels)
+            note = lab.label("text", "chart_skipped", labels, chart=title, reason=reason)
+            rows.append({"chart": title, "stem": "", "status": "skipped", "note": note})
+            continue
+        fig = plots.draw_chart(spec, labels)
+        # NOTE: the figure stays open: the notebook shows it under the cell (report.html)
+        plots.save_chart(fig, spec.data, figures_dir, spec.stem, meta=chart_meta(spec, long))
+        rows.append({"chart": spec.title, "stem": spec.stem, "status": "drawn", "note": ""})
+    return pd.DataFrame(rows, columns=["chart", "stem", "status", "note"])
 
 
 def _select(table: pd.DataFrame, cols: list[str], key: tuple) -> pd.DataFrame:

@@ -56,6 +56,7 @@ class Metric:
     target_of: str | None = None
     default_subject: str | None = None
     overrides: tuple[str, ...] = ()
+    valid_range: tuple[float | None, float | None] = (None, None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +127,19 @@ def _metric(name: str, raw: dict, unit_classes: set[str], topics: set[str]) -> M
         target_of=raw.get("target_of"),
         default_subject=raw.get("default_subject"),
         overrides=tuple(raw.get("overrides", [])),
+        valid_range=_valid_range(raw.get("valid_range"), where),
     )
+
+
+def _valid_range(raw: object, where: str) -> tuple[float | None, float | None]:
+    """``[low, high]`` (either may be null) a plausible value lies in; none by default."""
+    if raw is None:
+        return (None, None)
+    ok = isinstance(raw, list) and len(raw) == 2
+    ok = ok and all(b is None or isinstance(b, int | float) for b in raw)
+    if not ok or (None not in raw and raw[0] > raw[1]):
+        raise VocabularyError(f"metrics.yaml {where}: valid_range must be [low, high], got {raw!r}")
+    return (raw[0], raw[1])
 
 
 def _check_references(vocab: Vocabulary) -> None:
