@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -35,3 +37,27 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"{SHARED_DIR} is absent (it sits beside the checkout on dev machines and CI)")
     return SHARED_DIR
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+# NOTE: flags from the machine notes: without the background-networking ones Chromium keeps
+# trying to reach hosts this sandbox cannot reach.
+HEADLESS_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> str:
+    """Debian's Chromium; skips the test where it is missing."""
+    for name in BROWSERS:
+        if path := shutil.which(name):
+            return path
+    pytest.skip("no Chromium on this machine (apt-get install chromium; .ci/run does it as root)")
+
+
+def run_chromium(browser: str, tmp_path: Path, *args: str) -> str:
+    """Run headless Chromium with a fresh profile; return what it printed (e.g. --dump-dom)."""
+    cmd = [browser, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout

@@ -12,19 +12,13 @@ import subprocess
 
 import numpy as np
 import pytest
+from conftest import run_chromium as _chromium
 from conftest import write_stage_notebook
 from matplotlib import font_manager
 from PIL import Image
 
 from helpers import runner
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-# NOTE: flags from the machine notes: without the background-networking ones Chromium keeps
-# trying to reach hosts this sandbox cannot reach.
-HEADLESS_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 PROBE = """<script>
 window.addEventListener('load', () => {
   const imgs = [...document.images];
@@ -47,14 +41,6 @@ CHART = (
 
 
 @pytest.fixture(scope="module")
-def browser() -> str:
-    for name in BROWSERS:
-        if path := shutil.which(name):
-            return path
-    pytest.skip("no Chromium on this machine (apt-get install chromium; .ci/run does it as root)")
-
-
-@pytest.fixture(scope="module")
 def report_html(tmp_path_factory) -> str:
     tmp = tmp_path_factory.mktemp("browser")
     raw = tmp / "raw"
@@ -65,11 +51,6 @@ def report_html(tmp_path_factory) -> str:
     out = runner.run_pipeline(cfg, echo=lambda _: None)
     assert out.ok, out.message
     return out.run_dir / "report.html"
-
-
-def _chromium(browser: str, tmp_path, *args: str) -> str:
-    cmd = [browser, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
 
 
 def test_every_chart_image_loads(browser, report_html, tmp_path):
