@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
 import unicodedata
@@ -67,6 +68,15 @@ from helpers.clean import (
 from helpers.quality import detect_script, find_garbled_spans, quality_score, repair_mojibake
 
 T = TypeVar("T")
+
+# Libraries stage 01 cannot parse without: (module to import, what to install).
+PARSER_LIBRARIES = (
+    ("lxml", "lxml"),
+    ("lxml_html_clean", "lxml_html_clean"),
+    ("trafilatura", "trafilatura"),
+    ("charset_normalizer", "charset-normalizer"),
+    ("opencc", "opencc (the official binding, never opencc-python-reimplemented)"),
+)
 
 FORMAT_BY_SUFFIX = {
     ".html": "html",
@@ -131,6 +141,46 @@ REPORT_COLUMNS = [
     "sha256",
     "parser_version",
 ]
+
+
+class ParserLibraryError(ImportError):
+    """A library the parse stage needs does not import; the message says what to install."""
+
+
+def check_parser_libraries(libraries: tuple[tuple[str, str], ...] = PARSER_LIBRARIES) -> None:
+    """Import every parser library now and fail loudly, naming what to install, if one fails.
+
+    NOTE: trafilatura imports its HTML cleaner lazily (jusText → ``lxml.html.clean``, a
+    separate package ``lxml_html_clean`` since lxml 5.2). Without this check a fresh venv
+    missing it quarantines every HTML file one by one, quietly; a broken install is a
+    set-up error of the whole run, not a property of one input file.
+
+    Raises:
+        ParserLibraryError: one or more libraries fail to import.
+
+    Example:
+        >>> check_parser_libraries()
+        >>> check_parser_libraries((("汽车解析库", "汽车解析库"),))
+        Traceback (most recent call last):
+        ...
+        helpers.parse.ParserLibraryError: stage 01 cannot parse: 汽车解析库 fails to import ...
+    """
+    failures = []
+    for module, package in libraries:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # a broken compiled extension raises more than ImportError
+            failures.append((module, package, f"{type(exc).__name__}: {exc}"))
+    if failures:
+        lines = [f"{module} fails to import ({why})" for module, _, why in failures]
+        raise ParserLibraryError(
+            "stage 01 cannot parse: "
+            + "; ".join(lines)
+            + ". Install the missing package(s): "
+            + ", ".join(package for _, package, _ in failures)
+            + " — e.g. `make venv` or `.venv/bin/python -m pip install -e .` from the project"
+            " root (conda: `conda env update -f environment.yml`)."
+        )
 
 
 @dataclass(frozen=True)
@@ -783,6 +833,10 @@ def parse_file(path: Path, raw_dir: Path) -> tuple[Ledger, dict[str, Any]]:
     ledger = Ledger(name, detect_format(path, sniff))
     try:
         PARSERS[ledger.format](path, sniff, ledger)
+    except ImportError:
+        # NOTE: a library that fails to import is a broken install, not a bad file: quarantining
+        # every file of that format would hide it (see check_parser_libraries).
+        raise
     except Exception as exc:
         # NOTE: one bad file must not stop the run: it goes to quarantine whole, with the
         # error, and its partial results are dropped so the tables stay consistent.
@@ -883,7 +937,11 @@ def parse_raw_dir(raw_dir: Path, previous: ParseResult | None = None) -> ParseRe
 
     Returns:
         :class:`ParseResult` with ``articles``, ``quarantine``, ``report`` and ``cleaning``.
+
+    Raises:
+        ParserLibraryError: a parser library does not import (checked before any file).
     """
+    check_parser_libraries()
     raw_dir = Path(raw_dir)
     files, skipped = rawfiles.list_raw_files(raw_dir)
     names = [p.relative_to(raw_dir).as_posix() for p in files]
