@@ -346,3 +346,41 @@ def test_quality_score_orders_clean_above_garbled():
 )
 def test_detect_script(text, script):
     assert quality.detect_script(text) == script
+
+
+# --- invisible characters and long tokens ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("比亞\u200b迪", "比亞迪", id="zero-width-space"),
+        pytest.param("\u202e出口\u202c新高", "出口新高", id="rtl-override"),
+        pytest.param("銷量\u200f12\u2066萬\u2069輛", "銷量12萬輛", id="bidi-marks-and-isolates"),
+        pytest.param("正文\x00\x00\x07結束", "正文結束", id="nul-and-bell"),
+        pytest.param("中\ufeff文", "中文", id="bom-inside-text"),
+        pytest.param("保留\t製表符與\u00ad軟連字號", "保留\t製表符與\u00ad軟連字號", id="kept"),
+    ],
+)
+def test_strip_invisible(text, expected):
+    cleaned, edits = clean.strip_invisible(text)
+    assert cleaned == expected
+    assert undo_edits(cleaned, edits) == text
+    assert {e.rule for e in edits} <= {"invisible_chars"}
+
+
+def test_invisible_characters_do_not_split_numbers():
+    cleaned, _ = clean_paragraph("出口12.\u200b5萬輛，增長3\u200b5%")
+    assert cleaned == "出口12.5萬輛，增長35%"
+
+
+def test_long_ascii_token_is_dropped_and_logged():
+    blob = "data:image/png;base64," + "iVBORw0KGgo" * 100
+    cleaned, edits = clean_paragraph(f"正文第一句。{blob}正文第二句。")
+    assert cleaned == "正文第一句。正文第二句。"
+    assert [(e.rule, e.text) for e in edits] == [("long_token", blob)]
+
+
+def test_long_url_below_the_cap_is_kept():
+    url = "https://example.com/news/" + "a" * 200
+    assert clean_paragraph(f"詳見{url}")[0] == f"詳見{url}"

@@ -41,3 +41,9 @@ def test_environment_yml_matches_pyproject():
 def test_environment_pins_python_311():
     env = yaml.safe_load((PROJ_ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert "python=3.11" in env["dependencies"]
+
+
+def test_html_cleaner_is_declared_in_both():
+    # NOTE: lxml >= 5.2 moved lxml.html.clean (needed by trafilatura) into its own package.
+    for specs in (pyproject_specs(), environment_specs()):
+        assert "lxml-html-clean" in {name for name, _ in specs}

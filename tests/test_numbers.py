@@ -67,6 +67,11 @@ def test_values_and_kinds(text, value, kind):
         pytest.param("2萬—3萬美元", 2e4, 3e4, E, "USD", id="range-em-dash"),
         pytest.param("二至三成", 20, 30, E, E, id="range-cheng"),
         pytest.param("3000至2萬輛", 3000, 2e4, "vehicles", E, id="range-no-inherit-when-larger"),
+        pytest.param("三四成", 30, 40, E, E, id="range-cheng-digit-pair"),
+        pytest.param("两三成", 20, 30, E, E, id="range-cheng-liang-san"),
+        pytest.param("七八成", 70, 80, E, E, id="range-cheng-qi-ba"),
+        pytest.param("兩三成", 20, 30, E, E, id="range-cheng-traditional"),
+        pytest.param("一兩成", 10, 20, E, E, id="range-cheng-yi-liang"),
     ],
 )
 def test_ranges(text, low, high, unit, currency):
@@ -275,3 +280,69 @@ def test_percent_range_with_its_own_percent_words():
 def test_chips_counted_in_pieces():
     (n,) = extract_numbers("累計出貨已超過700萬片")
     assert (n["value"], n["unit"], n["qualifier"]) == (7e6, "units", "over")
+
+
+@pytest.mark.parametrize(
+    ("text", "expr", "low", "high", "qualifier"),
+    [
+        pytest.param("約三四成的車主選擇混動", "約三四成", 30, 40, "approx", id="yue-trad"),
+        pytest.param("市佔率约三四成", "约三四成", 30, 40, "approx", id="yue"),
+        pytest.param("出口增长两三成", "两三成", 20, 30, None, id="growth"),
+        pytest.param("七八成的订单来自欧洲", "七八成", 70, 80, None, id="before-de"),
+    ],
+)
+def test_cheng_digit_pair_is_a_percent_range_in_text(text, expr, low, high, qualifier):
+    n = only(text)
+    assert (n["kind"], n["value"], n["low"], n["high"]) == ("percent", low, low, high)
+    assert (n["qualifier"], n["text"]) == (qualifier, expr)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("市民三五成群", id="san-wu-cheng-qun-idiom"),
+        pytest.param("九九折", id="zhe-digit-pair-is-one-number"),
+    ],
+)
+def test_digit_pairs_that_are_no_cheng_range(text):
+    assert all(n["high"] is None for n in extract_numbers(text))
+    assert all(n["value"] <= 100 for n in extract_numbers(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        pytest.param("三分之一", 100 / 3, None, id="san-fen-zhi-yi"),
+        pytest.param("四分之一", 25, None, id="si-fen-zhi-yi"),
+        pytest.param("近三分之一", 100 / 3, "approx", id="jin-san-fen-zhi-yi"),
+        pytest.param("近1/3", 100 / 3, "approx", id="jin-slash"),
+        pytest.param("占比近1/3", 100 / 3, "approx", id="zhanbi-jin-slash"),
+        pytest.param("超過1/4", 25, "over", id="chaoguo-slash"),
+        pytest.param("不到1/5", 20, "under", id="budao-slash"),
+        pytest.param("国产芯片占1/3", 100 / 3, None, id="zhan-slash"),
+        pytest.param("份額為1/5", 20, None, id="fene-wei-slash"),
+        pytest.param("佔比達2/3", 200 / 3, None, id="zhanbi-da-slash"),
+    ],
+)
+def test_fractions_next_to_share_words_are_percents(text, value, qualifier):
+    n = only(text)
+    assert (n["kind"], n["qualifier"]) == ("percent", qualifier)
+    assert n["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        pytest.param("1/3", 1 / 3, id="bare-may-be-a-date"),
+        pytest.param("新車於1/3發布", 1 / 3, id="date-after-yu"),
+        pytest.param("截至1/3", 1 / 3, id="date-after-jiezhi"),
+        pytest.param("最近1/3", 1 / 3, id="zuijin-is-recent-not-nearly"),
+        pytest.param("比例3/5", 0.6, id="bili-may-be-a-ratio"),
+        pytest.param("近4/3", 4 / 3, id="improper-fraction"),
+        pytest.param("近1.5/3", 0.5, id="decimal-numerator"),
+        pytest.param("占1 1/3", 4 / 3, id="mixed-number"),
+    ],
+)
+def test_slash_fractions_without_share_context_stay_numbers(text, value):
+    n = only(text)
+    assert (n["kind"], n["value"]) == ("number", pytest.approx(value))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -272,7 +273,7 @@ def test_unknown_layout_lists_the_keys(fixture_result):
 
 def test_markdown_is_skipped_not_ignored(fixture_result):
     row = fixture_result.report.set_index("source_file").loc["SOURCES.md"]
-    assert (row["status"], row["reason"]) == ("skipped", "documentation (*.md)")
+    assert (row["status"], row["reason"]) == ("skipped", "documentation")
 
 
 def test_binary_truncated_and_mixed_files_do_not_stop_the_run(tmp_path):
@@ -305,6 +306,29 @@ def test_parser_error_is_quarantined_and_run_continues(tmp_path, monkeypatch):
     assert result.articles["source_file"].tolist() == ["a.txt"]
     q = result.quarantine.set_index("source_file")
     assert q.loc["b.csv", "reason"] == "unreadable" and "parser bug" in q.loc["b.csv", "detail"]
+
+
+@pytest.mark.parametrize("module", [m for m, _ in parse.PARSER_LIBRARIES])
+def test_missing_parser_library_is_a_loud_start_up_error(tmp_path, monkeypatch, module):
+    page = "<html><body><article><p>" + "示例車企出口再創新高。" * 5 + "</p></article></body>"
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    monkeypatch.setitem(sys.modules, module, None)  # an import of it now fails
+    with pytest.raises(parse.ParserLibraryError) as err:
+        parse_raw_dir(tmp_path)
+    message = str(err.value)
+    assert f"{module} fails to import" in message and "pip install" in message
+    assert isinstance(err.value, ImportError)
+
+
+def test_import_error_inside_a_parser_is_not_quarantined(tmp_path, monkeypatch):
+    (tmp_path / "page.html").write_text("<html><body><p>示例</p></body></html>", "utf-8")
+
+    def missing_cleaner(*_args):
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
+
+    monkeypatch.setitem(parse.PARSERS, "html", missing_cleaner)
+    with pytest.raises(ImportError, match="lxml_html_clean"):
+        parse_raw_dir(tmp_path)
 
 
 def test_empty_raw_dir_gives_empty_tables(tmp_path):

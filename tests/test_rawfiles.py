@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import io
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -28,6 +30,13 @@ TEXT_HANS = "示例车企宣布第三季度海外交付量创新高，欧洲订�
         pytest.param(TEXT_HANT.encode("big5"), "text", "big5hkscs", id="big5"),
         pytest.param(b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary", "", id="png"),
         pytest.param(b"ab\x00\x01\x02\x03" * 50, "binary", "", id="nul-bytes"),
+        pytest.param(TEXT_HANT.encode("utf-16-le"), "text", "utf-16-le", id="utf-16-le-chinese"),
+        pytest.param(TEXT_HANS.encode("utf-16-be"), "text", "utf-16-be", id="utf-16-be-chinese"),
+        pytest.param(TEXT_HANS.encode() + bytes(4096), "text", "utf-8", id="nul-padding"),
+        pytest.param(
+            TEXT_HANS.encode() + b"\x00" + TEXT_HANS.encode(), "text", "utf-8", id="a-nul"
+        ),
+        pytest.param(bytes(4096), "binary", "", id="only-nul"),
     ],
 )
 def test_sniff_bytes(data, kind, codec):
@@ -92,7 +101,7 @@ def test_list_raw_files_skips_documentation_and_dotfiles(tmp_path):
     assert {p.name: r for p, r in skipped} == {
         ".DS_Store": "dotfile",
         "config": "dotfile",
-        "SOURCES.md": "documentation (*.md)",
+        "SOURCES.md": "documentation",
     }
 
 
@@ -135,3 +144,71 @@ def test_fifty_megabyte_single_line_streams_in_bounded_memory(tmp_path):
     assert report.loc["one_line.txt", "chars_quarantined"] == report.loc["one_line.txt", "chars_in"]
     assert report.loc["one_line.txt", "chars_in"] > 16_000_000
     assert result.articles["source_file"].tolist() == ["ok.txt"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"a\rb\rc", id="cr"),
+        pytest.param(b"a\r\nb\r\nc\r\n", id="crlf"),
+        pytest.param(b"a\nb\r\nc\r", id="mixed"),
+    ],
+)
+def test_split_byte_lines_ends_lines_on_cr_lf_and_crlf(data, monkeypatch):
+    monkeypatch.setattr(rawfiles, "READ_BLOCK_BYTES", 2)  # a CR LF across two blocks
+    pieces = list(rawfiles.split_byte_lines(io.BytesIO(data)))
+    assert pieces == [(b"a", True), (b"b", True), (b"c", True)]
+
+
+def test_split_byte_lines_cuts_an_over_long_line_into_pieces(monkeypatch):
+    monkeypatch.setattr(rawfiles, "READ_BLOCK_BYTES", 4)
+    pieces = list(rawfiles.split_byte_lines(io.BytesIO(b"x" * 20 + b"\ny"), max_line_bytes=8))
+    assert b"".join(p for p, _ in pieces[:-1]) == b"x" * 20
+    assert [end for _, end in pieces[:-1]].count(True) == 1 and pieces[-1] == (b"y", True)
+
+
+def test_cr_only_dump_streams_as_lines(tmp_path):
+    path = tmp_path / "mac.txt"
+    path.write_bytes(f"{TEXT_HANS}\r第二行\r".encode("gb18030"))
+    lines = list(rawfiles.iter_lines(path, rawfiles.sniff_file(path)))
+    assert [ln.text for ln in lines] == [TEXT_HANS, "第二行"]
+
+
+def test_fifo_and_broken_links_are_listed_as_skipped_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "gone.txt").symlink_to("missing.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to("..")
+    (tmp_path / "README").write_text("說明", encoding="utf-8")
+    files, skipped = rawfiles.list_raw_files(tmp_path)
+    assert files == []
+    assert {p.relative_to(tmp_path).as_posix(): r for p, r in skipped} == {
+        "pipe.txt": "not_regular_file",
+        "loop.txt": "symlink_loop",
+        "gone.txt": "dangling_symlink",
+        "sub/up": "symlinked_folder",
+        "README": "documentation",
+    }
+
+
+def test_unlistable_folder_is_reported_not_dropped(tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "a.txt").write_text("內容", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, skipped = rawfiles.list_raw_files(tmp_path)
+    assert [f.name for f in files] == ["a.txt"]
+    assert [(p.name, r) for p, r in skipped] == [("locked", "unreadable")]
+
+
+def test_open_raw_refuses_a_fifo_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(rawfiles.NotRegularFile):
+        rawfiles.open_raw(tmp_path / "pipe.txt")

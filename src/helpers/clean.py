@@ -760,7 +760,48 @@ def extract_dateline(text: str) -> str | None:
     return extract_date(m.group(0)) if m else None
 
 
+# C0 controls but tab/newline/CR, DEL, zero-width characters, bidi marks and embeddings, the
+# word joiner and a BOM inside the text. NOTE: C1 controls and the soft hyphen stay: they are
+# what UTF-8 read as Latin-1 leaves behind, and repair_mojibake needs them to undo it.
+INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff]+"
+)
+LONG_TOKEN_CHARS = 500  # the longest URL in the real dumps is ~150 characters
+LONG_TOKEN_RE = re.compile(rf"[!-~]{{{LONG_TOKEN_CHARS},}}")
+
+
+def strip_invisible(text: str) -> tuple[str, list[Edit]]:
+    """Remove control, zero-width and bidi characters (rule ``invisible_chars``).
+
+    NOTE: they are invisible in any viewer but split words and numbers for every matcher
+    (比亞\\u200b迪, 12\\u200b萬輛), and an RTL override can make a title read backwards.
+
+    Example:
+        >>> strip_invisible("比亞\\u200b迪\\u202e出口\\x00")[0]
+        '比亞迪出口'
+    """
+    if not INVISIBLE_RE.search(text):
+        return text, []
+    return _regex_rule("invisible_chars", INVISIBLE_RE, text, lambda m: "")
+
+
+def drop_long_tokens(text: str) -> tuple[str, list[Edit]]:
+    """Remove runs of 500+ ASCII characters without a space (rule ``long_token``).
+
+    NOTE: no sentence is one 500-character word; such runs are pasted base64 images,
+    minified script or hex dumps, and a 2 MB one would make every later rule crawl.
+
+    Example:
+        >>> drop_long_tokens("正文。" + "QUJD" * 200 + "後文")[0]
+        '正文。後文'
+    """
+    return _regex_rule("long_token", LONG_TOKEN_RE, text, lambda m: "")
+
+
 TEXT_RULES: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
+    strip_invisible,
+    drop_long_tokens,
     normalize_number_spacing,
     normalize_quote_spacing,
     normalize_fullwidth,

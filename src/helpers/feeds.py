@@ -85,6 +85,8 @@ MAX_NESTING = 3
 HTML_TAG_RE = re.compile(r"<(?:p|br|div|span|a|img|h[1-6]|li|strong|em|b|i)\b[^>]*>", re.I)
 BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|li|tr|section|article)\s*>", re.I)
 MIN_HTML_TEXT_CHARS = 20
+NEWLINES_RE = re.compile(r"\s*[\r\n]+\s*")
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 PAGE_SOURCE_RE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*(?:<[^>]*>\s*)*([^\s<|｜，,。]{1,30})")
 
 
@@ -189,8 +191,10 @@ def map_record(record: dict[str, object]) -> Record | None:
         return None
     body = html_fragment_to_text(_as_text(record[keys["body"]]))
     meta = {f: _as_text(record[k]) for f, k in keys.items() if f not in ("title", "body")}
+    # NOTE: a title given as a list (["標題", "副標題"]) is one line, never several.
+    title = _as_text(record.get(keys["title"])) if "title" in keys else ""
     return Record(
-        title=_as_text(record.get(keys["title"])) if "title" in keys else "",
+        title=NEWLINES_RE.sub(" ", title).strip(),
         body=body,
         published_date=normalize_date(record[keys["published_date"]])
         if "published_date" in keys
@@ -201,21 +205,28 @@ def map_record(record: dict[str, object]) -> Record | None:
     )
 
 
-def find_records(obj: object, depth: int = 0) -> list[dict[str, object]] | None:
+def find_records(obj: object, depth: int = 0) -> list[object] | None:
     """Find the list of article records in a parsed JSON document, or None.
 
     A list of objects, an object that is itself a record, or a list under a usual key
-    (``articles``, ``data``, ``items``...) at most three levels down.
+    (``articles``, ``data``, ``items``...) at most three levels down. A list that mixes
+    records with other values is returned whole: each value is then a record or a
+    quarantine row of its own.
 
     Example:
         >>> find_records([{"title": "甲", "body": "乙"}])[0]["body"]
         '乙'
         >>> find_records({"meta": 1}) is None
         True
+        >>> len(find_records([{"標題": "甲", "正文": "乙"}, None, 3]))
+        3
     """
     if isinstance(obj, list):
         records = [x for x in obj if isinstance(x, dict)]
-        return records if records and len(records) == len(obj) else None
+        if records and len(records) == len(obj):
+            return list(obj)
+        # NOTE: one null or number among the records must not cost the good ones.
+        return list(obj) if any("body" in map_keys(r) for r in records) else None
     if not isinstance(obj, dict) or depth > MAX_NESTING:
         return None
     if "body" in map_keys(obj):
@@ -265,6 +276,29 @@ def iter_csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(chained(), delimiter=delimiter)
     for row in reader:
         yield reader.line_num, row
+
+
+def html_depth_error(html: str) -> str | None:
+    """Return libxml2's complaint when a page nests deeper than it parses, else None.
+
+    NOTE: libxml2 (under lxml and trafilatura) stops at 256 levels without XML_PARSE_HUGE,
+    so a deeper page loses everything below; say so rather than "no article found".
+
+    Example:
+        >>> html_depth_error("<div>" * 300 + "<p>正文</p>")
+        'Excessive depth in document: 256, use XML_PARSE_HUGE option'
+        >>> html_depth_error("<div><p>正文</p></div>") is None
+        True
+    """
+    import lxml.etree
+
+    parser = lxml.etree.HTMLParser(recover=True)
+    try:
+        # lxml refuses a str that still declares its encoding (<?xml ... encoding="gbk"?>)
+        lxml.etree.fromstring(XML_DECLARATION_RE.sub("", html), parser)
+    except (ValueError, lxml.etree.LxmlError):
+        return None  # not the depth: trafilatura reads the page or reports no article
+    return next((e.message for e in parser.error_log if "depth" in e.message.lower()), None)
 
 
 def _page_source(html: str) -> str | None:

@@ -19,6 +19,11 @@ Value conventions (every one a decision the facts stage relies on):
   price as a percent of list price). NOTE: a Chinese fraction N分之M is a share, so it is kind
   ``percent`` with value 100*M/N: 十分之一 -> 10, 千分之二 -> 0.2. Mixed numbers (三又三分之一)
   and Arabic slash fractions (3/5) stay kind ``number`` with the plain ratio (3.333, 0.6).
+  NOTE: a proper slash fraction is a share only where that is unambiguous: after a
+  qualifier (近1/3, 超过1/4) or a share verb/noun (占1/3, 份额为1/5) it is kind ``percent``
+  (33.3, 25); alone (1/3 may be a date) or after 比例 (a ratio) it stays a plain number.
+- 三四成, 两三成, 七八成 (two neighbouring digits before 成) are vague ranges: low 30, high 40
+  (value 30, as for every range); a digit pair before 折 stays one number (七五折 -> 75).
 - 百分點/百分点 -> kind ``percentage_point``; the sign of a change (下降, 減少) is left to the facts
   stage: 下降3個百分點 gives value 3.
 - ranges (約200至240億元, 70-85%) carry ``low`` and ``high`` in base units; NOTE: ``value`` is
@@ -99,6 +104,8 @@ DATE_MARKERS = (
     "年度", "財年", "财年", "年", "個月", "个月", "月份", "月", "日", "號", "号", "季度",
 )  # fmt: skip
 SKIPPED_KINDS = ("date", "period", "ordinal")
+# Qualifiers that make a proper slash fraction a share (近1/3, 超過1/4); 數/幾 only count.
+SHARE_SLASH_QUALIFIERS = frozenset(QUALIFIER_PREFIXES) - {"數", "数", "幾", "几"}
 # A lower bound may repeat these suffixes: 70%-85%, 5萬輛至8萬輛.
 RANGE_SUFFIX_KINDS = ("percent", "money", "quantity")
 
@@ -149,6 +156,11 @@ DOZEN_RE = re.compile(r" *打(?![折对對])")
 FRACTION_RE = re.compile(r" *分 *之 *")
 MIXED_RE = re.compile(r" *又 *")
 SLASH_RE = re.compile(r"(?: +(\d+))? */ *(\d+)(?![\d/])")
+# A share verb or noun right before a slash fraction: 占1/3, 佔比達1/4, 份額為1/5, 市占率1/3.
+# NOTE: 比例 is left out on purpose: 比例3/5 may be a ratio of 3 to 5.
+SHARE_WORD_BEFORE_RE = re.compile(
+    r"(?:[占佔](?:比|到|據|据|了|有)?|份[額额]|市[占佔]率)(?:[为為达達是])? *$"
+)
 RANGE_SEP_RE = re.compile(r" *(?:至|到|—{1,2}|–|~|〜|-) *")
 PP_RE = re.compile(r" *[个個]? *百 *分 *[点點]")
 PERCENT_RE = re.compile(r" *%")
@@ -495,10 +507,11 @@ def _apply_slash(s: str, core: _Num) -> bool:
         return False
     if m.group(1) is not None:  # "1 4/3": the core was the whole part
         core.value += float(m.group(1)) / float(m.group(2))
+        core.extras["slash"] = "mixed"
     else:
+        core.extras["slash"] = "whole" if core.value == int(core.value) else "decimal"
         core.value /= float(m.group(2))
     core.end = core.num_end = m.end()
-    core.extras["slash"] = True
     return True
 
 
@@ -591,6 +604,8 @@ def _apply_suffix(core: _Num, suffix: dict | None) -> bool:
 def _apply_percent_word(core: _Num, kind: str, m: re.Match) -> bool:
     """三成 -> 30, 七成六 -> 76, 三成半 -> 35; 八折 -> 80, 75折 -> 75, 九九折 -> 99."""
     v = core.value
+    if kind == "cheng" and core.digit_seq:
+        return _apply_cheng_pair(core, m)
     if kind == "cheng":
         extra = m.group(1)
         tail = 0 if extra is None else 5 if extra == "半" else CN_DIGITS.get(extra) or int(extra)
@@ -602,6 +617,26 @@ def _apply_percent_word(core: _Num, kind: str, m: re.Match) -> bool:
     else:
         return False  # 十折 is not a discount
     core.value, core.kind, core.end = pct, "percent", m.end()
+    return True
+
+
+def _apply_cheng_pair(core: _Num, m: re.Match) -> bool:
+    """三四成 -> 30 to 40 percent; False for any other digit sequence before 成.
+
+    NOTE: 成 counts tenths, so two digits before it are never one number (三四成 is not 34
+    tenths); written as neighbours, ascending, they are the vague range "three or four tenths".
+    A tail digit (三四成五) has no reading as a range: left out.
+
+    Example:
+        >>> [(n["value"], n["low"], n["high"]) for n in extract_numbers("約有兩三成的車主")]
+        [(20.0, 20.0, 30.0)]
+    """
+    digits = [int(d) for d in str(int(core.value))]
+    if len(digits) != 2 or digits[1] != digits[0] + 1 or m.group(1) is not None:
+        return False
+    low, high = digits[0] * 10.0, digits[1] * 10.0
+    core.value, core.low, core.high = low, low, high
+    core.kind, core.end, core.digit_seq = "percent", m.end(), False
     return True
 
 
@@ -698,6 +733,7 @@ def _apply_prefixes(s: str, core: _Num) -> None:
         recent = word_start and s[word_start - 1] in NOT_APPROX_BEFORE_JIN
         if not (word == "近" and recent):
             core.qualifier, i = QUALIFIER_PREFIXES[word], word_start
+            core.extras["qualifier_word"] = word
     core.start = i
 
 
@@ -705,6 +741,26 @@ def _apply_suffix_qualifier(s: str, core: _Num) -> None:
     if m := QUAL_SUFFIX_RE.match(s, core.end):
         core.qualifier = core.qualifier or QUALIFIER_SUFFIXES[m.group(1)]
         core.end = m.end()
+
+
+def _apply_slash_share(s: str, core: _Num) -> None:
+    """Read a proper slash fraction after a qualifier or share word as a percent (近1/3 -> 33.3).
+
+    NOTE: a bare 1/3 may be a date (January 3rd) and 比例3/5 a ratio, so they stay numbers;
+    "nearly", "over" or "takes up" a third can only be a share. Whole numerator and
+    denominator only (not 1.5/3), value below 1 (not 4/3).
+
+    Example:
+        >>> [(n["text"], round(n["value"], 2), n["kind"]) for n in extract_numbers("佔比近1/3")]
+        [('近1/3', 33.33, 'percent')]
+        >>> [(n["value"], n["kind"]) for n in extract_numbers("1/3發布")]
+        [(0.3333333333333333, 'number')]
+    """
+    if core.extras.get("slash") != "whole" or core.kind != "number" or not 0 < core.value < 1:
+        return
+    qualified = core.extras.get("qualifier_word") in SHARE_SLASH_QUALIFIERS
+    if qualified or SHARE_WORD_BEFORE_RE.search(s[max(0, core.start - 6) : core.start]):
+        core.value, core.kind = core.value * 100, "percent"
 
 
 def _is_false_friend(text: str, core: _Num) -> bool:
@@ -773,7 +829,7 @@ def _parse_at(text: str, s: str, i: int) -> tuple[_Num | None, int]:
     if core is None:
         return None, resume
     core, suffix = _apply_range(s, core)
-    before = core.value
+    before = core.value if core.low is not None else 0.0  # a range read before the suffix
     if not _apply_suffix(core, suffix):
         return None, max(resume, core.end)
     core.extras["word"] = suffix is not None and suffix["kind"] in ("cheng", "zhe")
@@ -782,6 +838,7 @@ def _parse_at(text: str, s: str, i: int) -> tuple[_Num | None, int]:
         return None, max(resume, core.end)
     _classify(s, core)
     _apply_prefixes(s, core)
+    _apply_slash_share(s, core)
     _apply_suffix_qualifier(s, core)
     return core, max(resume, core.end)
 

@@ -5,6 +5,11 @@ kind and encoding (:mod:`helpers.rawfiles`), reads the structure — plain-text 
 HTML / JSON / CSV through :mod:`helpers.feeds` — into segments, and turns each segment into
 an article with the rules of :mod:`helpers.clean` and :mod:`helpers.quality`.
 
+Nothing in the raw folder stops the run: every entry gets a ``parse_report`` row, and what is
+not parsed is skipped or quarantined with one of the stable reason codes of :data:`REASONS`
+(tests/test_hostile_inputs.py feeds it 70+ kinds of hostile input). Only a broken install
+fails, loudly, before any file is read (:func:`check_parser_libraries`).
+
 Accounting: "characters" are the decoded characters of a file without line terminators.
 For every file ``chars_in == chars_kept + chars_removed + chars_quarantined``; removals are
 split by rule (one ``removed_<rule>`` column each) and listed span by span in the cleaning
@@ -30,7 +35,10 @@ Example:
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import hashlib
+import importlib
 import json
 import re
 import unicodedata
@@ -62,11 +70,21 @@ from helpers.clean import (
     parse_byline,
     parse_header_tags,
     pinyin_confidence,
+    strip_invisible,
     strip_outlet,
 )
 from helpers.quality import detect_script, find_garbled_spans, quality_score, repair_mojibake
 
 T = TypeVar("T")
+
+# Libraries stage 01 cannot parse without: (module to import, what to install).
+PARSER_LIBRARIES = (
+    ("lxml", "lxml"),
+    ("lxml_html_clean", "lxml_html_clean"),
+    ("trafilatura", "trafilatura"),
+    ("charset_normalizer", "charset-normalizer"),
+    ("opencc", "opencc (the official binding, never opencc-python-reimplemented)"),
+)
 
 FORMAT_BY_SUFFIX = {
     ".html": "html",
@@ -102,6 +120,35 @@ ARTICLE_COLUMNS = [
     "body_chars",
 ]
 QUARANTINE_COLUMNS = ["source_file", "source_line", "reason", "detail", "chars", "preview"]
+# Every reason a file or a part of one is skipped or quarantined: the ``reason`` of the
+# quarantine table and of ``parse_report`` (several joined by "; "). Stable, machine-readable
+# codes; the human detail (which exception, which keys, which line) goes to ``detail``.
+REASONS: dict[str, str] = {
+    # files not read at all (parse_report status "skipped"; see rawfiles.list_raw_files)
+    "dotfile": "a dotfile or a file in a dot-folder (.DS_Store, .git/...)",
+    "documentation": "notes beside the data: *.md, *.rst, README, SOURCES, LICENSE ...",
+    "not_regular_file": "a FIFO, socket or device: never opened (it could block the run)",
+    "symlink_loop": "a symbolic link that leads back to itself",
+    "dangling_symlink": "a symbolic link to nothing",
+    "symlinked_folder": "a symbolic link to a folder: not followed (loops, files read twice)",
+    # whole files (status "quarantined")
+    "empty_file": "0 bytes",
+    "binary_file": "a binary signature (PNG, ZIP, PDF...), NUL or control bytes: not text",
+    "unreadable": "could not be opened or read (permission, I/O error), or the parser failed",
+    "file_too_large": "HTML or JSON above the whole-file size cap",
+    "nesting_too_deep": "JSON or HTML nested deeper than the parser can follow",
+    "invalid_json": "JSON syntax error (whole file, or one JSON Lines line)",
+    "invalid_csv": "CSV syntax error (an unclosed quote); the rows from there on",
+    "unknown_layout": "no body-like field or column (the keys found are in the detail)",
+    "html_without_article": "a page without main text (navigation, scripts only, empty)",
+    "no_article": "every character removed by cleaning rules (blank, boilerplate only)",
+    # parts of a file (status "partial" when articles remain)
+    "line_too_long": "a line above the line cap: counted and previewed, never held",
+    "undecodable_line": "a line that no encoding decodes (mostly U+FFFD)",
+    "no_body": "a segment with nothing left after cleaning",
+    "fragment_too_short": "an untitled segment too short to be an article",
+}
+UNDECODABLE_SHARE = 0.5  # U+FFFD share above which a line carries no text
 CLEANING_COLUMNS = [
     "source_file",
     "source_line",
@@ -131,6 +178,46 @@ REPORT_COLUMNS = [
     "sha256",
     "parser_version",
 ]
+
+
+class ParserLibraryError(ImportError):
+    """A library the parse stage needs does not import; the message says what to install."""
+
+
+def check_parser_libraries(libraries: tuple[tuple[str, str], ...] = PARSER_LIBRARIES) -> None:
+    """Import every parser library now and fail loudly, naming what to install, if one fails.
+
+    NOTE: trafilatura imports its HTML cleaner lazily (jusText → ``lxml.html.clean``, a
+    separate package ``lxml_html_clean`` since lxml 5.2). Without this check a fresh venv
+    missing it quarantines every HTML file one by one, quietly; a broken install is a
+    set-up error of the whole run, not a property of one input file.
+
+    Raises:
+        ParserLibraryError: one or more libraries fail to import.
+
+    Example:
+        >>> check_parser_libraries()
+        >>> check_parser_libraries((("汽车解析库", "汽车解析库"),))
+        Traceback (most recent call last):
+        ...
+        helpers.parse.ParserLibraryError: stage 01 cannot parse: 汽车解析库 fails to import ...
+    """
+    failures = []
+    for module, package in libraries:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # a broken compiled extension raises more than ImportError
+            failures.append((module, package, f"{type(exc).__name__}: {exc}"))
+    if failures:
+        lines = [f"{module} fails to import ({why})" for module, _, why in failures]
+        raise ParserLibraryError(
+            "stage 01 cannot parse: "
+            + "; ".join(lines)
+            + ". Install the missing package(s): "
+            + ", ".join(package for _, package, _ in failures)
+            + " — e.g. `make venv` or `.venv/bin/python -m pip install -e .` from the project"
+            " root (conda: `conda env update -f environment.yml`)."
+        )
 
 
 @dataclass(frozen=True)
@@ -216,7 +303,9 @@ class Ledger:
                 )
             )
 
-    def log_edits(self, edits: list[Edit], *, line: int | None, key: str, field: str) -> None:
+    def log_edits(
+        self, edits: list[Edit], *, line: int | None, key: str | None, field: str
+    ) -> None:
         """Count and log the edits a text rule made."""
         for e in edits:
             self.remove(
@@ -230,8 +319,13 @@ class Ledger:
                 replacement=e.replacement,
             )
 
+    def unaccounted(self) -> int:
+        """Characters read but not yet kept, removed or quarantined (the whole-file rest)."""
+        return self.chars_in - self.kept - sum(self.removed.values()) - self.quarantined
+
     def hold(self, reason: str, chars: int, *, line: int | None, detail: str, preview: str) -> None:
-        """Quarantine ``chars`` characters with the reason."""
+        """Quarantine ``chars`` characters with the reason (a code of :data:`REASONS`)."""
+        assert reason in REASONS, f"undocumented quarantine reason {reason!r}: add it to REASONS"
         self.quarantined += chars
         self.quarantine.append(
             {
@@ -398,17 +492,56 @@ def segment_text(
         yield state.current
 
 
-def _counted(lines: Iterable[rawfiles.RawLine], ledger: Ledger) -> Iterator[rawfiles.RawLine]:
-    """Pass lines through, adding their characters to ``ledger.chars_in``."""
+def is_undecodable(line: rawfiles.RawLine) -> bool:
+    """Return True when most of a line is U+FFFD: no encoding read it.
+
+    Example:
+        >>> is_undecodable(rawfiles.RawLine(1, "\\ufffd" * 6 + "汽車", "utf-8", 6))
+        True
+        >>> is_undecodable(rawfiles.RawLine(1, "比亞迪出口\\ufffd", "utf-8", 1))
+        False
+    """
+    return line.replaced > UNDECODABLE_SHARE * len(line.text.strip())
+
+
+def _screened(lines: Iterable[rawfiles.RawLine], ledger: Ledger) -> Iterator[rawfiles.RawLine]:
+    """Count each line's characters; hold undecodable lines; strip invisible characters.
+
+    NOTE: invisible characters go before any line rule sees the line: a NUL run or a
+    zero-width space would otherwise hide an outlet suffix or a byline from its pattern.
+    """
     for line in lines:
         ledger.chars_in += line.overflow_chars or len(line.text)
+        if line.overflow_chars:
+            yield line
+            continue
+        if is_undecodable(line):
+            detail = f"{line.replaced} of {len(line.text)} characters undecodable (U+FFFD)"
+            ledger.hold(
+                "undecodable_line", len(line.text), line=line.line_no, detail=detail, preview=""
+            )
+            continue
+        text, edits = strip_invisible(line.text)
+        if edits:
+            ledger.log_edits(edits, line=line.line_no, key=None, field="line")
+            line = dataclasses.replace(line, text=text)
         yield line
+
+
+def _strip_whole(text: str, ledger: Ledger) -> str:
+    """Strip invisible characters from a whole-file text (HTML, JSON) and count them.
+
+    NOTE: lxml refuses text with NUL bytes or control characters outright.
+    """
+    text, edits = strip_invisible(text)
+    ledger.log_edits(edits, line=None, key=None, field="file")
+    return text
 
 
 def parse_text_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> None:
     """Parse a plain-text dump into ``ledger`` (streamed: one line in memory at a time)."""
     catalog = load_boilerplate()
-    lines = _counted(rawfiles.iter_lines(path, sniff), ledger)
+    lines = _screened(rawfiles.iter_lines(path, sniff), ledger)
     for seg in segment_text(label_lines(lines, catalog), ledger):
         build_article(seg, ledger)
 
@@ -589,9 +722,16 @@ def _record_segment(rec: feeds.Record, ledger: Ledger, line: int, fmt: str) -> S
 
 def _add_record(obj: object, ledger: Ledger, line: int, fmt: str) -> None:
     """Build an article from one feed record, or quarantine it with the keys found."""
-    rec = feeds.map_record(obj) if isinstance(obj, dict) else None
+    try:
+        rec = feeds.map_record(obj) if isinstance(obj, dict) else None
+        dumped = (
+            "" if rec else json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+        )
+    except RecursionError:
+        detail = "a record nested deeper than Python's recursion limit"
+        ledger.hold("nesting_too_deep", 0, line=line, detail=detail, preview="")
+        return
     if rec is None:
-        dumped = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
         ledger.hold(
             "unknown_layout",
             count_chars(dumped),
@@ -608,8 +748,11 @@ def parse_json_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> No
     text, codec, _ = rawfiles.read_text(path, sniff)
     ledger.codecs.add(codec)
     ledger.chars_in = count_chars(text)
+    text = _strip_whole(text, ledger)
     try:
-        obj = json.loads(text)
+        # NOTE: strict=False takes raw tabs and newlines inside strings, as sloppy exports
+        # write them; the text rules clean them like any other whitespace.
+        obj = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # several documents: it is JSON Lines after all
             ledger.format = "jsonl"
@@ -617,16 +760,20 @@ def parse_json_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> No
         where = f"line {exc.lineno}, column {exc.colno}"
         ledger.hold(
             "invalid_json",
-            ledger.chars_in,
+            ledger.unaccounted(),
             line=exc.lineno,
             detail=f"{exc.msg} at {where}",
             preview=text,
         )
         return None
+    except RecursionError:
+        detail = "nested deeper than Python's recursion limit"
+        ledger.hold("nesting_too_deep", ledger.unaccounted(), line=1, detail=detail, preview=text)
+        return None
     records = feeds.find_records(obj)
     if records is None:
         detail = f"no list of article records; {feeds.describe_keys(obj)}"
-        ledger.hold("unknown_layout", ledger.chars_in, line=1, detail=detail, preview=text)
+        ledger.hold("unknown_layout", ledger.unaccounted(), line=1, detail=detail, preview=text)
         return None
     for i, rec in enumerate(records, start=1):
         _add_record(rec, ledger, i, "json")
@@ -640,16 +787,20 @@ def _parse_jsonl_lines(lines: Iterable[tuple[int, str]], ledger: Ledger) -> None
             ledger.remove("whitespace", len(text), line=line_no, text=text)
             continue
         try:
-            obj = json.loads(text)
+            obj = json.loads(text, strict=False)
         except json.JSONDecodeError as exc:
             ledger.hold("invalid_json", len(text), line=line_no, detail=exc.msg, preview=text)
+            continue
+        except RecursionError:
+            detail = "nested deeper than Python's recursion limit"
+            ledger.hold("nesting_too_deep", len(text), line=line_no, detail=detail, preview=text)
             continue
         _add_record(obj, ledger, line_no, "jsonl")
 
 
 def parse_jsonl_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> None:
     """Parse a JSON Lines feed, streamed."""
-    lines = _counted(rawfiles.iter_lines(path, sniff), ledger)
+    lines = _screened(rawfiles.iter_lines(path, sniff), ledger)
     pairs = ((ln.line_no, ln.text) for ln in _tracked(lines, ledger))
     _parse_jsonl_lines(pairs, ledger)
 
@@ -672,24 +823,75 @@ def _tracked(lines: Iterable[rawfiles.RawLine], ledger: Ledger) -> Iterator[rawf
         yield line
 
 
-def parse_csv_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> None:
-    """Parse a CSV/TSV export whose header names title/date/source/url/body-like columns."""
-    lines = (ln.text for ln in _tracked(_counted(rawfiles.iter_lines(path, sniff), ledger), ledger))
-    rows = feeds.iter_csv_rows(lines)
-    header = next(rows, None)
-    if header is None:
-        return
-    columns = header[1]
+@dataclass
+class _LineTap:
+    """Lines handed to the CSV reader, kept until the row they belong to is complete."""
+
+    lines: Iterator[rawfiles.RawLine]
+    pending: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.lines:
+            self.pending.append(line.text)
+            yield line.text
+
+    def take(self) -> list[str]:
+        """Return and forget the lines read since the last call."""
+        taken, self.pending = self.pending, []
+        return taken
+
+
+def _has_unclosed_quote(lines: list[str]) -> bool:
+    """Return True when a row's lines hold an odd number of quotes (a quote never closed).
+
+    Example:
+        >>> _has_unclosed_quote(['甲,"乙', '丙,丁']), _has_unclosed_quote(['甲,"乙""丙"'])
+        (True, False)
+    """
+    return sum(text.count('"') for text in lines) % 2 == 1
+
+
+def _csv_records(tap: _LineTap, ledger: Ledger) -> None:
+    """Turn the rows after the header into records; an unclosed quote's row is quarantined.
+
+    NOTE: csv reads on to the end of the file looking for the closing quote, so that row
+    swallows every line after it: quarantined whole, rows before it keep their articles.
+    """
+    rows = feeds.iter_csv_rows(tap)
+    columns = next(rows)[1]
+    tap.take()
     if "body" not in feeds.map_keys(columns):
         for _ in rows:  # drain, so every character is counted
             pass
         detail = "no body-like column; columns: " + ", ".join(columns)
-        ledger.hold(
-            "unknown_layout", ledger.chars_in, line=1, detail=detail, preview=",".join(columns)
-        )
+        preview = ",".join(columns)
+        ledger.hold("unknown_layout", ledger.unaccounted(), line=1, detail=detail, preview=preview)
         return
     for line_no, row in rows:
+        lines = tap.take()
+        if _has_unclosed_quote(lines):
+            detail = f"a quote opened in the row ending at line {line_no} is never closed"
+            chars = sum(len(t) for t in lines)
+            ledger.hold("invalid_csv", chars, line=line_no, detail=detail, preview="\n".join(lines))
+            continue
         _add_record(dict(zip(columns, row, strict=False)), ledger, line_no, "csv")
+
+
+def parse_csv_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> None:
+    """Parse a CSV/TSV export whose header names title/date/source/url/body-like columns."""
+    lines = _tracked(_screened(rawfiles.iter_lines(path, sniff), ledger), ledger)
+    tap = _LineTap(lines)
+    try:
+        _csv_records(tap, ledger)
+    except StopIteration:
+        return  # no header: nothing but blank input
+    except csv.Error as exc:
+        # NOTE: e.g. a field above csv's size limit after a stray quote: the rows read so
+        # far stay articles; the rest of the file is quarantined, counted to the end.
+        rest = tap.take() + [text for text in tap]
+        detail = f"{exc} (rows from here on are not read)"
+        chars = sum(len(t) for t in rest)
+        ledger.hold("invalid_csv", chars, line=None, detail=detail, preview="\n".join(rest[:3]))
 
 
 def parse_html_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> None:
@@ -697,10 +899,17 @@ def parse_html_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> No
     text, codec, _ = rawfiles.read_text(path, sniff)
     ledger.codecs.add(codec)
     ledger.chars_in = count_chars(text)
+    text = _strip_whole(text, ledger)
+    too_deep = feeds.html_depth_error(text)
+    if too_deep:
+        detail = f"{too_deep} (libxml2); the page nests deeper than the HTML parser reads"
+        ledger.hold("nesting_too_deep", ledger.unaccounted(), line=None, detail=detail, preview="")
+        return
     page = feeds.extract_html(text)
     if page is None:
         detail = "no main article text found (navigation or empty page)"
-        ledger.hold("html_without_article", ledger.chars_in, line=None, detail=detail, preview=text)
+        rest = ledger.unaccounted()
+        ledger.hold("html_without_article", rest, line=None, detail=detail, preview=text)
         return
     seg = Segment(ledger.new_key(), ledger.source_file, 1, "html", title=page.title)
     seg.paragraphs = split_paragraphs(page.body)
@@ -731,8 +940,7 @@ def detect_format(path: Path, sniff: rawfiles.FileSniff) -> str:
     """
     fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower(), "text")
     if fmt == "text" and not sniff.codec.startswith("utf-16"):
-        with open(path, "rb") as fh:
-            head = fh.read(512).decode("utf-8", errors="ignore").lstrip("\ufeff")
+        head = rawfiles.read_head(path, 512).decode("utf-8", errors="ignore").lstrip("\ufeff")
         if HTML_START_RE.match(head):
             return "html"
     return fmt
@@ -746,6 +954,16 @@ def _finish_ledger(ledger: Ledger) -> None:
     ledger.removed["container"] += rest
 
 
+def _size_of(path: Path) -> int | None:
+    """Size in bytes of a file (of a link's target; of the link itself when that is broken)."""
+    for stat in (path.stat, path.lstat):
+        try:
+            return stat().st_size
+        except OSError:
+            continue
+    return None
+
+
 def _report_row(ledger: Ledger, path: Path, sniff: rawfiles.FileSniff) -> dict[str, Any]:
     """Summarise a file's ledger as one report row."""
     removed = sum(ledger.removed.values())
@@ -755,7 +973,7 @@ def _report_row(ledger: Ledger, path: Path, sniff: rawfiles.FileSniff) -> dict[s
         "format": ledger.format,
         "status": status,
         "reason": "; ".join(sorted({q["reason"] for q in ledger.quarantine})),
-        "bytes_in": path.stat().st_size,
+        "bytes_in": _size_of(path),
         "encoding": "+".join(sorted(ledger.codecs)) or sniff.codec or None,
         "encoding_confidence": sniff.confidence,
         "n_articles": len(ledger.articles),
@@ -771,23 +989,44 @@ def _report_row(ledger: Ledger, path: Path, sniff: rawfiles.FileSniff) -> dict[s
     return row
 
 
+def _failure_reason(exc: Exception) -> str:
+    """The quarantine reason of an exception raised while reading or parsing a file.
+
+    Example:
+        >>> _failure_reason(PermissionError(13, "權限不足")), _failure_reason(RecursionError())
+        ('unreadable', 'nesting_too_deep')
+    """
+    if isinstance(exc, rawfiles.FileTooLarge):
+        return "file_too_large"
+    if isinstance(exc, RecursionError):
+        return "nesting_too_deep"
+    return "unreadable"
+
+
 def parse_file(path: Path, raw_dir: Path) -> tuple[Ledger, dict[str, Any]]:
     """Parse one file into its ledger and report row; never raises for bad input."""
     name = path.relative_to(raw_dir).as_posix()
-    sniff = rawfiles.sniff_file(path)
-    if sniff.kind != "text":
-        ledger = Ledger(name, sniff.kind)
-        reason = "empty_file" if sniff.kind == "empty" else "binary_file"
-        ledger.hold(reason, 0, line=None, detail=sniff.reason, preview="")
-        return ledger, _report_row(ledger, path, sniff)
-    ledger = Ledger(name, detect_format(path, sniff))
+    sniff, ledger = rawfiles.FileSniff("unknown"), Ledger(name, "unknown")
     try:
+        sniff = rawfiles.sniff_file(path)
+        if sniff.kind != "text":
+            ledger = Ledger(name, sniff.kind)
+            reason = "empty_file" if sniff.kind == "empty" else "binary_file"
+            ledger.hold(reason, 0, line=None, detail=sniff.reason, preview="")
+            return ledger, _report_row(ledger, path, sniff)
+        ledger = Ledger(name, detect_format(path, sniff))
         PARSERS[ledger.format](path, sniff, ledger)
+    except ImportError:
+        # NOTE: a library that fails to import is a broken install, not a bad file: quarantining
+        # every file of that format would hide it (see check_parser_libraries).
+        raise
     except Exception as exc:
         # NOTE: one bad file must not stop the run: it goes to quarantine whole, with the
-        # error, and its partial results are dropped so the tables stay consistent.
+        # error (permission denied, I/O error, parser bug), and its partial results are
+        # dropped so the tables stay consistent.
         ledger = Ledger(name, ledger.format)
-        ledger.hold("unreadable", 0, line=None, detail=f"{type(exc).__name__}: {exc}", preview="")
+        detail = f"{type(exc).__name__}: {exc}"
+        ledger.hold(_failure_reason(exc), 0, line=None, detail=detail, preview="")
         return ledger, _report_row(ledger, path, sniff)
     if not ledger.articles and not ledger.quarantine:
         detail = f"all {ledger.chars_in} characters removed by rules: " + ", ".join(
@@ -827,7 +1066,7 @@ def _skipped_rows(skipped: list[tuple[Path, str]], raw_dir: Path) -> list[dict[s
             "format": "skipped",
             "status": "skipped",
             "reason": reason,
-            "bytes_in": p.stat().st_size,
+            "bytes_in": _size_of(p),
             "chars_in": 0,
             "chars_kept": 0,
             "chars_removed": 0,
@@ -873,6 +1112,14 @@ def _assemble(ledgers: list[Ledger], report_rows: list[dict[str, Any]]) -> Parse
     )
 
 
+def _sha256_or_none(path: Path) -> str | None:
+    """sha256 of a file, or None when it cannot be read (it is quarantined as unreadable)."""
+    try:
+        return hio.sha256_file(path)
+    except OSError:
+        return None
+
+
 def parse_raw_dir(raw_dir: Path, previous: ParseResult | None = None) -> ParseResult:
     """Parse every file of ``raw_dir`` (recursively, sorted) into the stage-01 tables.
 
@@ -884,13 +1131,18 @@ def parse_raw_dir(raw_dir: Path, previous: ParseResult | None = None) -> ParseRe
 
     Returns:
         :class:`ParseResult` with ``articles``, ``quarantine``, ``report`` and ``cleaning``.
+
+    Raises:
+        ParserLibraryError: a parser library does not import (checked before any file).
     """
+    check_parser_libraries()
     raw_dir = Path(raw_dir)
     files, skipped = rawfiles.list_raw_files(raw_dir)
     names = [p.relative_to(raw_dir).as_posix() for p in files]
-    hashes = {name: hio.sha256_file(p) for name, p in zip(names, files, strict=True)}
+    hashes = {name: _sha256_or_none(p) for name, p in zip(names, files, strict=True)}
     version = incremental.parser_version()
-    reused = incremental.reusable_files(previous.report, hashes, version) if previous else set()
+    readable = {name: sha for name, sha in hashes.items() if sha}
+    reused = incremental.reusable_files(previous.report, readable, version) if previous else set()
     ledgers, rows = [], _skipped_rows(skipped, raw_dir)
     for name, path in zip(names, files, strict=True):
         if name in reused:
