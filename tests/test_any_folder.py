@@ -1,7 +1,8 @@
 """Any folder of news runs to the end (issue 12): the whole suite on many small folders.
 
 Each case is a raw folder a user could hand us: every bundled sample file alone, no files at
-all, off-topic news only, the real dumps of ../shared (skipped when absent). The suite runs the
+all, off-topic news only, every hostile input of tests/hostile_cases.py together, only files
+that must be quarantined, the real dumps of ../shared (skipped when absent). The suite runs the
 committed notebooks in-process (``executor="inprocess"``: the same cells, no kernel start-up,
 so about a second a folder) and must exit successfully, write report.html and deck.pptx, and
 account for every input file in ``parse_report``; every data finding names facts that exist.
@@ -14,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hostile_cases import RUNNABLE, denied, denied_paths, listed_entries, no_hang, write_all
 from pptx import Presentation
 
 from helpers import io, runner
@@ -38,25 +40,43 @@ OFF_TOPIC_FEED = (
 )
 
 
+def _write_off_topic(raw: Path) -> None:
+    (raw / "local_news.txt").write_text(OFF_TOPIC_DUMP, encoding="utf-8")
+    (raw / "feed.jsonl").write_text(OFF_TOPIC_FEED, encoding="utf-8")
+
+
+def _write_quarantined(raw: Path) -> None:
+    for case in RUNNABLE:
+        if case.status == "quarantined" and not case.denied:
+            case.write(raw)
+
+
+FOLDERS = {
+    "empty": lambda raw: None,
+    "off-topic": _write_off_topic,
+    "hostile": write_all,
+    "quarantined-only": _write_quarantined,
+}
+
+
 def _fill(raw: Path, case: str) -> None:
-    if case.startswith("sample:"):
-        name = case.removeprefix("sample:")
+    kind, _, name = case.partition(":")
+    if kind == "sample":
         shutil.copy(SAMPLE / name, raw / name)
-    elif case == "off-topic":
-        (raw / "local_news.txt").write_text(OFF_TOPIC_DUMP, encoding="utf-8")
-        (raw / "feed.jsonl").write_text(OFF_TOPIC_FEED, encoding="utf-8")
-    elif case.startswith("shared:"):
+    elif kind == "shared":
         for path in SHARED_DUMPS:
-            if case == "shared:all" or path.name == case.removeprefix("shared:"):
+            if name in ("all", path.name):
                 shutil.copy(path, raw / path.name)
-    elif case != "empty":
-        raise ValueError(case)
+    else:
+        FOLDERS[case](raw)
 
 
 CASES = [
     *(pytest.param(f"sample:{p.name}", id=f"sample-{p.stem}") for p in SAMPLE_FILES),
     pytest.param("empty", id="empty-folder"),
     pytest.param("off-topic", id="off-topic-only"),
+    pytest.param("hostile", id="hostile-folder"),
+    pytest.param("quarantined-only", id="only-quarantined-files"),
     *(
         pytest.param(f"shared:{p.name}", id=f"shared-{p.stem[:3]}", marks=pytest.mark.shared)
         for p in SHARED_DUMPS
@@ -79,9 +99,8 @@ def check_run(outcome: runner.RunOutcome, raw: Path, processed: Path) -> None:
     prs = Presentation(str(outcome.run_dir / "deck.pptx"))
     assert len(prs.slides) >= 3, "title, findings and charts (or the no-charts slide)"
     report = io.read_table(processed / "parse_report.parquet")
-    inputs = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
     listed = set(report["source_file"].astype(str))
-    assert not [f for f in inputs if f not in listed], "every input file is in parse_report"
+    assert not listed_entries(raw) - listed, "every input entry is in parse_report"
     manifest = json.loads((outcome.run_dir / "manifest.json").read_text(encoding="utf-8"))
     findings = io.read_table(processed / "findings.parquet")
     assert manifest["findings"]["total"] == len(findings)
@@ -97,7 +116,10 @@ def test_suite_runs_to_the_end(tmp_path, case):
     raw = tmp_path / "raw"
     raw.mkdir()
     _fill(raw, case)
-    outcome = run_folder(raw, tmp_path)
+    # NOTE: in-process, so the hostile cases' "permission denied" files stay unreadable and a
+    # FIFO that blocked would fail the test instead of hanging it
+    with denied(denied_paths(raw, RUNNABLE)), no_hang():
+        outcome = run_folder(raw, tmp_path)
     check_run(outcome, raw, tmp_path / "processed")
 
 

@@ -21,6 +21,7 @@ import os
 import platform
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from importlib import metadata
@@ -65,12 +66,38 @@ def create_run_dir(reports_dir: Path, run_id: str) -> Path:
 
 
 def fingerprint_inputs(raw_dir: Path) -> dict[str, dict[str, object]]:
-    """Return ``{relative path: {"sha256", "bytes"}}`` for every file under ``raw_dir``."""
-    files = sorted(p for p in raw_dir.rglob("*") if p.is_file())
-    return {
-        p.relative_to(raw_dir).as_posix(): {"sha256": io.sha256_file(p), "bytes": p.stat().st_size}
-        for p in files
-    }
+    """Return ``{relative path: {"sha256", "bytes"}}`` for every entry under ``raw_dir``.
+
+    Folder links are not followed (as in stage 01). An entry that cannot be hashed — a pipe,
+    a dangling or looping link, an unreadable file — is listed with ``sha256`` None and the
+    reason in ``error``, never a crash: stage 01 quarantines it, the manifest says so.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()); _ = (d / "新闻.txt").write_text("出口", encoding="utf-8")
+        >>> (d / "断链.txt").symlink_to(d / "无")
+        >>> {k: v.get("error", v["bytes"]) for k, v in fingerprint_inputs(d).items()}
+        {'断链.txt': 'dangling_symlink', '新闻.txt': 6}
+    """
+    entries = {}
+    for root, dirs, names in os.walk(raw_dir):
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        for name in [*names, *links]:
+            path = Path(root, name)
+            entries[path.relative_to(raw_dir).as_posix()] = _fingerprint(path)
+    return dict(sorted(entries.items()))
+
+
+def _fingerprint(path: Path) -> dict[str, object]:
+    try:
+        if path.is_symlink() and not path.exists():
+            return {"sha256": None, "bytes": None, "error": "dangling_symlink"}
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return {"sha256": None, "bytes": None, "error": "not_regular_file"}
+        return {"sha256": io.sha256_file(path), "bytes": st.st_size}
+    except OSError as err:
+        return {"sha256": None, "bytes": None, "error": f"{type(err).__name__}: {err.strerror}"}
 
 
 def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str | None]:
