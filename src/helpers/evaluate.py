@@ -21,10 +21,27 @@ Seeds. A gold ``seed`` names where a fact is read from, and predictions are mapp
 What is scored (one definition, :func:`helpers.vocabulary.is_topic_fact`): *topic facts* only,
 on both sides. Gold metric names outside our vocabulary are first mapped with
 ``key_metric_map`` from ``catalog/metrics.yaml`` (exports_yoy -> yoy_growth, av_fleet_size ->
-fleet_size, ...). A prediction matches a gold row of the same seed when the entity matches
-(the named id, its parent, or the same set of ids for a ``+`` combination), the value is within
-0.5 % and the periods are compatible (:func:`periods_compatible`). Matching is one to one;
-identical predicted statements (same entity, metric, value, period) count once.
+fleet_size, ...). Matching is one to one within a seed; identical predicted statements (same
+entity, metric, value, period) count once.
+
+**Strict** (the default, what a slide needs): a prediction matches a gold row when
+
+- the entity matches: the named id, its parent (a product counts for its vendor), or the same
+  set of ids for a ``+`` combination;
+- the value is within 0.5 % (both bounds of a range);
+- the period is equal, or lies inside the gold's coarser period (2025-11 in 2025). An empty
+  gold period is no free pass: the prediction must then have no period or the year of its
+  article's publication date (:func:`periods_strict`);
+- the metric is equal, or both lie in one documented family (:data:`METRIC_FAMILIES`);
+- the market is equal when both name one.
+
+**Lenient** (printed beside, the scorer of earlier sessions): entity, value and periods
+compatible either way (:func:`periods_compatible`); metric and market ignored.
+
+Errors are grouped by kind (:data:`ERROR_KINDS`): a missed gold row that has a prediction with
+its value counts as a wrong entity, metric, period or market (the first attribute that
+fails, in that order); one with a prediction of its entity, metric and period but another
+value is a wrong value; the rest are missed; predictions matched to nothing are spurious.
 
 Example:
     >>> gold = pd.DataFrame({"seed": ["002"], "topic": ["ev_exports"], "entity": ["wuhu"],
@@ -37,6 +54,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,18 +67,27 @@ from helpers.vocabulary import Vocabulary, is_topic_fact, load_vocabulary
 VALUE_TOLERANCE = 0.005  # relative: 0.5 %
 SCORED_TOPICS = ("ev_exports", "chip_share", "robotaxi_fleet")
 # Point-in-time figures: a fleet counted "now" is dated by the report, the call or the article,
-# and annotators pick one of them; within the same year these dates are compatible.
+# and annotators pick one of them; within the same year these dates are compatible (lenient).
 POINT_IN_TIME = frozenset({"fleet_size", "fleet_target"})
+# NOTE: metrics a reader cannot tell apart from the sentence alone count as one in the strict
+# scorer: a company's "exports" and its "overseas sales" (出口 / 海外销量) are used for the same
+# figure by outlets and annotators alike. Nothing else is merged: a target is not a fleet, NEV
+# exports are not exports.
+METRIC_FAMILIES: tuple[frozenset[str], ...] = (frozenset({"exports", "overseas_sales"}),)
+ERROR_KINDS = ("entity", "metric", "period", "market", "value", "missed", "spurious")
 
 
 @dataclass
 class Score:
-    """Result of :func:`score`: per-topic table (plus an ``all`` row), misses, false positives."""
+    """Result of :func:`score`: per-topic table (plus an ``all`` row), misses, false positives,
+    matches and the errors grouped by kind."""
 
     table: pd.DataFrame
     misses: pd.DataFrame
     false_positives: pd.DataFrame
     matches: pd.DataFrame
+    errors: pd.DataFrame | None = None
+    strict: bool = True
 
 
 # --- gold --------------------------------------------------------------------------------------
@@ -155,6 +182,52 @@ def periods_compatible(gold: object, pred: object, metric: str = "") -> bool:
     return inside or (metric in POINT_IN_TIME and g[0].year == p[0].year)
 
 
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def periods_strict(gold: object, pred: object, article_year: object = "") -> bool:
+    """Strict period match: equal, or inside the gold's coarser period; an empty gold period
+    accepts only an empty prediction or the article's own year.
+
+    Example:
+        >>> periods_strict("2025", "2025-11"), periods_strict("2025-11", "2025")
+        (True, False)
+        >>> periods_strict("", "2019"), periods_strict("", "2025", "2025"), periods_strict("", "")
+        (False, True, True)
+    """
+    gold, pred = _text(gold), _text(pred)
+    if not gold:
+        return not pred or pred == _text(article_year)
+    if gold == pred:
+        return True
+    g, p = period_bounds(gold), period_bounds(pred)
+    return g is not None and p is not None and g[0] <= p[0] and p[1] <= g[1]
+
+
+def metric_matches(gold: str, pred: str) -> bool:
+    """Equal metrics, or two of one documented family (:data:`METRIC_FAMILIES`).
+
+    Example:
+        >>> metric_matches("exports", "overseas_sales")  # 出口 vs 海外销量
+        True
+        >>> metric_matches("fleet_size", "fleet_target")
+        False
+    """
+    return gold == pred or any(gold in f and pred in f for f in METRIC_FAMILIES)
+
+
+def market_matches(gold: object, pred: object) -> bool:
+    """Equal markets when both name one (a side without a market does not contradict).
+
+    Example:
+        >>> market_matches("RU", "RU"), market_matches("world", ""), market_matches("CN", "world")
+        (True, True, False)
+    """
+    gold, pred = _text(gold), _text(pred)
+    return not gold or not pred or gold == pred
+
+
 # --- matching ----------------------------------------------------------------------------------
 def entity_matches(gold: str, entity_id: str, parent_id: str) -> bool:
     """Same id, the parent's id, or the same set of ids in a ``+`` combination.
@@ -180,15 +253,41 @@ def value_matches(gold: float, pred: float) -> bool:
     return abs(pred - gold) <= VALUE_TOLERANCE * abs(gold)
 
 
-def _candidates(g: pd.Series, preds: pd.DataFrame) -> pd.DataFrame:
+def _value_ok(g: pd.Series, p: object) -> bool:
     high = g.get("value_high", float("nan"))
-    ok = [
-        entity_matches(g["entity"], p.entity_id, p.parent_id)
-        and value_matches(g["value"], p.value)
-        and (pd.isna(high) or value_matches(high, _high(p)))
-        and periods_compatible(g["period"], p.period, g["metric"])
-        for p in preds.itertuples()
-    ]
+    return value_matches(g["value"], p.value) and (pd.isna(high) or value_matches(high, _high(p)))
+
+
+def _period_ok(g: pd.Series, p: object, strict: bool) -> bool:
+    if strict:
+        return periods_strict(g["period"], p.period, getattr(p, "article_year", ""))
+    return periods_compatible(g["period"], p.period, g["metric"])
+
+
+def failed_attribute(g: pd.Series, p: object, strict: bool = True) -> str:
+    """The first attribute (entity, value, period, metric, market) on which ``p`` misses ``g``;
+    "" when it matches.
+
+    Example:
+        >>> g = pd.Series({"entity": "byd", "value": 4e5, "period": "2024", "metric": "exports",
+        ...                "market": "world"})
+        >>> p = pd.Series({"entity_id": "byd", "parent_id": "byd", "value": 4e5, "period": "2023",
+        ...                "metric": "exports", "market": "world"})
+        >>> failed_attribute(g, p), failed_attribute(g, p.replace("2023", "2024"))  # 比亚迪
+        ('period', '')
+    """
+    checks = (
+        ("entity", lambda: entity_matches(g["entity"], p.entity_id, p.parent_id)),
+        ("value", lambda: _value_ok(g, p)),
+        ("period", lambda: _period_ok(g, p, strict)),
+        ("metric", lambda: not strict or metric_matches(g["metric"], p.metric)),
+        ("market", lambda: not strict or market_matches(g.get("market"), getattr(p, "market", ""))),
+    )
+    return next((name for name, ok in checks if not ok()), "")
+
+
+def _candidates(g: pd.Series, preds: pd.DataFrame, strict: bool = True) -> pd.DataFrame:
+    ok = [failed_attribute(g, p, strict) == "" for p in preds.itertuples()]
     cands = preds[pd.Series(ok, index=preds.index, dtype=bool)]
     # Prefer the same metric and the exact period among several candidates.
     rank = (cands["metric"] != g["metric"]).astype(int) * 2 + (cands["period"] != g["period"])
@@ -200,12 +299,12 @@ def _high(pred: object) -> float:
     return float("nan") if high is None or pd.isna(high) else float(high)
 
 
-def _match(gold: pd.DataFrame, preds: pd.DataFrame) -> list[tuple[int, int]]:
+def _match(gold: pd.DataFrame, preds: pd.DataFrame, strict: bool = True) -> list[tuple[int, int]]:
     """One-to-one greedy matching within each seed: (gold index, prediction index)."""
     pairs, used = [], set()
     for gi, g in gold.iterrows():
         pool = preds[(preds["seed"] == g["seed"]) & ~preds.index.isin(used)]
-        cands = _candidates(g, pool)
+        cands = _candidates(g, pool, strict)
         if len(cands):
             pi = cands.index[0]
             used.add(pi)
@@ -218,13 +317,20 @@ def _dedupe(preds: pd.DataFrame) -> pd.DataFrame:
     return preds.assign(_v=preds["value"].round(6)).drop_duplicates(key).drop(columns="_v")
 
 
-def score(gold: pd.DataFrame, preds: pd.DataFrame, vocab: Vocabulary | None = None) -> Score:
+def score(
+    gold: pd.DataFrame,
+    preds: pd.DataFrame,
+    vocab: Vocabulary | None = None,
+    *,
+    strict: bool = True,
+) -> Score:
     """Match topic facts of ``preds`` (needs seed, topic, entity_id, parent_id, metric, value,
-    period, market) against those of ``gold`` and count per topic."""
+    period, market; ``article_year`` for strict empty periods) against those of ``gold`` and
+    count per topic; ``strict`` False gives the lenient scorer (see the module docstring)."""
     vocab = vocab or load_vocabulary()
     gold = topic_facts(map_gold_metrics(gold, vocab), vocab).reset_index(drop=True)
     preds = _dedupe(topic_facts(preds, vocab)).reset_index(drop=True)
-    pairs = _match(gold, preds)
+    pairs = _match(gold, preds, strict)
     matched_g, matched_p = {g for g, _ in pairs}, {p for _, p in pairs}
     misses = gold[~gold.index.isin(matched_g)]
     fps = preds[~preds.index.isin(matched_p)]
@@ -237,7 +343,82 @@ def score(gold: pd.DataFrame, preds: pd.DataFrame, vocab: Vocabulary | None = No
     matches = pd.DataFrame(
         [{**gold.loc[g].add_prefix("gold_"), **preds.loc[p].add_prefix("pred_")} for g, p in pairs]
     )
-    return Score(pd.DataFrame(rows), misses, fps, matches)
+    errors = classify_errors(misses, fps, strict)
+    return Score(pd.DataFrame(rows), misses, fps, matches, errors, strict)
+
+
+def _near_miss(g: pd.Series, pool: pd.DataFrame, strict: bool) -> tuple[str, object]:
+    """The kind of error and the prediction that comes closest to a missed gold row."""
+    value_twins = [p for p in pool.itertuples() if _value_ok(g, p)]
+    for p in value_twins:  # the number was found: which attribute went wrong?
+        return failed_attribute(g, p, strict), p.Index
+    for p in pool.itertuples():  # the statement was found with another value
+        same = entity_matches(g["entity"], p.entity_id, p.parent_id)
+        if same and _period_ok(g, p, strict) and metric_matches(g["metric"], p.metric):
+            return "value", p.Index
+    return "missed", None
+
+
+def classify_errors(misses: pd.DataFrame, fps: pd.DataFrame, strict: bool = True) -> pd.DataFrame:
+    """One row per error: its kind (:data:`ERROR_KINDS`), the gold row and the prediction.
+
+    Example:
+        >>> g = pd.DataFrame({"seed": ["s"], "topic": ["ev_exports"], "entity": ["byd"],
+        ...     "metric": ["exports"], "value": [4e5], "period": ["2024"], "market": ["world"]})
+        >>> p = pd.DataFrame({"seed": ["s", "s"], "topic": ["ev_exports"] * 2,
+        ...     "entity_id": ["geely", "byd"], "parent_id": ["geely", "byd"],
+        ...     "metric": ["exports"] * 2, "value": [4e5, 9.0], "period": ["2024", "2023"],
+        ...     "market": ["world"] * 2})
+        >>> classify_errors(g, p)["kind"].tolist()  # 吉利 read for 比亚迪's figure
+        ['entity', 'spurious']
+    """
+    rows, used = [], set()
+    for _, g in misses.iterrows():
+        pool = fps[(fps["seed"] == g["seed"]) & ~fps.index.isin(used)]
+        kind, pi = _near_miss(g, pool, strict)
+        pred = fps.loc[pi] if pi is not None else pd.Series(dtype=object)
+        if pi is not None:
+            used.add(pi)
+        rows.append({"kind": kind, "topic": g["topic"], "seed": g["seed"],
+                     **_gold_view(g), **_pred_view(pred)})  # fmt: skip
+    for _, p in fps[~fps.index.isin(used)].iterrows():
+        rows.append({"kind": "spurious", "topic": p["topic"], "seed": p["seed"],
+                     **_gold_view(pd.Series(dtype=object)), **_pred_view(p)})  # fmt: skip
+    return pd.DataFrame(rows, columns=["kind", "topic", "seed", *GOLD_VIEW, *PRED_VIEW])
+
+
+GOLD_VIEW = ("gold_entity", "gold_metric", "gold_value", "gold_period", "gold_market",
+             "gold_evidence")  # fmt: skip
+PRED_VIEW = ("pred_entity", "pred_metric", "pred_value", "pred_period", "pred_market",
+             "pred_text", "pred_sentence")  # fmt: skip
+
+
+def _gold_view(g: pd.Series) -> dict:
+    names = ("entity", "metric", "value", "period", "market", "evidence")
+    return {f"gold_{n}": g.get(n, "") for n in names}
+
+
+def _pred_view(p: pd.Series) -> dict:
+    names = {"entity": "entity_id", "metric": "metric", "value": "value", "period": "period",
+             "market": "market", "text": "number_text", "sentence": "sentence"}  # fmt: skip
+    return {f"pred_{k}": p.get(v, "") for k, v in names.items()}
+
+
+def error_counts(result: Score) -> pd.DataFrame:
+    """Errors per kind and topic (columns: the kinds of :data:`ERROR_KINDS`).
+
+    Example:
+        >>> s = Score(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+        ...           pd.DataFrame({"kind": ["period", "missed"], "topic": ["ev_exports"] * 2}))
+        >>> error_counts(s).loc["all", ["period", "missed", "spurious"]].tolist()
+        [1, 1, 0]
+    """
+    errors = result.errors if result.errors is not None else pd.DataFrame(columns=["kind", "topic"])
+    table = pd.crosstab(errors["topic"], errors["kind"]).reindex(
+        index=list(SCORED_TOPICS), columns=list(ERROR_KINDS), fill_value=0
+    )
+    table.loc["all"] = table.sum()
+    return table.astype(int)
 
 
 def _counts(topic: str, tp: int, fp: int, fn: int) -> dict:
@@ -260,7 +441,8 @@ def add_seeds(facts: pd.DataFrame, articles_key: pd.DataFrame | None = None) -> 
         ['e05']
     """
     if articles_key is None:
-        return facts.assign(seed=facts["source_file"].astype(str).str.split("_").str[0])
+        stems = facts["source_file"].astype(str).map(lambda f: Path(f).stem)
+        return facts.assign(seed=stems.str.split("_").str[0])
     lookup = {
         (str(r.source_file), int(r.position)): str(r.canonical_key)
         for r in articles_key.itertuples()
@@ -270,17 +452,35 @@ def add_seeds(facts: pd.DataFrame, articles_key: pd.DataFrame | None = None) -> 
     return facts.assign(seed=seeds)
 
 
+def add_article_year(facts: pd.DataFrame, articles: pd.DataFrame | None) -> pd.DataFrame:
+    """Add ``article_year``: the year of the fact's article's publication date ("" unknown).
+
+    Example:
+        >>> f = pd.DataFrame({"article_id": ["a", "b"]})
+        >>> a = pd.DataFrame({"article_id": ["a", "b"], "published_date": ["2025-12-01", None]})
+        >>> add_article_year(f, a)["article_year"].tolist()
+        ['2025', '']
+    """
+    if articles is None or "published_date" not in articles or facts.empty:
+        return facts.assign(article_year="")
+    dates = pd.to_datetime(articles["published_date"], errors="coerce")
+    years = dates.dt.year.map(lambda y: "" if pd.isna(y) else str(int(y)))
+    lookup = dict(zip(articles["article_id"].astype(str), years, strict=True))
+    return facts.assign(article_year=facts["article_id"].astype(str).map(lookup).fillna(""))
+
+
 def predict_from_raw(raw_dir: Path) -> pd.DataFrame:
     """Parse, dedup and extract facts from a raw folder (stages 01-03 in memory)."""
     from helpers import dedup, facts, parse
 
-    articles = parse.parse_raw_dir(raw_dir).articles
-    return facts.extract_facts(dedup.deduplicate(articles).articles)
+    articles = dedup.deduplicate(parse.parse_raw_dir(raw_dir).articles).articles
+    return add_article_year(facts.extract_facts(articles), articles)
 
 
 # --- report ------------------------------------------------------------------------------------
-def format_report(result: Score, label: str) -> str:
-    """The per-topic table, then the misses and false positives, as text."""
+def format_report(result: Score, label: str, lenient: Score | None = None) -> str:
+    """The per-topic table (strict, with the lenient one beside), the errors by kind, then the
+    misses and false positives, as text."""
     pd_opts = {"display.width": 200, "display.max_colwidth": 40, "display.max_rows": 500}
     with pd.option_context(*[x for kv in pd_opts.items() for x in kv]):
         table = result.table.to_string(index=False, float_format=lambda x: f"{x:.3f}")
@@ -299,10 +499,14 @@ def format_report(result: Score, label: str) -> str:
         fps = _show(
             result.false_positives.assign(sentence=lambda d: d["sentence"].str[:40]), fp_cols
         )
-    return (
-        f"== facts vs {label}\n{table}\n\n-- misses (gold not found)\n{misses}\n\n"
-        f"-- false positives\n{fps}\n"
-    )
+    mode = "strict" if result.strict else "lenient"
+    out = f"== facts vs {label} ({mode})\n{table}\n"
+    if lenient is not None:
+        other = lenient.table.to_string(index=False, float_format=lambda x: f"{x:.3f}")
+        out += f"\n== lenient (entity + value + period only)\n{other}\n"
+    if result.errors is not None:
+        out += f"\n-- errors by kind ({mode})\n{error_counts(result).to_string()}\n"
+    return out + f"\n-- misses (gold not found)\n{misses}\n\n-- false positives\n{fps}\n"
 
 
 def _show(df: pd.DataFrame, cols: list[str]) -> str:
@@ -313,7 +517,9 @@ def _show(df: pd.DataFrame, cols: list[str]) -> str:
 
 def _load_predictions(args: argparse.Namespace) -> pd.DataFrame:
     if args.facts:
-        return pd.read_parquet(args.facts)
+        facts = pd.read_parquet(args.facts)
+        beside = Path(args.facts).with_name("articles.parquet")
+        return add_article_year(facts, pd.read_parquet(beside) if beside.exists() else None)
     return predict_from_raw(Path(args.raw))
 
 
@@ -336,11 +542,25 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--raw", help="raw folder: parse, dedup and extract in memory")
     src.add_argument("--facts", help="a facts.parquet written by stage 03")
     p.add_argument("--articles-key", help="articles.csv mapping files to seeds (sample key)")
+    p.add_argument("--json", help="also write the strict and lenient tables to this JSON file")
     args = parser.parse_args(argv)
     gold = read_gold(args.gold)
     preds = add_seeds(_load_predictions(args), _articles_key(args))
-    print(format_report(score(gold, preds), args.gold))
+    strict, lenient = score(gold, preds), score(gold, preds, strict=False)
+    print(format_report(strict, args.gold, lenient))
+    if args.json:
+        Path(args.json).write_text(to_json(strict, lenient), encoding="utf-8")
     return 0
+
+
+def to_json(strict: Score, lenient: Score) -> str:
+    """Both tables and the error counts as JSON (for records of a scoring run)."""
+    payload = {
+        "strict": strict.table.to_dict(orient="records"),
+        "lenient": lenient.table.to_dict(orient="records"),
+        "errors": error_counts(strict).to_dict(orient="index"),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=float) + "\n"
 
 
 if __name__ == "__main__":
