@@ -13,7 +13,7 @@ import unicodedata
 import pandas as pd
 
 from helpers import parse
-from helpers.paths import PROJ_ROOT, SAMPLE_RAW_DIR
+from helpers.core.paths import PROJ_ROOT, SAMPLE_RAW_DIR
 
 TRUTH_DIR = PROJ_ROOT / "tests" / "fixtures" / "sample_truth"
 # answer-key metric -> (contract metric, segment); metrics not listed keep their name.

@@ -18,8 +18,9 @@ import pytest
 from hostile_cases import RUNNABLE, denied, denied_paths, listed_entries, no_hang, write_all
 from pptx import Presentation
 
-from helpers import io, runner
-from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT, SHARED_DIR
+from helpers.core import io
+from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT, SHARED_DIR
+from helpers.pipeline import runner
 
 SAMPLE = PROJ_ROOT / "data" / "raw" / "sample"
 SAMPLE_FILES = sorted(p for p in SAMPLE.iterdir() if p.suffix != ".md")

@@ -1,4 +1,4 @@
-"""Cleaning rules of stage 01 (helpers.clean) and text-quality checks (helpers.quality).
+"""Cleaning rules of stage 01 (helpers.parse.clean) and text-quality checks (helpers.parse.quality).
 
 Every fixture sentence is written for these tests; none is copied from a real dump.
 """
@@ -8,28 +8,26 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from helpers import clean, quality
-from helpers.clean import (
-    CatalogError,
+from helpers.catalog import boilerplate
+from helpers.catalog.boilerplate import CatalogError, parse_boilerplate
+from helpers.parse import clean, lines, quality
+from helpers.parse.clean import (
     apply_edits,
-    classify_line,
     clean_paragraph,
-    continues_block,
-    match_block_header,
     normalize_fullwidth,
     normalize_number_spacing,
     normalize_quote_spacing,
-    parse_boilerplate,
     strip_outlet,
     strip_pinyin,
     undo_edits,
 )
+from helpers.parse.lines import classify_line, continues_block, match_block_header
 
 # --- catalog ---------------------------------------------------------------------------------
 
 
 def test_catalog_loads_and_every_rule_has_patterns():
-    cat = clean.load_boilerplate()
+    cat = boilerplate.load_boilerplate()
     names = {r.name for r in cat.line_rules}
     assert {"skip_link", "share_box", "comment_box", "disclaimer", "reprint_notice"} <= names
     assert {"related_list", "comment_box"} <= {r.name for r in cat.block_rules}
@@ -52,7 +50,7 @@ def test_catalog_loads_and_every_rule_has_patterns():
     ],
 )
 def test_catalog_validation_names_the_problem(mutate, message):
-    data = yaml.safe_load(clean.BOILERPLATE_PATH.read_text(encoding="utf-8"))
+    data = yaml.safe_load(boilerplate.BOILERPLATE_PATH.read_text(encoding="utf-8"))
     mutate(data)
     with pytest.raises(CatalogError, match=message):
         parse_boilerplate(data)
@@ -146,7 +144,7 @@ def test_comment_block_keeps_comment_shaped_lines(line, next_line, expected):
 def test_comment_shape_only_extends_comment_blocks():
     # a related list has no comments: the same line followed by a body starts an article
     assert not continues_block("車迷甲：寫得好，期待續篇", "內容" * 150, "related_list")
-    assert not clean.is_comment_line("車迷甲：" + "長" * 300)
+    assert not lines.is_comment_line("車迷甲：" + "長" * 300)
 
 
 # --- text rules ------------------------------------------------------------------------------
@@ -345,7 +343,7 @@ def test_quality_score_orders_clean_above_garbled():
     ],
 )
 def test_detect_script(text, script):
-    assert quality.detect_script(text) == script
+    assert script.detect_script(text) == script
 
 
 # --- invisible characters and long tokens ---------------------------------------------------

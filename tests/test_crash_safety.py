@@ -1,8 +1,8 @@
 """SIGKILL at any moment leaves data/processed and reports/latest a complete good state.
 
 Stage tables are written into a staging folder and swapped in with one atomic exchange
-(:func:`helpers.runs.promote_staging`); ``latest`` is an atomically replaced symlink. The test
-kills real runs (a subprocess of ``python -m helpers run``) at seeded random moments and
+(:func:`helpers.pipeline.runs.promote_staging`); ``latest`` is an atomically replaced symlink.
+The test kills real runs (a subprocess of ``python -m helpers run``) at seeded random moments and
 checks after each kill that every processed table comes from one and the same successful run.
 """
 
@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 from conftest import write_stage_notebook
 
-from helpers import runs
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
+from helpers.pipeline import runs
 
 # Two stages; every table carries the run that wrote it, so a mix of two runs is visible.
 WRITE_FIRST = (

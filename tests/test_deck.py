@@ -13,8 +13,11 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 
-from helpers import deck, io, plots, runner, share_charts
-from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT
+from helpers.core import io
+from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
+from helpers.pipeline import runner
+from helpers.publish import charts as share_charts
+from helpers.publish import deck, plots
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
 CJK = deck.CJK_RE

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import clean, dedup
-from helpers.paths import PROJ_ROOT, SAMPLE_RAW_DIR
+from helpers import dedup
+from helpers.catalog import boilerplate
+from helpers.core.paths import PROJ_ROOT, SAMPLE_RAW_DIR
+from helpers.text import script
 
 SAMPLE_TRUTH = PROJ_ROOT / "tests" / "fixtures" / "sample_truth" / "articles.csv"
 
@@ -83,7 +85,7 @@ def by_id(out: pd.DataFrame, column: str) -> dict[str, object]:
     ],
 )
 def test_normalise_text(text, expected):
-    assert dedup.normalise_text(text) == expected
+    assert dedup.textnorm.normalise_text(text) == expected
 
 
 def test_vectorised_normalisation_equals_reference():
@@ -96,7 +98,9 @@ def test_vectorised_normalisation_equals_reference():
         "emoji 🚗 and 𠀋 (astral)",
         "tab\tand\u3000ideographic space",
     ]
-    assert dedup.normalise_texts(texts) == [dedup.normalise_text(t) for t in texts]
+    assert dedup.textnorm.normalise_texts(texts) == [
+        dedup.textnorm.normalise_text(t) for t in texts
+    ]
 
 
 def _reference_table_entry(code: int) -> int:
@@ -107,28 +111,28 @@ def _reference_table_entry(code: int) -> int:
     jamo = 0x1100 <= code < 0x1200 or 0x3130 <= code < 0x3190 or 0xFFA0 <= code < 0xFFDD
     if unicodedata.category(ch).startswith("M") or jamo:
         return 0xFFFFFFFF
-    out = dedup.normalise_text(ch)
+    out = dedup.textnorm.normalise_text(ch)
     return 0 if not out else ord(out) if len(out) == 1 else 0xFFFFFFFF
 
 
 def test_normalisation_table_equals_the_per_character_definition():
     expected = np.array([_reference_table_entry(c) for c in range(0x10000)], dtype=np.uint32)
-    assert np.array_equal(dedup._norm_table(), expected)
+    assert np.array_equal(dedup.textnorm._norm_table(), expected)
 
 
 def test_script_tables_use_what_full_s2t_gives_on_single_characters():
     # The tables skip s2t's phrase dictionary (slow to load); on lone characters the full
     # official s2t must agree, or the shortcut is wrong for this OpenCC version.
-    codes = np.concatenate([np.arange(lo, hi) for lo, hi in dedup.CJK_RANGES])
-    full = dedup._converter("s2t").convert("\n".join(map(chr, codes.tolist()))).split("\n")
-    assert dedup._convert_chars(codes, "s2t").tolist() == [ord(c[0]) for c in full]
+    codes = np.concatenate([np.arange(lo, hi) for lo, hi in dedup.textnorm.CJK_RANGES])
+    full = script.opencc_converter("s2t").convert("\n".join(map(chr, codes.tolist()))).split("\n")
+    assert dedup.textnorm._convert_chars(codes, "s2t").tolist() == [ord(c[0]) for c in full]
 
 
 @pytest.mark.parametrize("config", ["tw2sp", "t2s", "none"])
 def test_line_by_line_conversion_equals_whole_texts(config):
     texts = [CHIPS_HANT, CHIPS_HANT.split("\n")[0], "", "\n\n", "輝達\n\n晶片資料\n", CHIPS_HANS]
-    expected = [dedup.convert_script(t, config) for t in texts]
-    assert dedup.convert_lines(texts, config) == expected
+    expected = [script.convert_script(t, config) for t in texts]
+    assert dedup.textnorm.convert_lines(texts, config) == expected
 
 
 @pytest.mark.parametrize(
@@ -143,7 +147,7 @@ def test_line_by_line_conversion_equals_whole_texts(config):
     ],
 )
 def test_add_text_norm_converts_traditional_once(script, body, conversion, text_norm):
-    out = dedup.add_text_norm(pd.DataFrame({"body": [body], "script": [script]}))
+    out = dedup.textnorm.add_text_norm(pd.DataFrame({"body": [body], "script": [script]}))
     assert out[["conversion", "text_norm"]].values.tolist() == [[conversion, text_norm]]
     assert out["body"].tolist() == [body]  # the original text is never replaced
 
@@ -158,7 +162,7 @@ def test_add_text_norm_converts_traditional_once(script, body, conversion, text_
     ],
 )
 def test_detect_script(text, script):
-    assert dedup.detect_script(text) == script
+    assert script.detect_script(text) == script
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +182,7 @@ def test_traditional_and_simplified_twins_cluster():
 
 def test_plain_minhash_would_miss_the_twins():
     # Why text_norm exists: the raw twins share almost no 5-character shingles.
-    from helpers import minhash
+    from helpers.dedup import minhash
 
     sets = minhash.hash_shingles([CHIPS_HANT, CHIPS_HANS], k=5)
     pair = np.array([[0, 1]])
@@ -292,13 +296,13 @@ def test_invariants_hold():
     df = corpus()
     out = dedup.deduplicate(df).articles
     assert len(out) == len(df) and out["article_id"].tolist() == df["article_id"].tolist()
-    assert list(out.columns) == [*df.columns, *dedup.OUTPUT_COLUMNS]
+    assert list(out.columns) == [*df.columns, *dedup.thresholds.OUTPUT_COLUMNS]
     canon = out[out["is_canonical"]]
     assert canon["cluster_id"].is_unique and (canon["cluster_id"] == canon["article_id"]).all()
     members = out[~out["is_canonical"]]
     kept = dict(zip(canon["article_id"], canon["cluster_id"], strict=True))
     assert all(kept[d] == c for d, c in zip(members["dup_of"], members["cluster_id"], strict=True))
-    assert set(members["dup_rule"]) <= set(dedup.DUP_RULES)
+    assert set(members["dup_rule"]) <= set(dedup.thresholds.DUP_RULES)
     assert canon["dup_of"].isna().all() and canon["similarity"].isna().all()
 
 
@@ -309,7 +313,7 @@ def test_same_clusters_and_ids_in_any_row_order(seed):
     shuffled = df.sample(frac=1, random_state=seed).reset_index(drop=True)
     again = dedup.deduplicate(shuffled).articles.set_index("article_id").loc[first.index]
     pd.testing.assert_frame_equal(
-        first[list(dedup.OUTPUT_COLUMNS)], again[list(dedup.OUTPUT_COLUMNS)]
+        first[list(dedup.thresholds.OUTPUT_COLUMNS)], again[list(dedup.thresholds.OUTPUT_COLUMNS)]
     )
 
 
@@ -323,9 +327,9 @@ def test_report_has_one_row_per_dropped_article():
 
 
 def test_borderline_pairs_are_checked_pairs_just_below_a_threshold():
-    strict = dedup.DedupParams(jaccard_threshold=0.95, containment_threshold=0.99)
-    pairs = dedup.find_duplicate_pairs(dedup.add_text_norm(corpus()), params=strict)
-    near_miss = dedup.borderline_pairs(pairs, params=strict, margin=0.5)
+    strict = dedup.thresholds.DedupParams(jaccard_threshold=0.95, containment_threshold=0.99)
+    pairs = dedup.pairs.find_duplicate_pairs(dedup.textnorm.add_text_norm(corpus()), params=strict)
+    near_miss = dedup.clusters.borderline_pairs(pairs, params=strict, margin=0.5)
     assert len(near_miss) and (near_miss["edge"] == "").all() and near_miss["checked"].all()
     assert near_miss["gap"].between(0, 0.5, inclusive="right").all()
     assert near_miss["gap"].is_monotonic_increasing
@@ -334,17 +338,17 @@ def test_borderline_pairs_are_checked_pairs_just_below_a_threshold():
 def test_catalog_matches_the_reprint_notice():
     # The notice once needed extra patterns in dedup; they now live in the stage-01 catalog,
     # so parse removes such lines too and dedup reads the same rules.
-    rules = clean.load_boilerplate().line_rules
+    rules = boilerplate.load_boilerplate().line_rules
     assert any(rule.matches(NOTICE) for rule in rules)
-    assert dedup.is_boilerplate(NOTICE)
+    assert dedup.boilerplate.is_boilerplate(NOTICE)
 
 
 def test_split_screen_passes_every_catalog_match():
     # The screen (anchored union by .match, the rest by .search after its first-character
     # class) must never reject a sentence a catalog pattern matches; probe each pattern at
     # the start and mid-sentence.
-    patterns = [p for r in clean.load_boilerplate().line_rules for p in r.patterns]
-    anchored, free, starts = dedup._boilerplate_screen()
+    patterns = [p for r in boilerplate.load_boilerplate().line_rules for p in r.patterns]
+    anchored, free, starts = dedup.boilerplate._boilerplate_screen()
     samples = [NOTICE, "如有侵權請聯絡我們刪除。", "（完）", "编辑：小周", "分享到：微信 微博"]
     samples += ["版权所有 2025", "Copyright © 2025", "ICP备12345号", "未经授权不得转载"]
     samples += ["车队规模达1500辆，" + x for x in samples] + ["出口大增。", ""]
@@ -365,7 +369,7 @@ def test_split_screen_passes_every_catalog_match():
     ],
 )
 def test_start_screen_lists_every_possible_first_character(patterns, first):
-    screen = dedup._start_screen(patterns)
+    screen = dedup.boilerplate._start_screen(patterns)
     assert (screen and "".join(sorted(screen.pattern.strip("[]")))) == (
         first and "".join(sorted(first))
     )
@@ -390,7 +394,7 @@ def test_connected_components_equal_a_union_find():
                 while parent[x] != x:
                     x = parent[x]
                 expected.append(x)
-            assert dedup.connected_components(n, e).tolist() == expected
+            assert dedup.clusters.connected_components(n, e).tolist() == expected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,9 +402,11 @@ def test_connected_components_equal_a_union_find():
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample_result():
-    parse = pytest.importorskip("helpers.parse", reason="stage 01 (helpers.parse) not written yet")
+    parse = pytest.importorskip(
+        "helpers.parse.folder", reason="stage 01 (helpers.parse.folder) not written yet"
+    )
     if not hasattr(parse, "parse_raw_dir"):
-        pytest.skip("helpers.parse.parse_raw_dir does not exist yet (stage 01)")
+        pytest.skip("helpers.parse.folder.parse_raw_dir does not exist yet (stage 01)")
     if not SAMPLE_TRUTH.exists() or not any(SAMPLE_RAW_DIR.glob("*")):
         pytest.skip(f"sample corpus or its answer key {SAMPLE_TRUTH} not built yet")
     out = dedup.deduplicate(parse.parse_raw_dir(SAMPLE_RAW_DIR).articles).articles.copy()

@@ -1,10 +1,10 @@
-"""Tests for helpers.entities and the packaged catalog/entities.yaml."""
+"""Tests for helpers.catalog.entities and the packaged catalog/entities.yaml."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.entities import (
+from helpers.catalog.entities import (
     MULTI_REGION_CODES,
     CatalogError,
     alias_table,

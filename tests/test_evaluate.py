@@ -1,12 +1,12 @@
-"""Tests for helpers.evaluate: scoring on tiny inline frames, plus golden scores."""
+"""Tests for helpers.devtools.evaluate: scoring on tiny inline frames, plus golden scores."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from helpers import evaluate
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
+from helpers.devtools import evaluate
 
 SAMPLE_KEY = PROJ_ROOT / "tests" / "fixtures" / "sample_truth"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.facts import extract_article_facts, extract_facts, reference_date
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
+from helpers.facts.dating import reference_date
+from helpers.facts.extract import extract_article_facts, extract_facts
 
 REF = "2026-01-20"
 

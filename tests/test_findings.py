@@ -8,9 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import fact_checks, share_checks
-from helpers import findings as fnd
-from helpers import labels as lab
+from helpers.catalog import texts as lab
+from helpers.core import findings as fnd
+from helpers.facts import checks as fact_checks
+from helpers.share import checks as share_checks
 
 
 # --- the findings table ------------------------------------------------------------------------
@@ -38,7 +39,7 @@ def test_without_facts_drops_rows_standing_on_a_named_fact():
 
 
 def test_stage_files_are_read_and_combined(tmp_path):
-    from helpers import io
+    from helpers.core import io
 
     one = fnd.new_findings([fnd.finding("03_facts", "chip_share", "value_out_of_range", ["x"], "")])
     two = fnd.new_findings([fnd.finding("05_chip_share", "chip_share", "conflicting_figures",
@@ -89,7 +90,7 @@ def test_value_range_per_metric(metric, value, high, flagged):
 
 
 def test_flagged_facts_never_reach_a_share_table():
-    from helpers import share
+    from helpers.share import tables as share
 
     facts = _facts(metric=["market_share"] * 2, value=[340.0, 34.0])
     facts = facts.assign(article_id="a", entity_id="horizon_robotics", unit="percent",

@@ -8,7 +8,7 @@ import sys
 import matplotlib
 from matplotlib import font_manager
 
-from helpers import fonts
+from helpers.publish import fonts
 
 
 def test_register_pypi_font_adds_its_face(tmp_path, monkeypatch):

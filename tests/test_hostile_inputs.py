@@ -3,7 +3,7 @@ or quarantined with a named reason, nothing stops ``parse_raw_dir``, every file 
 for in ``parse_report`` and the good article beside a bad file keeps its text.
 
 Every input is generated here (no binary fixtures). Each case names the file it writes, the
-report status and the reason code (one of :data:`helpers.parse.REASONS`) it must get; the
+report status and the reason code (one of :data:`helpers.parse.folder.REASONS`) it must get; the
 per-case test parses it beside one good article, the combined tests parse every case in one
 folder.
 """
@@ -34,20 +34,20 @@ from helpers import parse
 from helpers.parse import parse_raw_dir
 
 
-def run_parse(folder: Path, cases: list[Case]) -> parse.ParseResult:
+def run_parse(folder: Path, cases: list[Case]) -> parse.ledger.ParseResult:
     """Parse ``folder`` with the cases' denied files, failing instead of hanging."""
     paths = {os.path.abspath(folder / c.name) for c in cases if c.denied}
     with denied(paths), no_hang():
         return parse_raw_dir(folder)
 
 
-def report_row(result: parse.ParseResult, name: str) -> pd.Series:
+def report_row(result: parse.ledger.ParseResult, name: str) -> pd.Series:
     rows = result.report[result.report["source_file"] == name]
     assert len(rows) == 1, f"{name!r} is not listed once in parse_report"
     return rows.iloc[0]
 
 
-def articles_of(result: parse.ParseResult, name: str) -> pd.DataFrame:
+def articles_of(result: parse.ledger.ParseResult, name: str) -> pd.DataFrame:
     return result.articles[result.articles["source_file"] == name]
 
 
@@ -61,7 +61,7 @@ def reasons_of(row: pd.Series) -> set[str]:
     return {r for r in str(row["reason"] or "").split("; ") if r}
 
 
-def check_case(result: parse.ParseResult, case: Case) -> None:
+def check_case(result: parse.ledger.ParseResult, case: Case) -> None:
     """The report row, reasons, articles and cleaning of ``case`` are as the case says."""
     row = report_row(result, case.name)
     assert row["status"] == case.status, row.to_dict()
@@ -78,7 +78,7 @@ def check_case(result: parse.ParseResult, case: Case) -> None:
         assert row[f"removed_{rule}"] > 0, rule
 
 
-def check_accounting(result: parse.ParseResult, folder: Path) -> None:
+def check_accounting(result: parse.ledger.ParseResult, folder: Path) -> None:
     """Every entry of the folder has one report row; characters balance; reasons documented."""
     report = result.report
     assert listed_entries(folder) <= set(report["source_file"])
@@ -87,7 +87,7 @@ def check_accounting(result: parse.ParseResult, folder: Path) -> None:
     assert report["status"].isin([PARSED, PARTIAL, QUARANTINED, SKIPPED]).all()
     used = {r for reason in report["reason"].dropna() for r in reason.split("; ") if r}
     used |= set(result.quarantine["reason"])
-    assert used <= set(parse.REASONS), used - set(parse.REASONS)
+    assert used <= set(parse.ledger.REASONS), used - set(parse.ledger.REASONS)
     not_parsed = report["status"].isin([QUARANTINED, SKIPPED])
     assert (report.loc[not_parsed, "reason"].fillna("") != "").all(), "a file without a reason"
 
@@ -119,7 +119,7 @@ def test_hostile_input_beside_a_good_article(case, tmp_path, good_alone):
 
 
 @pytest.fixture(scope="module")
-def all_together(tmp_path_factory) -> tuple[Path, parse.ParseResult]:
+def all_together(tmp_path_factory) -> tuple[Path, parse.ledger.ParseResult]:
     folder = tmp_path_factory.mktemp("hostile") / "raw"
     folder.mkdir()
     for case in RUNNABLE:
@@ -144,11 +144,11 @@ def test_all_hostile_inputs_together_leave_the_good_article_unchanged(all_togeth
 
 def test_every_reason_is_documented_and_named_by_a_case():
     named = {r for c in CASES for r in c.reasons}
-    assert named <= set(parse.REASONS)
-    assert set(parse.REASONS) <= named, set(parse.REASONS) - named
+    assert named <= set(parse.ledger.REASONS)
+    assert set(parse.ledger.REASONS) <= named, set(parse.ledger.REASONS) - named
 
 
 def test_undocumented_reason_is_a_code_error():
-    ledger = parse.Ledger("示例.txt", "text")
+    ledger = parse.ledger.Ledger("示例.txt", "text")
     with pytest.raises(AssertionError, match="REASONS"):
         ledger.hold("奇怪的理由", 0, line=None, detail="", preview="")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
 
 TARGETS = ["src", "tests", "scripts", "notebooks"]
 

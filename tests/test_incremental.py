@@ -7,8 +7,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers import incremental, io, parse
-from helpers.paths import PROJ_ROOT
+from helpers import parse
+from helpers.core import io
+from helpers.core.paths import PROJ_ROOT
+from helpers.facts import cache as facts_cache
+from helpers.parse import cache as incremental
 
 SAMPLE = PROJ_ROOT / "data" / "raw" / "sample"
 NEW_FILE = (
@@ -18,12 +21,12 @@ NEW_FILE = (
 )
 
 
-def roundtrip(result: parse.ParseResult, folder) -> dict[str, pd.DataFrame]:
+def roundtrip(result: parse.ledger.ParseResult, folder) -> dict[str, pd.DataFrame]:
     """Write and read back, as a later run sees the tables."""
-    for name, file in parse.OUTPUT_FILES.items():
+    for name, file in parse.folder.OUTPUT_FILES.items():
         io.write_table(getattr(result, name), folder / file)
     loaded = parse.load_previous(folder)
-    return {name: getattr(loaded, name) for name in parse.OUTPUT_FILES}
+    return {name: getattr(loaded, name) for name in parse.folder.OUTPUT_FILES}
 
 
 @pytest.fixture
@@ -48,15 +51,17 @@ def test_incremental_equals_full_rebuild_and_parses_only_changed_files(raw, tmp_
     (raw / "16_export.csv").unlink()
 
     parsed: list[str] = []
-    real = parse.parse_file
-    monkeypatch.setattr(parse, "parse_file", lambda p, r: parsed.append(p.name) or real(p, r))
+    real = parse.folder.parse_file
+    monkeypatch.setattr(
+        parse.folder, "parse_file", lambda p, r: parsed.append(p.name) or real(p, r)
+    )
     inc = parse.parse_raw_dir(raw, previous=previous)
     assert sorted(parsed) == ["04_nev_dump.txt", "99_new_dump.txt"]
 
-    monkeypatch.setattr(parse, "parse_file", real)
+    monkeypatch.setattr(parse.folder, "parse_file", real)
     full = parse.parse_raw_dir(raw)
     got, want = roundtrip(inc, tmp_path / "inc"), roundtrip(full, tmp_path / "full")
-    for name in parse.OUTPUT_FILES:
+    for name in parse.folder.OUTPUT_FILES:
         pd.testing.assert_frame_equal(got[name], want[name], obj=name)
     assert "16_export.csv" not in set(got["articles"]["source_file"])
 
@@ -78,13 +83,15 @@ def test_incremental_facts_equal_full_extraction_and_read_only_new_articles(raw,
     previous = (old, facts.facts_log(before, old))
 
     seen: list[str] = []
-    real = facts.extract_article_facts
+    real = facts.extract.extract_article_facts
     monkeypatch.setattr(
-        facts, "extract_article_facts", lambda a, b, d, **kw: seen.append(a) or real(a, b, d, **kw)
+        facts.extract,
+        "extract_article_facts",
+        lambda a, b, d, **kw: seen.append(a) or real(a, b, d, **kw),
     )
     inc = facts.extract_facts(articles, previous=previous)
     assert seen == [canonical["article_id"].iloc[0]]
-    monkeypatch.setattr(facts, "extract_article_facts", real)
+    monkeypatch.setattr(facts.extract, "extract_article_facts", real)
     pd.testing.assert_frame_equal(inc, facts.extract_facts(articles))
 
 
@@ -96,8 +103,8 @@ def test_changed_date_or_extractor_means_read_again():
     )
     log = facts.facts_log(arts, facts.extract_facts(arts))
     moved = arts.assign(published_date="2026-12-01")
-    reused, todo = incremental.split_for_facts(moved, (facts.extract_facts(arts), log))
+    reused, todo = facts_cache.split_for_facts(moved, (facts.extract_facts(arts), log))
     assert reused.empty and len(todo) == 1
     stale = log.assign(extractor_version="old")
-    reused, todo = incremental.split_for_facts(arts, (facts.extract_facts(arts), stale))
+    reused, todo = facts_cache.split_for_facts(arts, (facts.extract_facts(arts), stale))
     assert reused.empty and len(todo) == 1

@@ -7,8 +7,8 @@ import pytest
 from conftest import write_stage_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import inprocess, runner
-from helpers.params import DEFAULTS
+from helpers.core.params import DEFAULTS
+from helpers.pipeline import inprocess, runner
 
 RAW_NAME = "原始 資料 '引號'"
 

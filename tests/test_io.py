@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import io
+from helpers.core import io
 
 # OWASP CSV injection: cells a spreadsheet would evaluate (scraped titles can look like this).
 HOSTILE = [

@@ -1,11 +1,11 @@
-"""helpers.minhash: shingle sets, OPH signatures, LSH banding and exact overlaps."""
+"""helpers.dedup.minhash: shingle sets, OPH signatures, LSH banding and exact overlaps."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers import minhash
+from helpers.dedup import minhash
 
 STORY = (
     "比亚迪海外工厂陆续投产，东南亚与南美市场的交付明显加快。"

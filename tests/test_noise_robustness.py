@@ -1,4 +1,4 @@
-"""Noise kinds of other real dumps do not change the facts (helpers.bench.noise).
+"""Noise kinds of other real dumps do not change the facts (helpers.devtools.bench.noise).
 
 Each noise kind is injected (seeded) into copies of the two dev dumps in ../shared/corpus;
 stages 01-03 run in memory. For every kind: no injected noise survives into a title or
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers.bench import noise
-from helpers.evaluate import score, topic_facts
+from helpers.devtools.bench import noise
+from helpers.devtools.evaluate import score, topic_facts
 
 pytestmark = pytest.mark.shared
 
@@ -115,7 +115,7 @@ def test_topic_facts_equal_the_clean_run(shared_dir, kind):
 
 
 def test_glued_caption_lends_no_cue_to_the_next_sentence(shared_dir):
-    # Fixed in stage 03 (helpers.facts.mask_caption): a leading 图：…来源： is masked.
+    # Fixed in stage 03 (helpers.facts.extract.mask_caption): a leading 图：…来源： is masked.
     # Seed where captions.py puts "图：示例车队在城市道路测试，来源：示例科技" in front of a
     # sentence about 46 L3 cars on the road: the number becomes china/fleet_size/2025-12/EU.
     corpus = shared_dir / "corpus"

@@ -8,9 +8,9 @@ import nbformat
 import papermill as pm
 import pytest
 
-from helpers.params import PARAMETER_NAMES, PARAMETERS, SETUP_SOURCE
-from helpers.paths import NOTEBOOKS_DIR
-from helpers.runner import discover_stages
+from helpers.core.params import PARAMETER_NAMES, PARAMETERS, SETUP_SOURCE
+from helpers.core.paths import NOTEBOOKS_DIR
+from helpers.pipeline.runner import discover_stages
 
 STAGES = discover_stages(NOTEBOOKS_DIR)
 IDS = [s.label for s in STAGES]

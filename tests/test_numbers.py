@@ -1,10 +1,11 @@
-"""Tests for helpers.numbers: every shape named in issue 6, and the false friends."""
+"""Tests for helpers.text.numbers: every shape named in issue 6, and the false friends."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.numbers import extract_numbers, normalize_width, parse_cn_numeral
+from helpers.text.numbers import extract_numbers, parse_cn_numeral
+from helpers.text.script import normalize_width
 
 E = None  # "no value" marker in the tables below, for readability
 
@@ -265,7 +266,7 @@ def test_gold_evidence_yields_gold_values(shared_dir):
 
 
 def test_minus_sign_after_chinese_text():
-    from helpers.numbers import extract_numbers
+    from helpers.text.numbers import extract_numbers
 
     assert [n["value"] for n in extract_numbers("毛利率為-0.3%,F-150")] == [-0.3]
 

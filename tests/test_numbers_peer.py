@@ -1,4 +1,4 @@
-"""Run helpers.numbers over the Recognizers-Text Chinese spec files (../shared/peer).
+"""Run helpers.text.numbers over the Recognizers-Text Chinese spec files (../shared/peer).
 
 Each spec case gives an input and the expected results (matched ``Text`` and
 ``Resolution.value``). Cases whose ``NotSupported`` names python are left out. How our output
@@ -26,7 +26,7 @@ import unicodedata
 
 import pytest
 
-from helpers.numbers import extract_numbers
+from helpers.text.numbers import extract_numbers
 
 MIN_PASS_RATE = 0.95
 NUMBER_MODEL_KINDS = ("number", "quantity", "date", "period", "ordinal", "percentage_point")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import params
-from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT
+from helpers.core import params
+from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
 
 
 def test_defaults_resolve_to_project_folders_from_any_cwd(monkeypatch, tmp_path):

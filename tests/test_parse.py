@@ -1,4 +1,4 @@
-"""Stage 01 parse (helpers.parse): structure → articles, accounting, bad input, golden files.
+"""Stage 01 parse (helpers.parse.folder): structure → articles, accounting, bad input, golden files.
 
 Golden tests:
 * hand-written fixtures in tests/fixtures/parse/ (one per noise kind and format);
@@ -33,11 +33,11 @@ def norm(text: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def fixture_result() -> parse.ParseResult:
+def fixture_result() -> parse.ledger.ParseResult:
     return parse_raw_dir(FIXTURES)
 
 
-def articles_of(result: parse.ParseResult, name: str) -> pd.DataFrame:
+def articles_of(result: parse.ledger.ParseResult, name: str) -> pd.DataFrame:
     return result.articles[result.articles["source_file"] == name].reset_index(drop=True)
 
 
@@ -70,14 +70,14 @@ def test_ids_unique_stable_and_content_derived(fixture_result):
 
 def test_columns_and_types(fixture_result):
     arts = fixture_result.articles
-    assert list(arts.columns) == parse.ARTICLE_COLUMNS
+    assert list(arts.columns) == parse.ledger.ARTICLE_COLUMNS
     assert set(arts["script"]) <= {"hant", "hans", "mixed"}
     assert arts["quality_score"].between(0, 1).all()
     assert arts["flags"].map(lambda f: isinstance(f, list)).all()
 
 
 def test_outputs_round_trip_through_parquet(fixture_result, tmp_path):
-    from helpers import io
+    from helpers.core import io
 
     for name in ("articles", "quarantine", "report", "cleaning"):
         df = getattr(fixture_result, name)
@@ -200,7 +200,7 @@ PARAS = [
 ]
 
 
-def parse_text(tmp_path: Path, text: str) -> parse.ParseResult:
+def parse_text(tmp_path: Path, text: str) -> parse.ledger.ParseResult:
     (tmp_path / "dump.txt").write_text(text, encoding="utf-8")
     return parse_raw_dir(tmp_path)
 
@@ -301,19 +301,19 @@ def test_parser_error_is_quarantined_and_run_continues(tmp_path, monkeypatch):
     def boom(*_args):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setitem(parse.PARSERS, "csv", boom)
+    monkeypatch.setitem(parse.structured.PARSERS, "csv", boom)
     result = parse_raw_dir(tmp_path)
     assert result.articles["source_file"].tolist() == ["a.txt"]
     q = result.quarantine.set_index("source_file")
     assert q.loc["b.csv", "reason"] == "unreadable" and "parser bug" in q.loc["b.csv", "detail"]
 
 
-@pytest.mark.parametrize("module", [m for m, _ in parse.PARSER_LIBRARIES])
+@pytest.mark.parametrize("module", [m for m, _ in parse.folder.PARSER_LIBRARIES])
 def test_missing_parser_library_is_a_loud_start_up_error(tmp_path, monkeypatch, module):
     page = "<html><body><article><p>" + "示例車企出口再創新高。" * 5 + "</p></article></body>"
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     monkeypatch.setitem(sys.modules, module, None)  # an import of it now fails
-    with pytest.raises(parse.ParserLibraryError) as err:
+    with pytest.raises(parse.folder.ParserLibraryError) as err:
         parse_raw_dir(tmp_path)
     message = str(err.value)
     assert f"{module} fails to import" in message and "pip install" in message
@@ -326,14 +326,14 @@ def test_import_error_inside_a_parser_is_not_quarantined(tmp_path, monkeypatch):
     def missing_cleaner(*_args):
         raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
 
-    monkeypatch.setitem(parse.PARSERS, "html", missing_cleaner)
+    monkeypatch.setitem(parse.structured.PARSERS, "html", missing_cleaner)
     with pytest.raises(ImportError, match="lxml_html_clean"):
         parse_raw_dir(tmp_path)
 
 
 def test_empty_raw_dir_gives_empty_tables(tmp_path):
     result = parse_raw_dir(tmp_path)
-    assert result.articles.empty and list(result.articles.columns) == parse.ARTICLE_COLUMNS
+    assert result.articles.empty and list(result.articles.columns) == parse.ledger.ARTICLE_COLUMNS
     assert result.report.empty and result.quarantine.empty
 
 
@@ -341,7 +341,7 @@ def test_empty_raw_dir_gives_empty_tables(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def shared_result(tmp_path_factory) -> parse.ParseResult:
+def shared_result(tmp_path_factory) -> parse.ledger.ParseResult:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"{SHARED_CORPUS} is absent (../shared sits beside the checkout)")
     raw = tmp_path_factory.mktemp("shared_raw")
@@ -394,7 +394,7 @@ def test_real_dumps_are_fully_accounted(shared_result):
 
 
 @pytest.fixture(scope="module")
-def sample_pair() -> tuple[pd.DataFrame, pd.DataFrame, parse.ParseResult]:
+def sample_pair() -> tuple[pd.DataFrame, pd.DataFrame, parse.ledger.ParseResult]:
     if not SAMPLE_TRUTH.is_file() or not any(SAMPLE_DIR.glob("*.*")):
         pytest.skip("the sample corpus (data/raw/sample + answer key) is not built yet")
     result = parse_raw_dir(SAMPLE_DIR)

@@ -1,4 +1,4 @@
-"""Tests for helpers.periods: normalised period strings and year inference."""
+"""Tests for helpers.text.periods: normalised period strings and year inference."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from helpers.periods import extract_periods
+from helpers.text.periods import extract_periods
 
 REF = "2025-12-01"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager
 
-from helpers import fonts, plots
+from helpers.publish import fonts, plots
 
 LABELS = {
     "zh-Hans": ["英伟达", "地平线", "华为", "特斯拉"],
@@ -71,8 +71,8 @@ def _tidy(categories, series, values, unit="percent", **extra):
 
 
 def _chart_specs(labels: str):
-    from helpers import labels as lab
-    from helpers.share_charts import ChartSpec
+    from helpers.catalog import texts as lab
+    from helpers.publish.charts import ChartSpec
 
     names = [lab.entity_label(e, labels) for e in ("nvidia", "horizon_robotics", "huawei")]
     scope = lab.label("scopes", "urban_noa", labels)
@@ -113,8 +113,8 @@ def test_share_charts_render_without_missing_glyphs(labels, tmp_path):
 
 
 def test_every_label_and_catalog_name_has_glyphs():
-    from helpers import entities
-    from helpers import labels as lab
+    from helpers.catalog import entities
+    from helpers.catalog import texts as lab
 
     path = font_manager.findfont(font_manager.FontProperties(family=plots.apply_house_style()[0]))
     font = font_manager.get_font(path)

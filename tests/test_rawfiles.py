@@ -1,4 +1,4 @@
-"""Raw-file reading of stage 01 (helpers.rawfiles): listing, sniffing, decoding, streaming."""
+"""Raw-file reading of stage 01 (helpers.parse.rawfiles): listing, sniffing, decoding, streaming."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import rawfiles
-from helpers.parse import parse_raw_dir
+from helpers.parse import parse_raw_dir, rawfiles
 
 TEXT_HANT = "示例車企宣佈第三季度海外交付量創新高，歐洲訂單已經排到明年。"
 TEXT_HANS = "示例车企宣布第三季度海外交付量创新高，欧洲订单已经排到明年。"

@@ -8,11 +8,12 @@ import nbformat
 import pytest
 from conftest import write_stage_notebook
 
-from helpers import report, runner
+from helpers.pipeline import runner
+from helpers.publish import report
 
 CHART = (
     "import pandas as pd\n"
-    "from helpers import plots\n"
+    "from helpers.publish import plots\n"
     "plots.apply_house_style(labels)\n"
     "fig, ax = plots.plt.subplots()\n"
     "ax.barh(['英伟达', '地平线'], [49.36, 30.71])\n"

@@ -17,7 +17,7 @@ from conftest import write_stage_notebook
 from matplotlib import font_manager
 from PIL import Image
 
-from helpers import runner
+from helpers.pipeline import runner
 
 PROBE = """<script>
 window.addEventListener('load', () => {
@@ -30,7 +30,7 @@ window.addEventListener('load', () => {
 </script>"""
 CHART = (
     "import pandas as pd\n"
-    "from helpers import plots\n"
+    "from helpers.publish import plots\n"
     "plots.apply_house_style(labels)\n"
     "fig, ax = plots.plt.subplots()\n"
     "ax.barh(['輝達', '地平線'], [49.36, 30.71])\n"

@@ -17,8 +17,8 @@ import pytest
 from conftest import run_chromium
 from pptx import Presentation
 
-from helpers import runner
-from helpers.paths import NOTEBOOKS_DIR
+from helpers.core.paths import NOTEBOOKS_DIR
+from helpers.pipeline import runner
 
 SCRIPT_TITLE = "<script>alert('xss-title')</script>小马智行车队扩张"
 IMG_BODY = "<img src=x onerror=\"alert('xss-body')\">"

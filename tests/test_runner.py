@@ -10,8 +10,8 @@ import pytest
 from conftest import write_stage_notebook
 from filelock import FileLock
 
-from helpers import cli, runner, runs
-from helpers.runner import RunConfig, RunError, Stage, select_stages
+from helpers.pipeline import cli, runner, runs
+from helpers.pipeline.runner import RunConfig, RunError, Stage, select_stages
 
 WRITE_ALPHA = (
     "import pandas as pd\n"

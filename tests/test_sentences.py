@@ -1,10 +1,10 @@
-"""Tests for helpers.sentences: offsets into the body survive every split."""
+"""Tests for helpers.text.sentences: offsets into the body survive every split."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.sentences import matching_copy, split_clauses, split_sentences
+from helpers.text.sentences import matching_copy, split_clauses, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,11 @@ import papermill as pm
 import pytest
 from share_sample import TRUTH_DIR, write_sample_processed
 
-from helpers import conflicts, io, reference, share, share_charts
-from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT, REFERENCE_DIR
+from helpers.core import io
+from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT, REFERENCE_DIR
+from helpers.publish import charts as share_charts
+from helpers.share import conflicts, reference
+from helpers.share import tables as share
 
 GOLDEN_DIR = PROJ_ROOT / "tests" / "fixtures" / "charts"
 NOTEBOOKS = ("04_ev_exports", "05_chip_share", "06_robotaxi_fleets")
@@ -490,7 +493,7 @@ def _chip_rows(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
 
 
 def test_share_over_time_draws_only_series_with_two_periods():
-    from helpers import share_charts
+    from helpers.publish import charts as share_charts
 
     rows = _chip_rows([
         ("nvidia", "urban_noa", "2024", 38.6), ("nvidia", "urban_noa", "2025", 49.4),
@@ -504,7 +507,7 @@ def test_share_over_time_draws_only_series_with_two_periods():
 
 
 def test_share_over_time_skips_single_points_of_different_scopes():
-    from helpers import share_charts
+    from helpers.publish import charts as share_charts
 
     rows = _chip_rows([("horizon_robotics", "front_camera", "2025", 47.7),
                        ("horizon_robotics", "adas", "2023", 21.3)])  # fmt: skip

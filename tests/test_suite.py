@@ -11,9 +11,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import io, runner
-from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT
-from helpers.runner import RunConfig
+from helpers.core import io
+from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
+from helpers.pipeline import runner
+from helpers.pipeline.runner import RunConfig
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
 NEW_FEED = (

@@ -1,8 +1,8 @@
-"""``python -m helpers``: see :mod:`helpers.cli`."""
+"""``python -m helpers``: see :mod:`helpers.pipeline.cli`."""
 
 import sys
 
-from helpers.cli import main
+from helpers.pipeline.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())
