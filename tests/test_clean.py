@@ -22,6 +22,7 @@ from helpers.parse.clean import (
     undo_edits,
 )
 from helpers.parse.lines import classify_line, continues_block, match_block_header
+from helpers.text.script import detect_script
 
 # --- catalog ---------------------------------------------------------------------------------
 
@@ -343,7 +344,7 @@ def test_quality_score_orders_clean_above_garbled():
     ],
 )
 def test_detect_script(text, script):
-    assert script.detect_script(text) == script
+    assert detect_script(text) == script
 
 
 # --- invisible characters and long tokens ---------------------------------------------------

@@ -12,6 +12,7 @@ from helpers import dedup
 from helpers.catalog import boilerplate
 from helpers.core.paths import PROJ_ROOT, SAMPLE_RAW_DIR
 from helpers.text import script
+from helpers.text.script import detect_script
 
 SAMPLE_TRUTH = PROJ_ROOT / "tests" / "fixtures" / "sample_truth" / "articles.csv"
 
@@ -162,7 +163,7 @@ def test_add_text_norm_converts_traditional_once(script, body, conversion, text_
     ],
 )
 def test_detect_script(text, script):
-    assert script.detect_script(text) == script
+    assert detect_script(text) == script
 
 
 # ---------------------------------------------------------------------------------------------

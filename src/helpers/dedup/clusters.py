@@ -264,6 +264,8 @@ def assign_clusters(
         ``jaccard``/``containment`` against the representative.
 
     Example:
+        >>> from helpers.dedup.textnorm import add_text_norm
+        >>> from helpers.dedup.pairs import find_duplicate_pairs
         >>> body = "蔚来汽车交付量创下新高，海外市场增长明显，欧洲订单翻倍。"
         >>> norm = add_text_norm(pd.DataFrame({"article_id": ["b", "a"], "body": [body] * 2}))
         >>> out = assign_clusters(norm, find_duplicate_pairs(norm))
@@ -331,6 +333,8 @@ def build_report(clustered: pd.DataFrame) -> pd.DataFrame:
         ``source_file`` when the input has them; sorted by cluster then article.
 
     Example:
+        >>> from helpers.dedup.textnorm import add_text_norm
+        >>> from helpers.dedup.pairs import find_duplicate_pairs
         >>> body = "理想汽车发布季度财报，营收同比增长，毛利率回升至两成。"
         >>> norm = add_text_norm(pd.DataFrame({"article_id": ["a", "b"], "body": [body] * 2}))
         >>> build_report(assign_clusters(norm, find_duplicate_pairs(norm)))["dup_of"].tolist()

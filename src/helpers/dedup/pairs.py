@@ -112,6 +112,7 @@ def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PA
         '' when the pair does not join).
 
     Example:
+        >>> from helpers.dedup.textnorm import add_text_norm
         >>> body = "奇瑞集团去年出口汽车一百三十四万辆，同比增长百分之十七。"
         >>> norm = add_text_norm(pd.DataFrame({"article_id": ["x", "y"],
         ...                                     "body": [body * 2, body * 2 + "欢迎关注"]}))

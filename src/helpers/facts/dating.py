@@ -146,6 +146,10 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
     """Period of a reading: (period, is_inferred, is_fiscal).
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.entities import load_catalog
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> body = "出口增速從2024年的53%降至2025年的3.59%"
         >>> s = make_sentence(Span(0, len(body), body), body, all_periods=extract_periods(body))
         >>> s.readings = read_numbers(s)
@@ -173,6 +177,8 @@ def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
     从…到 movement when a 至/到 verb stands between it and the reading.
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> body = "份額由2024年的24%升至29%"
         >>> s = make_sentence(Span(0, len(body), body), body, all_periods=extract_periods(body))
         >>> s.readings = read_numbers(s)

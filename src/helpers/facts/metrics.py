@@ -69,6 +69,9 @@ def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
     """The metric of reading ``idx`` and the start of the cue that gave it (-1 if carried).
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> s = make_sentence(Span(0, 18, "出口709.8萬輛,同比增長21.1%"), "")
         >>> s.readings = read_numbers(s)
         >>> choose_metric(s, 1, load_vocabulary(), {}, Carry())
@@ -151,6 +154,8 @@ def _powertrain_of(sentence: Sentence, r: Reading, metric: str) -> str:
     (出口231.5万辆，其中纯电动车型约132万辆，插电混动约99万辆).
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> text = "出口231.5萬輛,其中純電動車型約132萬輛"
         >>> s = make_sentence(Span(0, len(text), text), "")
         >>> s.readings = read_numbers(s)
@@ -170,6 +175,9 @@ def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> s
     """For a change metric: the level metric it changes (nearest level cue before it).
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> s = make_sentence(Span(0, 22, "新能源汽車出口231.5萬輛,同比增長102.9%"), "")
         >>> s.readings = read_numbers(s)
         >>> base_metric(s, 1, load_vocabulary(), {})
@@ -197,6 +205,9 @@ def signed_value(sentence: Sentence, idx: int, cue_start: int, vocab: Vocabulary
     """Negative for a change after a decrease word (同比下降7.08% -> -7.08); 降至 is a level.
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> s = make_sentence(Span(0, 11, "同比下降7.08%"), "")
         >>> s.readings = read_numbers(s)
         >>> signed_value(s, 0, 0, load_vocabulary())

@@ -34,6 +34,9 @@ def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
     """Market of a reading: a market mention (clause first), market words, or a default.
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> text = "比亞迪對歐洲交付近16萬輛"
         >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
         >>> s.readings = read_numbers(s)
@@ -59,6 +62,9 @@ def choose_qualifier(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
     """forecast / target / claimed from the sentence before the number, else over/approx/under.
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> s = make_sentence(Span(0, 14, "中汽協預計汽車出口將達到620萬輛"), "")
         >>> s.readings = read_numbers(s)
         >>> choose_qualifier(s, s.readings[0], load_vocabulary())
@@ -79,6 +85,7 @@ def assign_topic(vocab: Vocabulary, metric: str, types: frozenset[str], market: 
     """The topic of a fact from its metric's topic and topic rule.
 
     Example:
+        >>> from helpers.catalog.metrics import load_vocabulary
         >>> v = load_vocabulary()
         >>> assign_topic(v, "market_share", frozenset({"chip_vendor"}), "CN", "", False)
         'chip_share'
@@ -233,6 +240,7 @@ def mark_parts(sentence: Sentence, rows: list[dict], previous: list[dict]) -> li
     ``previous`` holds the rows of the sentence before, for a sentence opening with 其中.
 
     Example:
+        >>> from helpers.facts.extract import extract_article_facts
         >>> body = "小馬智行路測里程超5500萬公里,其中全無人駕駛里程超1000萬公里。"
         >>> rows = extract_article_facts("a", body, "2025-11-06")
         >>> [(r["value"], r["is_topic_fact"], bool(r["part_of"])) for r in rows]
@@ -364,6 +372,9 @@ def figure_segment(sentence: Sentence, r: Reading, vocab: Vocabulary, carried: s
     The caller passes "" when the sentence states another level metric (出口 after 新能源出口).
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> text = "汽車出口832萬輛;其中新能源汽車出口343萬輛"
         >>> s = make_sentence(Span(0, len(text), text), "")
         >>> s.readings = read_numbers(s)

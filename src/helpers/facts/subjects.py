@@ -46,6 +46,9 @@ def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, 
         reading index -> ("subject", Mention) | ("market", Mention) | ("period", "2023").
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> s = make_sentence(Span(0, 19, "甲乙分别出口3萬輛和4萬輛"), "")
         >>> s.readings = read_numbers(s)
         >>> [(i, kind) for i, (kind, _) in respectively(s, load_vocabulary()).items()]
@@ -65,6 +68,8 @@ def _paired_lists(sentence: Sentence) -> dict[int, tuple[str, object]]:
     one clause map in order, as if 分别 were written.
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> text = "長安與吉利則錄得46.5萬輛及42.3萬輛"
         >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
         >>> s.readings = read_numbers(s)
@@ -128,6 +133,8 @@ def list_items(sentence: Sentence, mentions: list[attr.Mention]) -> list[attr.Me
     and an entity named twice counts once.
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence
         >>> text = "特斯拉FSD、輝達Orin-X與地平線征程5"
         >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
         >>> [m.entity_id for m in list_items(s, s.mentions)]
@@ -166,6 +173,9 @@ def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[lis
     An inner list with several mentions is one combined figure (三家合计).
 
     Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
         >>> text = "吉利、比亞迪各約40萬輛"
         >>> s = make_sentence(Span(0, 13, text), "", mentions=attr.find_mentions(text))
         >>> s.readings = read_numbers(s)

@@ -52,7 +52,7 @@ import pandas as pd
 from helpers import dedup
 from helpers.core import io
 from helpers.core.paths import PROJ_ROOT
-from helpers.text import script
+from helpers.text.script import convert_script
 
 DEFAULT_ARTICLES = 20_000
 DEFAULT_SEED = 7
@@ -108,7 +108,7 @@ def _vocabulary() -> tuple[tuple[str, ...], np.ndarray]:
             freqs.append(int(freq))
     order = np.argsort(-np.array(freqs), kind="stable")[: VOCAB_SIZE * 2]
     # Simplified words only: t2s leaves them unchanged (jieba's dictionary mixes both scripts).
-    simp = [i for i in order.tolist() if script.convert_script(words[i], "t2s") == words[i]]
+    simp = [i for i in order.tolist() if convert_script(words[i], "t2s") == words[i]]
     simp = simp[:VOCAB_SIZE]
     p = np.array([freqs[i] for i in simp], dtype=float) ** 0.8
     # Cumulative probabilities: sampling by searchsorted is ~100x cheaper than
@@ -174,7 +174,7 @@ def _copy(rng, kind: str, title: str, paragraphs: list[str], script: str):
         return title, [_edit(rng, par, rate) for par in paragraphs], script
     if kind == "cross_script":
         config, other = ("s2twp", "hant") if script == "hans" else ("tw2sp", "hans")
-        conv = script.convert_script  # the same OpenCC package the corpus was made with
+        conv = convert_script  # the same OpenCC package the corpus was made with
         return conv(title, config), [conv(par, config) for par in paragraphs], other
     if kind == "boilerplate":
         notice = BOILERPLATE_POOL[int(rng.integers(len(BOILERPLATE_POOL)))]
@@ -455,7 +455,7 @@ def stage_seconds(data: pd.DataFrame, params: dedup.thresholds.DedupParams) -> d
     bodies = norm.loc[norm["conversion"] == "tw2sp", "body"].tolist()
     t0 = time.perf_counter()
     for body in bodies:
-        script.convert_script(body, "tw2sp")
+        convert_script(body, "tw2sp")
     names = ("add_text_norm", "find_duplicate_pairs", "assign_clusters", "build_report")
     out = {name: b - a for name, a, b in zip(names, t[:-1], t[1:], strict=True)}
     return out | {"OpenCC tw2sp alone (inside add_text_norm)": time.perf_counter() - t0}
