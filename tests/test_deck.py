@@ -17,10 +17,10 @@ from helpers.core import io
 from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
 from helpers.pipeline import runner
 from helpers.publish import charts as share_charts
-from helpers.publish import deck, plots
+from helpers.publish import deck, deck_content, plots
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
-CJK = deck.CJK_RE
+CJK = deck_content.CJK_RE
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
@@ -73,7 +73,7 @@ def write_figures(folder, labels="zh-Hans"):
 def built(tmp_path_factory):
     """The deck of the inline charts, written to disk and opened again."""
     folder = write_figures(tmp_path_factory.mktemp("figures"))
-    charts = deck.load_charts(folder, "zh-Hans")
+    charts = deck_content.load_charts(folder, "zh-Hans")
     path = deck.write_deck(deck.build_deck(charts, STATS, "zh-Hans"), folder / "deck.pptx")
     return folder, charts, Presentation(str(path))
 
@@ -198,7 +198,7 @@ def test_every_chinese_run_has_an_east_asian_typeface(built):
     ],
 )
 def test_label_language_sets_texts_and_typeface(tmp_path, labels, typeface, title):
-    charts = deck.load_charts(write_figures(tmp_path, labels), labels)
+    charts = deck_content.load_charts(write_figures(tmp_path, labels), labels)
     prs = deck.build_deck(charts, STATS, labels)
     assert prs.slides[0].shapes.title.text.startswith(title)
     eas = {e.get("typeface") for e in prs.slides[1]._element.iter(qn("a:ea"))}
@@ -207,7 +207,7 @@ def test_label_language_sets_texts_and_typeface(tmp_path, labels, typeface, titl
 
 
 def test_empty_figures_folder_gives_title_and_no_charts_slide(tmp_path):
-    charts = deck.load_charts(tmp_path, "zh-Hans")
+    charts = deck_content.load_charts(tmp_path, "zh-Hans")
     prs = deck.build_deck(charts, STATS, "zh-Hans")
     assert charts == [] and len(prs.slides) == 2
     assert prs.slides[1].shapes.title.text == "本次运行没有图表"
@@ -218,7 +218,7 @@ def test_empty_figures_folder_gives_title_and_no_charts_slide(tmp_path):
 
 def test_csv_without_sidecar_still_gets_a_chart(tmp_path):
     io.write_table(STACKED, tmp_path / "04-nev-share.csv")
-    (chart,) = deck.load_charts(tmp_path, "zh-Hans")
+    (chart,) = deck_content.load_charts(tmp_path, "zh-Hans")
     assert (chart.kind, chart.title, chart.n_articles, chart.picture) == (
         "stacked_share", "04-nev-share", None, None)  # fmt: skip
     prs = deck.build_deck([chart], STATS, "zh-Hans")
@@ -235,12 +235,12 @@ def test_csv_without_sidecar_still_gets_a_chart(tmp_path):
     ],
 )
 def test_chart_type_per_kind(kind, expected):
-    assert deck.chart_type(kind) == expected
+    assert deck_content.chart_type(kind) == expected
 
 
 def test_unknown_kind_fails_loudly():
     with pytest.raises(ValueError, match="unknown chart kind"):
-        deck.chart_type("pie")
+        deck_content.chart_type("pie")
 
 
 def test_set_east_asian_font_keeps_schema_order_and_is_idempotent():
@@ -255,13 +255,13 @@ def test_set_east_asian_font_keeps_schema_order_and_is_idempotent():
         "solidFill", "latin", "ea", "cs", "hlinkClick",
     ]  # fmt: skip
     assert rpr.find(qn("a:ea")).get("typeface") == "Noto Sans CJK TC"
-    assert rpr.find(qn("a:latin")).get("typeface") == deck.LATIN_FONT
+    assert rpr.find(qn("a:latin")).get("typeface") == deck_content.LATIN_FONT
     assert rpr.get("lang") == "zh-TW"
 
 
 def test_duplicate_category_series_pairs_keep_the_first_value():
     data = pd.concat([LINES, LINES.iloc[[0]].assign(source_note="另一篇")], ignore_index=True)
-    _, series = deck.pivot_series(data)
+    _, series = deck_content.pivot_series(data)
     assert series[0].values == (52.57, 49.36)
 
 

@@ -90,7 +90,7 @@ def test_value_range_per_metric(metric, value, high, flagged):
 
 
 def test_flagged_facts_never_reach_a_share_table():
-    from helpers.share import tables as share
+    from helpers import share
 
     facts = _facts(metric=["market_share"] * 2, value=[340.0, 34.0])
     facts = facts.assign(article_id="a", entity_id="horizon_robotics", unit="percent",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.text.numbers import extract_numbers, parse_cn_numeral
+from helpers.text.numbers import extract_numbers
+from helpers.text.numerals import parse_cn_numeral
 from helpers.text.script import normalize_width
 
 E = None  # "no value" marker in the tables below, for readability

@@ -8,11 +8,11 @@ import papermill as pm
 import pytest
 from share_sample import TRUTH_DIR, write_sample_processed
 
+from helpers import share
 from helpers.core import io
 from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT, REFERENCE_DIR
 from helpers.publish import charts as share_charts
 from helpers.share import conflicts, reference
-from helpers.share import tables as share
 
 GOLDEN_DIR = PROJ_ROOT / "tests" / "fixtures" / "charts"
 NOTEBOOKS = ("04_ev_exports", "05_chip_share", "06_robotaxi_fleets")
@@ -43,7 +43,9 @@ ARTICLES = pd.DataFrame(
 
 def resolved(rows: list[dict], topic: str = "ev_exports"):
     prepared = share.prepare_facts(facts(rows), ARTICLES, topic=topic)
-    return conflicts.resolve_conflicts(prepared, keys=share.EV_KEYS, series_keys=share.EV_SERIES)
+    return conflicts.resolve_conflicts(
+        prepared, keys=share.prepare.EV_KEYS, series_keys=share.prepare.EV_SERIES
+    )
 
 
 # --- periods, agreement ----------------------------------------------------------------------
@@ -60,7 +62,7 @@ def resolved(rows: list[dict], topic: str = "ev_exports"):
     ],
 )
 def test_normalize_period(period, expected):
-    assert share.normalize_period(period) == expected
+    assert share.prepare.normalize_period(period) == expected
 
 
 @pytest.mark.parametrize(
@@ -134,7 +136,9 @@ def test_company_share_uses_same_basis_total_and_others_remainder():
             {"entity_id": "saic", "metric": "overseas_sales", "value": 900_000},
         ]
     )
-    table = share.company_exports_table(shown, conflicts.best_per_basis(long, share.EV_KEYS))
+    table = share.tables.company_exports_table(
+        shown, conflicts.best_per_basis(long, share.prepare.EV_KEYS)
+    )
     got = table.set_index(["entity_id", "data_source"])["share_pct"]
     assert got[("chery", "caam")] == pytest.approx(30.0)
     assert got[("others", "caam")] == pytest.approx(50.0)
@@ -147,7 +151,7 @@ def test_others_remainder_is_never_negative():
     _, shown = resolved(
         [{"value": 100.0}, {"entity_id": "chery", "value": 80.0}, {"entity_id": "byd", "value": 50}]
     )
-    others = share.company_exports_table(shown).query("is_remainder").iloc[0]
+    others = share.tables.company_exports_table(shown).query("is_remainder").iloc[0]
     assert others["value"] == 0 and others["share_pct"] == 0
     assert "exceed the total by 30" in others["remainder_note"]
 
@@ -162,10 +166,12 @@ def test_nev_split_and_destinations_per_basis():
             {"market": "MX", "value": 625_200, "data_source": "cpca"},
         ]
     )
-    per_basis = conflicts.best_per_basis(long, share.EV_KEYS)
-    split = share.nev_split_table(per_basis).set_index("data_source")["nev_share_pct"].round(2)
+    per_basis = conflicts.best_per_basis(long, share.prepare.EV_KEYS)
+    split = (
+        share.tables.nev_split_table(per_basis).set_index("data_source")["nev_share_pct"].round(2)
+    )
     assert split.to_dict() == {"caam": 36.84, "cpca": 41.23}
-    dest = share.destination_table(shown, per_basis)
+    dest = share.tables.destination_table(shown, per_basis)
     assert dest["share_pct"].round(2).tolist() == [7.51]
 
 
@@ -174,7 +180,7 @@ def test_missing_optional_columns_and_non_canonical_articles():
     arts = ARTICLES.assign(is_canonical=[True, False, True])
     out = share.prepare_facts(f, arts, topic="ev_exports")
     assert out["value"].tolist() == [1.0] and (out["segment"] == "").all()
-    with pytest.raises(share.FactsError, match="run stage 03_facts"):
+    with pytest.raises(share.prepare.FactsError, match="run stage 03_facts"):
         share.prepare_facts(f.drop(columns=["metric"]), arts, topic="ev_exports")
 
 
@@ -201,17 +207,17 @@ def test_missing_optional_columns_and_non_canonical_articles():
     ],
 )
 def test_infer_chip_scope(sentence, value, scope):
-    assert share.infer_chip_scope(sentence, value)[0] == scope
+    assert share.tables.infer_chip_scope(sentence, value)[0] == scope
 
 
 def chip_display(rows: list[dict]) -> pd.DataFrame:
-    chips = share.add_chip_scope(
+    chips = share.tables.add_chip_scope(
         share.prepare_facts(facts(rows), ARTICLES, topic="chip_share").assign(title="")
     )
     _, shown = conflicts.resolve_conflicts(
-        chips, keys=share.CHIP_KEYS, series_keys=share.CHIP_SERIES
+        chips, keys=share.prepare.CHIP_KEYS, series_keys=share.prepare.CHIP_SERIES
     )
-    return share.chip_share_table(shown)
+    return share.tables.chip_share_table(shown)
 
 
 CHIP = {"topic": "chip_share", "metric": "market_share", "unit": "percent", "market": "CN",
@@ -233,7 +239,9 @@ def test_scopes_are_never_merged_and_products_roll_up():
         ]
     )
     assert set(table["vendor_id"]) == {"nvidia", "horizon_robotics", "mobileye", "nio"}
-    sums = share.share_sums(table, share.CHIP_SCOPE_COLS).set_index("scope")["sum_pct"]
+    sums = share.tables.share_sums(table, share.prepare.CHIP_SCOPE_COLS).set_index("scope")[
+        "sum_pct"
+    ]
     assert sums.round(2).to_dict() == {"front_camera": 75.47, "urban_noa": 52.36}
     assert table.set_index("vendor_id").loc["nio", "is_self_developed"]
     assert not table["is_conflict"].any()
@@ -248,7 +256,9 @@ def test_combined_figure_is_kept_but_not_summed():
         ]
     )  # fmt: skip
     assert table["is_combined"].tolist() == [False, True]
-    assert share.share_sums(table, share.CHIP_SCOPE_COLS)["sum_pct"].tolist() == [49.36]
+    assert share.tables.share_sums(table, share.prepare.CHIP_SCOPE_COLS)["sum_pct"].tolist() == [
+        49.36
+    ]
 
 
 # --- fleets ----------------------------------------------------------------------------------
@@ -258,11 +268,11 @@ FLEET = {"topic": "robotaxi_fleet", "metric": "fleet_size", "data_source": "comp
 
 
 def fleet_display(rows):
-    prepared = share.prepare_fleet_facts(
+    prepared = share.tables.prepare_fleet_facts(
         share.prepare_facts(facts(rows), ARTICLES, topic="robotaxi_fleet")
     )
     return conflicts.resolve_conflicts(
-        prepared, keys=share.FLEET_KEYS, series_keys=share.FLEET_SERIES
+        prepared, keys=share.prepare.FLEET_KEYS, series_keys=share.prepare.FLEET_SERIES
     )
 
 
@@ -278,11 +288,11 @@ def test_fleet_growth_latest_and_targets():
             {**FLEET, "entity_id": "waymo", "value": 1500, "period": "2025-05", "market": "US"},
         ]
     )  # fmt: skip
-    growth = share.fleet_growth(shown)
+    growth = share.tables.fleet_growth(shown)
     pony = growth[growth["entity_id"] == "pony_ai"]
     assert pony["value"].tolist() == [270, 961] and pony["change"].tolist()[1] == 691
     assert pony["fact_ids"].tolist()[0] == "f0;f1"  # same as-of date, two sources agree
-    latest = share.fleet_latest(shown).set_index("entity_id")
+    latest = share.tables.fleet_latest(shown).set_index("entity_id")
     assert latest.loc["pony_ai", ["value", "as_of_date", "target_value"]].tolist() == [
         961, "2025-11-23", 3000,
     ]  # fmt: skip
@@ -337,19 +347,24 @@ def test_reconcile_as_of_inside_reference_period():
 def test_empty_topic_gives_empty_tables_and_no_chart():
     none = facts([{"value": 1.0, "topic": "other"}])
     ev = share.prepare_facts(none, ARTICLES, topic="ev_exports")
-    long, shown = conflicts.resolve_conflicts(ev, keys=share.EV_KEYS, series_keys=share.EV_SERIES)
-    per_basis = conflicts.best_per_basis(long, share.EV_KEYS)
-    companies = share.add_display_labels(
-        share.add_source_notes(share.company_exports_table(shown, per_basis), "en"), "en"
+    long, shown = conflicts.resolve_conflicts(
+        ev, keys=share.prepare.EV_KEYS, series_keys=share.prepare.EV_SERIES
+    )
+    per_basis = conflicts.best_per_basis(long, share.prepare.EV_KEYS)
+    companies = share.notes.add_display_labels(
+        share.notes.add_source_notes(share.tables.company_exports_table(shown, per_basis), "en"),
+        "en",
     )
     assert companies.empty and share_charts.company_chart(companies, "en") is None
-    split = share.add_display_labels(share.nev_split_table(per_basis), "en")
+    split = share.notes.add_display_labels(share.tables.nev_split_table(per_basis), "en")
     assert share_charts.nev_split_chart(split, "en") is None
-    fleets = share.prepare_fleet_facts(share.prepare_facts(none, ARTICLES, topic="robotaxi_fleet"))
-    _, fshown = conflicts.resolve_conflicts(
-        fleets, keys=share.FLEET_KEYS, series_keys=share.FLEET_SERIES
+    fleets = share.tables.prepare_fleet_facts(
+        share.prepare_facts(none, ARTICLES, topic="robotaxi_fleet")
     )
-    assert share_charts.fleet_latest_chart(share.fleet_latest(fshown), "en") is None
+    _, fshown = conflicts.resolve_conflicts(
+        fleets, keys=share.prepare.FLEET_KEYS, series_keys=share.prepare.FLEET_SERIES
+    )
+    assert share_charts.fleet_latest_chart(share.tables.fleet_latest(fshown), "en") is None
 
 
 # --- the notebooks on the sample corpus ------------------------------------------------------
@@ -439,7 +454,7 @@ def test_chip_share_rows_by_scope(sample_run):
     cic = shares[shares["data_source"] == "cic"].set_index("scope")["value"].to_dict()
     assert cic == {"adas": 21.3, "adas_ad": 9.3}  # two scopes of one prospectus, no conflict
     assert not shares["is_conflict"].any()
-    sums = share.share_sums(shares, share.CHIP_SCOPE_COLS)
+    sums = share.tables.share_sums(shares, share.prepare.CHIP_SCOPE_COLS)
     assert (sums["sum_pct"] <= 100.5).all()
     recon = table(sample_run, "chip_share_reconciliation")
     assert (recon["status"] == "differs").sum() == 0
@@ -473,7 +488,7 @@ def test_chart_csvs_match_golden_files(sample_run):
 
 def test_empty_chip_units_get_display_labels():
     empty = pd.DataFrame({"vendor_id": [], "is_self_developed": [], "period": []})
-    assert share.add_display_labels(empty, "zh-Hans").empty
+    assert share.notes.add_display_labels(empty, "zh-Hans").empty
 
 
 def _chip_rows(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import share
 from helpers.catalog import texts as lab
 from helpers.publish import plots
-from helpers.share import tables as share
 
 MIN_BARS = 2
 SEP = " · "
@@ -176,7 +176,7 @@ def company_chart(companies: pd.DataFrame, labels: str) -> ChartSpec | None:
     """
     cols = ["metric", "period", "data_source"]
     named = companies[~companies["is_remainder"]]
-    key = share.pick_chart_group(named, cols, min_rows=MIN_BARS)
+    key = share.notes.pick_chart_group(named, cols, min_rows=MIN_BARS)
     if key is None:
         return None
     rows = _select(companies, cols, key).sort_values(
@@ -204,7 +204,7 @@ def market_chart(markets: pd.DataFrame, labels: str) -> ChartSpec | None:
         ['墨西哥', '俄罗斯']
     """
     cols = ["period", "data_source"]
-    key = share.pick_chart_group(markets, cols, min_rows=MIN_BARS)
+    key = share.notes.pick_chart_group(markets, cols, min_rows=MIN_BARS)
     if key is None:
         return None
     rows = _select(markets, cols, key).sort_values("value", ascending=False)
@@ -311,11 +311,13 @@ def chip_ranked_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
         True
     """
     singles = shares[~shares["is_combined"]]
-    key = share.pick_chart_group(singles, list(share.CHIP_SCOPE_COLS), min_rows=MIN_BARS)
+    key = share.notes.pick_chart_group(
+        singles, list(share.prepare.CHIP_SCOPE_COLS), min_rows=MIN_BARS
+    )
     if key is None:
         return None
-    rows = _select(singles, list(share.CHIP_SCOPE_COLS), key)
-    rows = rows.assign(_other=rows["vendor_id"] == share.OTHERS_ID)
+    rows = _select(singles, list(share.prepare.CHIP_SCOPE_COLS), key)
+    rows = rows.assign(_other=rows["vendor_id"] == share.prepare.OTHERS_ID)
     rows = rows.sort_values(["_other", "value"], ascending=[True, False])
     scope = _scope_name(rows.iloc[0], labels)
     title = lab.label("titles", "chip_share_ranked", labels, scope=scope)
@@ -337,7 +339,7 @@ def chip_stacked_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
     rows = shares[shares["is_full_breakdown"] & ~shares["is_combined"]]
     if rows.empty:
         return None
-    rows = rows.assign(_other=rows["vendor_id"] == share.OTHERS_ID)
+    rows = rows.assign(_other=rows["vendor_id"] == share.prepare.OTHERS_ID)
     rows = rows.sort_values(["period_end", "scope", "_other", "value"],
                             ascending=[True, True, True, False])  # fmt: skip
     scope = rows.apply(_scope_name, axis=1, labels=labels)
@@ -366,7 +368,7 @@ def chip_over_time_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
         ...     "period": ["2025"]}), "en") is None
         True
     """
-    singles = shares[~shares["is_combined"] & (shares["vendor_id"] != share.OTHERS_ID)]
+    singles = shares[~shares["is_combined"] & (shares["vendor_id"] != share.prepare.OTHERS_ID)]
     if singles["period"].nunique() < 2:  # no series can have two periods
         return None
     scope = singles.apply(_scope_name, axis=1, labels=labels)
@@ -408,7 +410,7 @@ def fleet_latest_chart(latest: pd.DataFrame, labels: str) -> ChartSpec | None:
     title = lab.label("titles", "fleet_latest", labels)
     series = lab.label("metrics", "fleet_size", labels)
     spec = _bars_spec(rows, stem="06-fleet-latest", title=title, series=series, labels=labels)
-    ends = sorted(set(rows["period"]), key=share.period_end)
+    ends = sorted(set(rows["period"]), key=share.prepare.period_end)
     return replace(spec, period=_span([lab.format_period(p, labels) for p in ends], labels))
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.share.conflicts import values_agree
-from helpers.share.tables import period_bounds
+from helpers.share.prepare import period_bounds
 
 REFERENCE_COLUMNS = (
     "entity_id", "metric", "value", "unit", "period", "market", "basis", "source_name",

@@ -1,7 +1,8 @@
 """Share tables for stages 04–06: EV exports, ADAS chip share and Robotaxi fleets.
 
-Small pure functions over the facts table of stage 03 (one row per extracted figure; see
-:data:`FACT_COLUMNS`) joined to the articles table. Conflicts and the display-value rule are in
+Small pure functions over facts prepared by :mod:`helpers.share.prepare` (one row per
+extracted figure, joined to its article); source notes and display labels are
+:mod:`helpers.share.notes`. Conflicts and the display-value rule are in
 :mod:`helpers.share.conflicts`; the reference cross-check is in :mod:`helpers.share.reference`.
 
 Shares are only computed against a total **on the same basis and period** (a CAAM company
@@ -17,6 +18,7 @@ Example:
     ...     "sentence": ["2025年中國城市NOA計算晶片市場中,輝達以49.36%的市佔率居首"]})
     >>> a = pd.DataFrame({"article_id": ["a1"], "title": ["城市NOA"], "source_name": ["智駕前線"],
     ...     "published_date": ["2026-01-20"]})
+    >>> from helpers.share.prepare import prepare_facts
     >>> chips = add_chip_scope(prepare_facts(f, a, topic="chip_share"))
     >>> chips[["vendor_id", "period", "scope"]].values.tolist()
     [['nvidia', '2025', 'urban_noa']]
@@ -30,237 +32,27 @@ import pandas as pd
 
 from helpers.catalog import entities
 from helpers.catalog import texts as lab
-from helpers.core import params
-from helpers.text import periods, script
-
-FACT_COLUMNS = (
-    "fact_id", "article_id", "topic", "entity_id", "metric", "value", "unit", "period", "market",
-    "qualifier", "data_source",
-)  # fmt: skip
-# Columns the facts contract promises but an early facts table may lack: filled explicitly.
-OPTIONAL_FACT_COLUMNS = {"segment": "", "entity_text": "", "sentence": "", "base_metric": "",
-                         "part_of": ""}  # fmt: skip
-# Growth rates and changes are "of something": their segment is part of the cell (PHEV +190 %
-# and the total's +19.3 % are two cells), while a level figure's segment is only shown.
-RATE_METRICS = frozenset({"yoy_growth", "change"})
-COMPANY_BASIS = "company"
-# Who publishes a company's own figures: the company itself (data_source = its id) -> company.
-COMPANY_SOURCE_TYPES = frozenset({"automaker", "brand", "robotaxi_operator"})
-ARTICLE_COLUMNS = ("article_id", "title", "source_name", "published_date")
-PROJECTION_QUALIFIERS = frozenset({"forecast", "target"})
-WORLD = "world"
-HOME_MARKETS = frozenset({"", WORLD, "CN"})
-CHINA_IDS = frozenset({"china", "chinese_brands"})
-COMPANY_TYPES = frozenset({"automaker", "brand"})
-EXPORT_METRICS = ("exports", "overseas_sales")
-SPLIT_METRICS = ("exports", "nev_exports", "phev_exports")
-OTHERS_ID = "others"
-EV_KEYS = (
-    "entity_id",
-    "metric",
-    "base_metric",
-    "rate_segment",
-    "period",
-    "market",
-    "is_projection",
+from helpers.share.prepare import (
+    CHINA_IDS,
+    CHIP_SCOPE_COLS,
+    COMPANY_TYPES,
+    EXPORT_METRICS,
+    FLEET_METRICS,
+    FULL_BREAKDOWN_MIN,
+    HOME_MARKETS,
+    MEASURE_KEYWORDS,
+    OTHERS_ID,
+    PROJECTION_QUALIFIERS,
+    ROBOTAXI_SEGMENT,
+    SCOPE_KEYWORDS,
+    SPLIT_METRICS,
+    UNSPECIFIED,
+    WORLD,
+    entity_types,
+    fill_market_from_article,
+    period_end,
 )
-EV_SERIES = ("entity_id", "metric", "base_metric", "rate_segment", "market", "is_projection")
-CHIP_KEYS = ("vendor_id", "metric", "period", "market", "scope", "measure", "data_source")
-CHIP_SERIES = ("vendor_id", "metric", "market", "scope", "measure", "data_source")
-CHIP_SCOPE_COLS = ("metric", "period", "market", "scope", "measure", "data_source")
-FLEET_METRICS = ("fleet_size", "fleet_target")
-ROBOTAXI_SEGMENT = "robotaxi"
-FLEET_KEYS = ("entity_id", "metric", "as_of_date", "market", "segment")
-FLEET_SERIES = ("entity_id", "metric", "market", "segment")
-SHARE_SUM_TOLERANCE = 0.5  # percentage points of rounding allowed above 100
-FULL_BREAKDOWN_MIN = 98.0  # a scope-period whose shares sum to at least this is "complete"
-
-# Range periods that have a shorter name (facts may give either form).
-_RANGE_NAMES = {
-    ("01", "03"): "Q1", ("04", "06"): "Q2", ("07", "09"): "Q3", ("10", "12"): "Q4",
-    ("01", "06"): "H1", ("07", "12"): "H2",
-}  # fmt: skip
-_RANGE_RE = re.compile(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})")
-
-# Chip-share scope words (Simplified, lower case; the sentence is converted t2s first). The
-# longest match wins at a position, so 小域控 (front camera + light domain) beats 域控.
-SCOPE_KEYWORDS = {
-    "城市noa": "urban_noa", "城区noa": "urban_noa", "城市领航": "urban_noa",
-    "城市导航辅助": "urban_noa", "小域控": "front_camera", "前视": "front_camera",
-    "行泊一体": "front_camera", "域控": "domain_controller", "noa": "noa",
-    "领航辅助": "noa", "导航辅助驾驶": "noa", "视觉处理器": "vision_processor",
-    "高阶自动驾驶": "adas_ad", "自动驾驶一并": "adas_ad", "高级辅助驾驶": "adas",
-    "辅助驾驶": "adas", "adas": "adas",
-}  # fmt: skip
-MEASURE_KEYWORDS = {"出货": "shipments", "装机": "installed", "装配量": "installed",
-                    "搭载量": "installed"}  # fmt: skip
-UNSPECIFIED = "unspecified"
-
-
-class FactsError(ValueError):
-    """The facts or articles table lacks what the share stages need."""
-
-
-def normalize_period(period: str) -> str:
-    """Give a range that is a quarter, half or year its short name.
-
-    Example:
-        >>> normalize_period("2023-01/2023-06"), normalize_period("2025-01/2025-11")
-        ('2023-H1', '2025-01/2025-11')
-        >>> normalize_period("2025-01/2025-12")  # 2025年全年
-        '2025'
-    """
-    m = _RANGE_RE.fullmatch(period or "")
-    if not m or m[1] != m[3]:
-        return period or ""
-    if (m[2], m[4]) == ("01", "12"):
-        return m[1]
-    name = _RANGE_NAMES.get((m[2], m[4]))
-    return f"{m[1]}-{name}" if name else period
-
-
-def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day a normalised period covers (:func:`helpers.text.periods.period_bounds`).
-
-    Example:
-        >>> [d.date().isoformat() for d in period_bounds("2025-Q3")]  # 2025年第三季度
-        ['2025-07-01', '2025-09-30']
-        >>> [d.date().isoformat() for d in period_bounds("2024-H1/2025-11-23")]
-        ['2024-01-01', '2025-11-23']
-    """
-    bounds = periods.period_bounds(period)
-    if bounds is None:
-        raise ValueError(f"cannot read the period {period!r}")
-    return pd.Timestamp(bounds[0]), pd.Timestamp(bounds[1])
-
-
-def period_end(period: str) -> pd.Timestamp:
-    """Last day of a period (``2025-10`` -> 2025-10-31); NaT when it cannot be read.
-
-    Example:
-        >>> period_end("2024-H1").date().isoformat()  # 2024年上半年
-        '2024-06-30'
-        >>> period_end("去年")
-        NaT
-    """
-    try:
-        return period_bounds(period)[1]
-    except ValueError:
-        return pd.NaT
-
-
-def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) -> pd.DataFrame:
-    """Select one topic's facts from canonical articles and attach the article's outlet and date.
-
-    Args:
-        facts: the facts table (``facts.parquet``).
-        articles: the articles table; ``is_canonical`` is used when present.
-        topic: ``ev_exports``, ``chip_share`` or ``robotaxi_fleet``.
-
-    Returns:
-        The facts (without 其中 parts of a total, see ``part_of``) with ``title``,
-        ``source_name``, ``published_date``, a normalised ``period``,
-        ``period_end``, ``is_projection`` and text columns filled ("" for missing).
-
-    Example:
-        >>> f = pd.DataFrame({c: ["x"] for c in FACT_COLUMNS}).assign(value=7098000.0,
-        ...     topic="ev_exports", period="2025-01/2025-12", qualifier="预计", article_id="a")
-        >>> a = pd.DataFrame({"article_id": ["a"], "title": ["出口"], "source_name": ["汽车周刊"],
-        ...     "published_date": ["2026-01-14"]})
-        >>> prepare_facts(f, a, topic="ev_exports")[["period", "source_name"]].values.tolist()
-        [['2025', '汽车周刊']]
-    """
-    _require(facts, FACT_COLUMNS, "facts", "run stage 03_facts first")
-    _require(articles, ARTICLE_COLUMNS, "articles", "run stage 01_parse first")
-    out = facts.loc[facts["topic"] == topic].copy()
-    for column, default in OPTIONAL_FACT_COLUMNS.items():
-        out[column] = out[column].fillna(default) if column in out else default
-    # NOTE: a 其中 part equal to its total on every key (helpers.facts.extract.mark_parts) would
-    # be a second value of the total's cell; it stays in facts.parquet with part_of, not in tables.
-    out = out[out["part_of"].astype(str) == ""]
-    # NOTE: a fact with a data finding (helpers.facts.checks: a share of 340 %) stays in
-    # facts.parquet and in the findings table, never in a share table or chart.
-    if "finding" in out:
-        out = out[out["finding"].fillna("").astype(str) == ""]
-    for column in ("market", "qualifier", "data_source", "period", "unit"):
-        out[column] = out[column].fillna("").astype(str)
-    out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
-    art = articles[[*ARTICLE_COLUMNS, *(["is_canonical"] if "is_canonical" in articles else [])]]
-    out = out.merge(art, on="article_id", how="left", validate="many_to_one", indicator=True)
-    orphans = out.loc[out["_merge"] == "left_only", "fact_id"].tolist()
-    if orphans:
-        raise FactsError(f"facts {orphans[:5]} name articles missing from the articles table")
-    if "is_canonical" in out:
-        out = out[out["is_canonical"].fillna(True).astype(bool)].drop(columns="is_canonical")
-    # NOTE: most real pages have no title and many no outlet: text columns are "" then, never
-    # NaN, so every later step can treat them as text.
-    for column in ("title", "source_name"):
-        out[column] = out[column].fillna("").astype(str)
-    out["published_date"] = pd.to_datetime(out["published_date"], errors="coerce")
-    out["period"] = out["period"].map(normalize_period)
-    out["period_end"] = out["period"].map(period_end)
-    out["is_projection"] = out["qualifier"].isin(PROJECTION_QUALIFIERS)
-    out = normalize_sources(out)
-    out["rate_segment"] = out["segment"].where(out["metric"].isin(RATE_METRICS), "")
-    return out.drop(columns="_merge").reset_index(drop=True)
-
-
-def limit_since(facts: pd.DataFrame, since: str) -> pd.DataFrame:
-    """Keep facts from articles published on or after ``since`` (``--since``); '' keeps all.
-
-    Undated articles are left out too when a limit is set (their date is unknown); the
-    notebooks print how many facts the limit removed.
-
-    Example:
-        >>> f = pd.DataFrame({"published_date": pd.to_datetime(["2025-06-30", "2025-07-01", None])})
-        >>> len(limit_since(f, "2025-07-01")), len(limit_since(f, ""))
-        (1, 3)
-    """
-    start = params.parse_since(since)
-    if start is None:
-        return facts
-    dates = pd.to_datetime(facts["published_date"], errors="coerce")
-    return facts[dates >= pd.Timestamp(start)].reset_index(drop=True)
-
-
-def normalize_sources(facts: pd.DataFrame) -> pd.DataFrame:
-    """A company quoting its own figure has basis ``company``; the company goes to
-    ``attributed_to`` (kept for the notes).
-
-    Example:
-        >>> normalize_sources(pd.DataFrame({"data_source": ["byd", "caam"]})).values.tolist()
-        [['company', 'byd'], ['caam', 'caam']]
-    """
-    out = facts.copy()
-    out["attributed_to"] = out["data_source"]
-    own = out["data_source"].map(lambda s: bool(set(entity_types(s)) & COMPANY_SOURCE_TYPES))
-    out.loc[own.astype(bool), "data_source"] = COMPANY_BASIS
-    return out
-
-
-def fill_market_from_article(facts: pd.DataFrame) -> pd.DataFrame:
-    """Give a fact without a market the one market its article's other facts state, if unique.
-
-    Example:
-        >>> f = pd.DataFrame({"article_id": ["a", "a", "b"], "market": ["CN", "", ""]})
-        >>> fill_market_from_article(f)[["market", "is_market_inferred"]].values.tolist()
-        [['CN', False], ['CN', True], ['', False]]
-    """
-    out = facts.copy()
-    stated = out[out["market"] != ""].groupby("article_id")["market"].agg(set)
-    unique = stated[stated.map(len) == 1].map(lambda s: next(iter(s)))
-    fill = out["article_id"].map(unique)
-    missing = (out["market"] == "") & fill.notna()
-    out["is_market_inferred"] = missing
-    out.loc[missing, "market"] = fill[missing]
-    return out
-
-
-def _require(df: pd.DataFrame, columns: tuple[str, ...], name: str, hint: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise FactsError(f"the {name} table lacks columns {missing}: {hint}")
-
+from helpers.text import script
 
 # --- chip share ------------------------------------------------------------------------------
 
@@ -409,17 +201,6 @@ def share_sums(table: pd.DataFrame, group_cols: tuple[str, ...]) -> pd.DataFrame
 
 
 # --- EV exports ------------------------------------------------------------------------------
-
-
-def entity_types(entity_id: str) -> tuple[str, ...]:
-    """Catalog types of an id (empty for ids outside the catalog).
-
-    Example:
-        >>> entity_types("byd"), entity_types("others")  # 比亚迪
-        (('automaker',), ())
-    """
-    catalog = entities.load_catalog()
-    return catalog.entities[entity_id].types if entity_id in catalog else ()
 
 
 def is_company(entity_id: str) -> bool:
@@ -661,104 +442,3 @@ def fleet_latest(display: pd.DataFrame) -> pd.DataFrame:
     )
     out = latest.merge(targets, on="entity_id", how="left", validate="one_to_one")
     return out.sort_values("value", ascending=False).reset_index(drop=True)
-
-
-# --- notes and chart groups ------------------------------------------------------------------
-
-
-def source_note(data_source: str, outlet: str, published: object, labels: str) -> str:
-    """``basis；outlet，date`` for one figure (outlet kept as written: it is a name).
-
-    Example:
-        >>> source_note("caam", "汽车周刊", pd.Timestamp("2026-01-14"), "zh-Hans")
-        '中汽协；汽车周刊 2026-01-14'
-    """
-    date = "" if pd.isna(published) else pd.Timestamp(published).date().isoformat()
-    outlet_part = " ".join(p for p in (outlet or "", date) if p)
-    parts = [lab.basis_label(data_source, labels), outlet_part]
-    return lab.label("text", "sep", labels).join(p for p in parts if p)
-
-
-def add_source_notes(table: pd.DataFrame, labels: str) -> pd.DataFrame:
-    """Add ``source_note`` to every row (derived rows say how they were derived).
-
-    Example:
-        >>> t = pd.DataFrame({"data_source": ["cpca"], "source_name": ["晶片週刊"],
-        ...     "published_date": [pd.NaT]})
-        >>> add_source_notes(t, "zh-Hant")["source_note"].tolist()
-        ['乘聯會；晶片週刊']
-    """
-    out = table.copy()
-    if out.empty:
-        return out.assign(source_note=pd.Series(dtype=str))
-    outlets = out["source_name"] if "source_name" in out else pd.Series("", index=out.index)
-    dates = out["published_date"] if "published_date" in out else pd.Series(pd.NaT, out.index)
-    notes = [
-        source_note(b, "" if pd.isna(o) else o, d, labels)
-        for b, o, d in zip(out["data_source"], outlets, dates, strict=True)
-    ]
-    out["source_note"] = notes
-    if "is_remainder" in out:
-        derived = lab.label("text", "derived_source", labels)
-        out.loc[out["is_remainder"].fillna(False).astype(bool), "source_note"] = derived
-    return out
-
-
-def pick_chart_group(table: pd.DataFrame, group_cols: list[str], min_rows: int = 2) -> tuple:
-    """The group with most rows (ties: latest ``period_end``); None if none has ``min_rows``.
-
-    Example:
-        >>> t = pd.DataFrame({"period": ["2024", "2024", "2025", "2025"],
-        ...     "period_end": pd.to_datetime(["2024-12-31"] * 2 + ["2025-12-31"] * 2)})
-        >>> pick_chart_group(t, ["period"])  # 两年各两行，取较新的一年
-        ('2025',)
-    """
-    if table.empty:
-        return None
-    sizes = table.groupby(group_cols, dropna=False).agg(
-        n=("period_end", "size"), end=("period_end", "max")
-    )
-    sizes = sizes[sizes["n"] >= min_rows].sort_values(["n", "end"], ascending=False)
-    if sizes.empty:
-        return None
-    key = sizes.index[0]
-    return key if isinstance(key, tuple) else (key,)
-
-
-def add_display_labels(table: pd.DataFrame, labels: str) -> pd.DataFrame:
-    """Add ``entity_name``, ``period_label``, ``market_name`` and ``basis_name`` in ``labels``.
-
-    Example:
-        >>> t = pd.DataFrame({"entity_id": ["chery"], "period": ["2025-01/2025-09"],
-        ...     "market": ["RU"], "data_source": ["caam"]})
-        >>> add_display_labels(t, "zh-Hant").iloc[0, 4:].tolist()  # 奇瑞
-        ['奇瑞', '2025年1–9月', '俄羅斯', '中汽協']
-    """
-    out = table.copy()
-    entity_col = "vendor_id" if "vendor_id" in out else "entity_id"
-    columns = {
-        "entity_name": (entity_col, lab.entity_label),
-        "period_label": ("period", lab.format_period),
-        "market_name": ("market", lab.market_label),
-        "basis_name": ("data_source", lab.basis_label),
-    }
-    for name, (source, to_label) in columns.items():
-        if source in out:
-            values = [to_label(v, labels) for v in out[source]]
-            out[name] = pd.Series(values, index=out.index, dtype=object)
-    if "is_self_developed" in out and not out.empty:
-        suffix = lab.label("text", "self_developed", labels)
-        out.loc[out["is_self_developed"], "entity_name"] += suffix
-    return out
-
-
-def with_labels(table: pd.DataFrame, labels: str) -> pd.DataFrame:
-    """Source notes and display labels in one step (what every shown table gets).
-
-    Example:
-        >>> t = pd.DataFrame({"entity_id": ["byd"], "data_source": ["caam"],
-        ...     "source_name": ["汽车周刊"], "published_date": [pd.NaT]})
-        >>> with_labels(t, "zh-Hans")[["entity_name", "source_note"]].values.tolist()
-        [['比亚迪', '中汽协；汽车周刊']]
-    """
-    return add_display_labels(add_source_notes(table, labels), labels)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from helpers.text.numbers import parse_cn_numeral
+from helpers.text.numerals import parse_cn_numeral
 from helpers.text.script import normalize_width
 
 _CN_SMALL = "〇零一二三四五六七八九十兩两"
