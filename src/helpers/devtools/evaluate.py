@@ -2,9 +2,9 @@
 
 Usage::
 
-    python -m helpers.devtools.evaluate facts --gold ../shared/corpus/gold_facts_dev.csv --raw DIR
-    python -m helpers.devtools.evaluate facts --gold tests/fixtures/sample_truth/facts.csv --raw DIR
-    python -m helpers.devtools.evaluate facts --gold FILE --facts data/processed/facts.parquet
+    python -m helpers evaluate facts --gold ../shared/corpus/gold_facts_dev.csv --raw DIR
+    python -m helpers evaluate facts --gold tests/fixtures/sample_truth/facts.csv --raw DIR
+    python -m helpers evaluate facts --gold FILE --facts data/processed/facts.parquet
 
 Gold layout: that of ``../shared/corpus/gold_facts_dev.csv`` (seed, topic, entity, metric,
 value, unit, period, market, qualifier, evidence; more columns are ignored).
@@ -327,7 +327,7 @@ def _articles_key(args: argparse.Namespace) -> pd.DataFrame | None:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; prints the report and returns 0."""
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.devtools.evaluate", description=__doc__.splitlines()[0]
+        prog="python -m helpers evaluate", description=__doc__.splitlines()[0]
     )
     sub = parser.add_subparsers(dest="what", required=True)
     p = sub.add_parser("facts", help="score facts against a gold CSV")

@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="China auto-news notebook suite: run the stage notebooks with papermill.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    # NOTE: helpers/__main__.py dispatches these two before this parser runs (the pipeline
+    # does not import the developer tools); they are listed here so --help names them.
+    sub.add_parser("evaluate", help="score facts against a gold CSV (evaluate --help)")
+    sub.add_parser("bench", help="benchmark a stage: parse, dedup or noise (bench --help)")
     run = sub.add_parser(
         "run",
         help="execute notebooks/NN_*.ipynb in order into a new run folder",

@@ -1,7 +1,7 @@
-"""Throughput benchmarks, one module per stage: ``python -m helpers.devtools.bench <stage>``.
+"""Throughput benchmarks, one module per stage: ``python -m helpers bench <stage>``.
 
-To add one, write ``helpers/bench/<stage>.py`` with a ``main(argv: list[str]) -> int`` and add
-its name to :data:`BENCHMARKS`. Benchmarks print figures; they never assert on timing.
+To add one, write ``helpers/devtools/bench/<stage>.py`` with a ``main(argv: list[str]) -> int`` and
+add its name to :data:`BENCHMARKS`. Benchmarks print figures; they never assert on timing.
 
 Example:
     >>> "parse" in BENCHMARKS

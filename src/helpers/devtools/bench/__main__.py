@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in BENCHMARKS:
         names = ", ".join(sorted(BENCHMARKS))
-        print(f"usage: python -m helpers.devtools.bench {{{names}}} [options]", file=sys.stderr)
+        print(f"usage: python -m helpers bench {{{names}}} [options]", file=sys.stderr)
         return 2
     module = importlib.import_module(BENCHMARKS[argv[0]])
     return int(module.main(argv[1:]) or 0)

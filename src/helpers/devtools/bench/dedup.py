@@ -1,6 +1,6 @@
 """Benchmark of stage 02: our dedup against plain datasketch, same data, one run.
 
-``python -m helpers.devtools.bench dedup [--articles 20000] [--seed 7] [--out benchmarks/dedup.md]``
+``python -m helpers bench dedup [--articles 20000] [--seed 7] [--out benchmarks/dedup.md]``
 
 Builds a synthetic corpus with a known duplicate structure, then runs, each in a forked child
 process on the same DataFrame (so the peak memory of one does not hide in the other):
@@ -528,7 +528,7 @@ NOTES = """How it is measured:
 
 def main(argv: list[str]) -> int:
     """Run the benchmark, print the table, write it (with the machine) to ``--out``."""
-    ap = argparse.ArgumentParser(prog="python -m helpers.devtools.bench dedup", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m helpers bench dedup", description=__doc__)
     ap.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="minimum corpus size")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown file to write")

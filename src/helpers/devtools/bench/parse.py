@@ -3,7 +3,7 @@
 The corpus is synthetic (sentences written for this benchmark, figures random) and mixes what
 real inputs hold: multi-article ``#tag`` dumps with outlets, SEO spam, pinyin, padded numbers,
 related-article lists, repeated captions and garble; a GB18030 and a Big5 dump; JSON Lines
-and CSV feeds. Run ``python -m helpers.devtools.bench parse [--mb 50] [--keep DIR]``.
+and CSV feeds. Run ``python -m helpers bench parse [--mb 50] [--keep DIR]``.
 
 Example:
     >>> text = generate_dump(random.Random(1), 2_000)
@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
     """Generate the corpus, parse it once, print MB/s."""
     from helpers.parse import parse_raw_dir
 
-    ap = argparse.ArgumentParser(prog="python -m helpers.devtools.bench parse", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m helpers bench parse", description=__doc__)
     ap.add_argument("--mb", type=int, default=DEFAULT_MB, help="corpus size in MB (default 50)")
     ap.add_argument("--keep", type=Path, help="write the corpus here and keep it")
     args = ap.parse_args(argv)
