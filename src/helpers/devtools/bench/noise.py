@@ -25,6 +25,7 @@ run, articles flagged as garbled, noise fragments that survived into bodies, fac
 the dev gold, and whether the facts equal the clean run's.
 
 Example:
+    >>> from helpers.devtools.bench.noise_kinds import seo_spam_line
     >>> noisy = seo_spam_line("標題一則\\n" + "正文。" * 200 + "\\n", seed=1)
     >>> spam = noisy.fragments[0]
     >>> noisy.text.startswith(spam + "\\n") and spam.count("|") + spam.count("｜") >= 4
