@@ -22,7 +22,6 @@ from helpers.parse.clean import (
     undo_edits,
 )
 from helpers.parse.lines import classify_line, continues_block, match_block_header
-from helpers.text.script import detect_script
 
 # --- catalog ---------------------------------------------------------------------------------
 
@@ -332,19 +331,6 @@ def test_quality_score_orders_clean_above_garbled():
     assert quality.quality_score(clean_body, quality.find_garbled_spans(clean_body)) == 1.0
     low = quality.quality_score(garbled, quality.find_garbled_spans(garbled))
     assert 0.0 <= low < 0.7
-
-
-@pytest.mark.parametrize(
-    "text, script",
-    [
-        pytest.param("這種選擇背后的邏輯並不複雜", "hant", id="hant-with-leftover"),
-        pytest.param("这种选择背后的逻辑并不复杂", "hans", id="hans"),
-        pytest.param("國内車市与出口", "mixed", id="mixed"),
-        pytest.param("Robotaxi 2025", "hans", id="no-han"),
-    ],
-)
-def test_detect_script(text, script):
-    assert detect_script(text) == script
 
 
 # --- invisible characters and long tokens ---------------------------------------------------

@@ -1,8 +1,8 @@
-"""Stage 01 parse (helpers.parse.folder): structure → articles, accounting, bad input, golden files.
+"""Stage 01 parse (helpers.parse): structure → articles, accounting, bad input, golden files.
 
 Golden tests:
 * hand-written fixtures in tests/fixtures/parse/ (one per noise kind and format);
-* the bundled sample corpus against its answer key (skips while data/raw/sample is absent);
+* the bundled sample corpus against its answer key (fails when either is missing);
 * the two real dumps in ../shared/corpus (skip when ../shared is absent).
 """
 
@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 
 from helpers import parse
+from helpers.core.paths import PROJ_ROOT, SHARED_DIR
 from helpers.parse import parse_raw_dir
 
-PROJ_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = PROJ_ROOT / "tests" / "fixtures" / "parse"
 SAMPLE_DIR = PROJ_ROOT / "data" / "raw" / "sample"
 SAMPLE_TRUTH = PROJ_ROOT / "tests" / "fixtures" / "sample_truth" / "articles.csv"
-SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SHARED_CORPUS = SHARED_DIR / "corpus"
 
 
 def norm(text: object) -> str:
@@ -395,8 +395,9 @@ def test_real_dumps_are_fully_accounted(shared_result):
 
 @pytest.fixture(scope="module")
 def sample_pair() -> tuple[pd.DataFrame, pd.DataFrame, parse.ledger.ParseResult]:
-    if not SAMPLE_TRUTH.is_file() or not any(SAMPLE_DIR.glob("*.*")):
-        pytest.skip("the sample corpus (data/raw/sample + answer key) is not built yet")
+    # NOTE: the sample and its key are bundled: missing means broken, never "not built yet".
+    assert SAMPLE_TRUTH.is_file(), f"answer key {SAMPLE_TRUTH} is missing"
+    assert any(SAMPLE_DIR.glob("*.*")), f"sample corpus {SAMPLE_DIR} is missing"
     result = parse_raw_dir(SAMPLE_DIR)
     truth = pd.read_csv(SAMPLE_TRUTH, dtype=str, keep_default_na=False)
     found = result.articles.copy()
