@@ -71,6 +71,7 @@ class Catalog:
     alias_index: dict[str, str]  # match key (see _match_key) -> entity id
 
     def __contains__(self, entity_id: str) -> bool:
+        """Whether ``entity_id`` is a catalog id."""
         return entity_id in self.entities
 
 
@@ -210,7 +211,7 @@ def _check_parents(catalog: Catalog) -> None:
 
 
 def parse_catalog(text: str) -> Catalog:
-    """Parse and validate catalog YAML text.
+    r"""Parse and validate catalog YAML text.
 
     Args:
         text: the YAML document (``version``, ``types`` and ``entities`` keys).
@@ -223,8 +224,8 @@ def parse_catalog(text: str) -> Catalog:
             a region without iso, or a parent that does not exist.
 
     Example:
-        >>> doc = "types: [chip_vendor]\\nentities:\\n  nvidia:\\n    types: [chip_vendor]\\n"
-        >>> doc += "    names: {zh-Hans: 英伟达, zh-Hant: 輝達, en: NVIDIA}\\n"
+        >>> doc = "types: [chip_vendor]\nentities:\n  nvidia:\n    types: [chip_vendor]\n"
+        >>> doc += "    names: {zh-Hans: 英伟达, zh-Hant: 輝達, en: NVIDIA}\n"
         >>> sorted(parse_catalog(doc).alias_index)[:2]
         ['nvidia', '英伟达']
     """

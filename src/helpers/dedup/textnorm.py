@@ -162,7 +162,7 @@ def normalise_text(text: str) -> str:
 
 @functools.cache
 def _norm_table() -> np.ndarray:
-    """Per-character form of :func:`normalise_text` over the BMP.
+    r"""Per-character form of :func:`normalise_text` over the BMP.
 
     Entry: the single output character, :data:`_DROP`, or :data:`_MULTI` when the character
     expands to several characters or may compose with its neighbours (combining marks,
@@ -170,7 +170,7 @@ def _norm_table() -> np.ndarray:
 
     NOTE: built with whole-list comprehensions (one C call per character and step); a
     per-character function writing numpy scalars took 0.12-0.3 s, a one-time cost in every
-    fresh process. ``str.isalnum`` of one character is exactly what ``\\W`` tests in
+    fresh process. ``str.isalnum`` of one character is exactly what ``\W`` tests in
     :data:`NON_WORD_RE` (``_`` aside, which is not alphanumeric and not kept either); forms
     of other lengths go through :func:`normalise_text` itself.
     """

@@ -65,8 +65,9 @@ class Score:
 
 # --- gold --------------------------------------------------------------------------------------
 def read_gold(path: str | Path) -> pd.DataFrame:
-    """Read a gold CSV; a range value ``low/high`` (约29至30辆 -> ``29/30``) becomes ``value`` =
-    low and ``value_high`` = high, which a prediction must match both (to 0.5 %).
+    """Read a gold CSV; a range value ``low/high`` (约29至30辆 -> ``29/30``) is split in two.
+
+    ``value`` = low and ``value_high`` = high; a prediction must match both (to 0.5 %).
 
     Example:
         >>> import io
@@ -219,8 +220,10 @@ def _dedupe(preds: pd.DataFrame) -> pd.DataFrame:
 
 
 def score(gold: pd.DataFrame, preds: pd.DataFrame, vocab: Vocabulary | None = None) -> Score:
-    """Match topic facts of ``preds`` (needs seed, topic, entity_id, parent_id, metric, value,
-    period, market) against those of ``gold`` and count per topic."""
+    """Match the topic facts of ``preds`` against those of ``gold`` and count per topic.
+
+    ``preds`` needs seed, topic, entity_id, parent_id, metric, value, period and market.
+    """
     vocab = vocab or load_vocabulary()
     gold = topic_facts(map_gold_metrics(gold, vocab), vocab).reset_index(drop=True)
     preds = _dedupe(topic_facts(preds, vocab)).reset_index(drop=True)

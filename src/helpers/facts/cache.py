@@ -32,8 +32,9 @@ def extractor_version() -> str:
 
 
 def date_keys(articles: pd.DataFrame) -> list[str]:
-    """The publication date of each article as text ('' when unknown; ``~date`` for a date
-    taken from the article's neighbours), for cache keys.
+    """Return each article's publication date as text, for cache keys.
+
+    '' when unknown; ``~date`` for a date taken from the article's neighbours.
 
     Example:
         >>> date_keys(pd.DataFrame({"published_date": ["2025-12-01", None]}))

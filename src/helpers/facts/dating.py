@@ -92,8 +92,10 @@ def own_date(body: str, published_date: object) -> dt.date | None:
 
 
 def dateline(norm: str, bound: dt.date | None) -> dt.date | None:
-    """A month-day dateline without a year (11月25日，… or 小马智行11月25日发布…: within the
-    first :data:`DATELINE_REACH` characters) placed on or after ``bound``.
+    """Place a month-day dateline without a year on or after ``bound``.
+
+    The dateline (11月25日，… or 小马智行11月25日发布…) stands within the first
+    :data:`DATELINE_REACH` characters.
 
     NOTE: the lower bound says the article cannot be older than the past it reports, so a
     dateline's year is the first one that puts it on or after the bound (2024年底 and 11月25日
@@ -173,8 +175,10 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
 
 
 def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
-    """A period that only dates a comparison base: after 较/比/相比, or the 从/由 period of a
-    从…到 movement when a 至/到 verb stands between it and the reading.
+    """A period that only dates a comparison base.
+
+    After 较/比/相比, or the 从/由 period of a 从…到 movement when a 至/到 verb stands between it
+    and the reading.
 
     Example:
         >>> from helpers.text.sentences import Span

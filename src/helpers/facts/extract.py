@@ -101,7 +101,8 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         article_id: id carried into each row (and into ``fact_id``).
         body: the article body; offsets in the rows point into it.
         published_date: ISO date of the article, or None/NaN (then estimated, see NOTE above).
-        catalog: entity catalog; vocab: facts vocabulary (packaged ones by default).
+        catalog: entity catalog (the packaged one by default).
+        vocab: facts vocabulary (the packaged one by default).
         fallback_date: ISO date standing in (flagged as estimated) when neither a published
             date nor the text gives one (see :func:`date_hints`).
 
@@ -137,8 +138,9 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
 
 
 def date_hints(articles: pd.DataFrame) -> list[str]:
-    """For an article with no date of its own (none published, none in its text): the latest
-    date of the other articles in the same raw file, else "".
+    """For an article with no date of its own (none published, none in its text).
+
+    The latest date of the other articles in the same raw file, else "".
 
     NOTE: a dump is collected at one time; an undated article in it is dated like its
     neighbours (flagged as estimated) rather than left without any period.

@@ -143,15 +143,18 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
 
 
 def _has_any_cue(sentence: Sentence, vocab: Vocabulary, cls: str, ctx: dict) -> bool:
-    """Whether the sentence names a level metric for ``cls`` (a change cue such as 多出 in
-    墨西哥以62.52万辆跃居第一，比前一年多出18.05万辆 names none)."""
+    """Whether the sentence names a level metric for ``cls``.
+
+    A change cue names none: 多出 in 墨西哥以62.52万辆跃居第一，比前一年多出18.05万辆.
+    """
     cues = _cues(sentence, vocab, 0, len(sentence.norm), cls, ctx)
     return any(not vocab.metrics[c[2]].is_change for c in cues)
 
 
 def _powertrain_of(sentence: Sentence, r: Reading, metric: str) -> str:
-    """An inherited export metric in a clause naming a powertrain becomes that powertrain's
-    (出口231.5万辆，其中纯电动车型约132万辆，插电混动约99万辆).
+    """Turn an inherited export metric into the powertrain's its clause names.
+
+    出口231.5万辆，其中纯电动车型约132万辆，插电混动约99万辆: the parts are BEV and PHEV exports.
 
     Example:
         >>> from helpers.text.sentences import Span

@@ -134,8 +134,9 @@ def make_sentence(span: Span, body: str, *, all_periods: list[dict] | None = Non
 
 
 def mask_caption(norm: str) -> tuple[str, int]:
-    """Blank a leading picture caption up to its 来源： (scrapers glue captions to the next
-    sentence: 图：示例车队在路上，来源：某公司小马智行…). Returns (masked copy, caption end).
+    """Blank a leading picture caption up to its 来源：; return (masked copy, caption end).
+
+    Scrapers glue captions to the next sentence: 图：示例车队在路上，来源：某公司小马智行….
 
     NOTE: where the credit after 来源： ends cannot be told, so only the caption proper is
     masked; the credit stays (it may name a data source such as 高工智能汽车研究院).

@@ -59,7 +59,7 @@ def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
 
 
 def choose_qualifier(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
-    """forecast / target / claimed from the sentence before the number, else over/approx/under.
+    """Forecast / target / claimed from the sentence before the number, else over/approx/under.
 
     Example:
         >>> from helpers.text.sentences import Span
@@ -117,9 +117,12 @@ def _share_topic(types: frozenset[str], segment: str, robotaxi: bool) -> str:
 
 
 def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
-    """Hypothetical scopes (当/如果 to the end of that clause; 当…时 spans the figure), denials
-    (而非传闻中的1000辆) and
-    milestones (首次突破 and the figure after it; a clause naming a 里程碑 or 第N辆)."""
+    """Spans where no figure is read: hypotheticals, denials and milestones.
+
+    Hypothetical scopes run from 当/如果 to the end of that clause (当…时 spans the figure);
+    denials (而非传闻中的1000辆) and milestones (首次突破 and the figure after it; a clause
+    naming a 里程碑 or 第N辆) are skipped too.
+    """
     spans = []
     for m in vocab.patterns["hypothetical_patterns"].finditer(sentence.norm):
         end = sentence.clauses[sentence.clause_of(max(m.end() - 1, m.start()))][1]

@@ -129,6 +129,7 @@ class Sentence:
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
 
     def clause_of(self, pos: int) -> int:
+        """Index of the clause holding offset ``pos`` (0 when none does)."""
         return next((i for i, (s, e) in enumerate(self.clauses) if s <= pos < e), 0)
 
 

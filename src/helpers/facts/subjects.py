@@ -64,8 +64,9 @@ def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, 
 
 
 def _paired_lists(sentence: Sentence) -> dict[int, tuple[str, object]]:
-    """长安与吉利则录得46.5万辆及42.3万辆: N listed subjects then N values joined by 及/和/、 in
-    one clause map in order, as if 分别 were written.
+    """Map N listed subjects onto N joined values of one clause, as if 分别 were written.
+
+    长安与吉利则录得46.5万辆及42.3万辆: the values are joined by 及/和/、.
 
     Example:
         >>> from helpers.text.sentences import Span
@@ -129,8 +130,9 @@ def _respectively_at(sentence: Sentence, m: re.Match) -> dict[int, tuple[str, ob
 
 
 def list_items(sentence: Sentence, mentions: list[attr.Mention]) -> list[attr.Mention]:
-    """One mention per list item: 辉达Orin-X (vendor + product, nothing between) is one item,
-    and an entity named twice counts once.
+    """Return one mention per list item; an entity named twice counts once.
+
+    辉达Orin-X (vendor + product, nothing between) is one item.
 
     Example:
         >>> from helpers.text.sentences import Span

@@ -165,20 +165,20 @@ def build_article(seg: Segment, ledger: Ledger) -> None:
 
 
 def split_paragraphs(text: str, first_line: int = 1) -> list[tuple[int, str]]:
-    """Split a feed's body into numbered lines (``\\r\\n``, ``\\r`` and ``\\n`` all end a line).
+    r"""Split a feed's body into numbered lines (``\r\n``, ``\r`` and ``\n`` all end a line).
 
     Example:
-        >>> split_paragraphs("第一段\\r\\n第二段", 5)
+        >>> split_paragraphs("第一段\r\n第二段", 5)
         [(5, '第一段'), (6, '第二段')]
     """
     return [(first_line + i, t) for i, t in enumerate(re.split(r"\r\n|\r|\n", text))]
 
 
 def count_chars(text: str) -> int:
-    """Count characters without line terminators (the report's unit).
+    r"""Count characters without line terminators (the report's unit).
 
     Example:
-        >>> count_chars("標題\\r\\n正文\\n")
+        >>> count_chars("標題\r\n正文\n")
         4
     """
     return len(text) - text.count("\n") - text.count("\r")

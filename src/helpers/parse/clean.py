@@ -449,13 +449,13 @@ LONG_TOKEN_RE = re.compile(rf"[!-~]{{{LONG_TOKEN_CHARS},}}")
 
 
 def strip_invisible(text: str) -> tuple[str, list[Edit]]:
-    """Remove control, zero-width and bidi characters (rule ``invisible_chars``).
+    r"""Remove control, zero-width and bidi characters (rule ``invisible_chars``).
 
     NOTE: they are invisible in any viewer but split words and numbers for every matcher
-    (比亞\\u200b迪, 12\\u200b萬輛), and an RTL override can make a title read backwards.
+    (比亞\u200b迪, 12\u200b萬輛), and an RTL override can make a title read backwards.
 
     Example:
-        >>> strip_invisible("比亞\\u200b迪\\u202e出口\\x00")[0]
+        >>> strip_invisible("比亞\u200b迪\u202e出口\x00")[0]
         '比亞迪出口'
     """
     if not INVISIBLE_RE.search(text):

@@ -161,11 +161,11 @@ def normalize_date(value: object) -> str | None:
 
 
 def html_fragment_to_text(fragment: str) -> str:
-    """Turn an HTML body fragment into paragraphs separated by newlines.
+    r"""Turn an HTML body fragment into paragraphs separated by newlines.
 
     Example:
         >>> html_fragment_to_text("<p>第一段&amp;</p><p>第二段</p>")
-        '第一段&\\n第二段'
+        '第一段&\n第二段'
     """
     if not HTML_TAG_RE.search(fragment):
         return fragment

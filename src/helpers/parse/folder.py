@@ -1,4 +1,4 @@
-"""Stage 01 entry: every file of a raw folder → one articles table, nothing unaccounted for.
+r"""Stage 01 entry: every file of a raw folder → one articles table, nothing unaccounted for.
 
 :func:`parse_raw_dir` is what ``notebooks/01_parse.ipynb`` calls. Per file it sniffs the
 kind and encoding (:mod:`helpers.parse.rawfiles`), reads the structure — plain-text dumps in
@@ -29,7 +29,7 @@ Example:
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> body = "比亞迪十一月海外銷量再創新高，歐洲市場貢獻最大。" * 10
-    >>> _ = (d / "dump.txt").write_text(f"#汽車\\n出口創新高\\n{body} (示例財經)\\n", "utf-8")
+    >>> _ = (d / "dump.txt").write_text(f"#汽車\n出口創新高\n{body} (示例財經)\n", "utf-8")
     >>> result = parse_raw_dir(d)
     >>> result.articles[["title", "source_name"]].values.tolist()
     [['出口創新高', '示例財經']]

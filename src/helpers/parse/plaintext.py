@@ -125,12 +125,12 @@ def segment_text(
 
 
 def is_undecodable(line: rawfiles.RawLine) -> bool:
-    """Return True when most of a line is U+FFFD: no encoding read it.
+    r"""Return True when most of a line is U+FFFD: no encoding read it.
 
     Example:
-        >>> is_undecodable(rawfiles.RawLine(1, "\\ufffd" * 6 + "汽車", "utf-8", 6))
+        >>> is_undecodable(rawfiles.RawLine(1, "\ufffd" * 6 + "汽車", "utf-8", 6))
         True
-        >>> is_undecodable(rawfiles.RawLine(1, "比亞迪出口\\ufffd", "utf-8", 1))
+        >>> is_undecodable(rawfiles.RawLine(1, "比亞迪出口\ufffd", "utf-8", 1))
         False
     """
     return line.replaced > UNDECODABLE_SHARE * len(line.text.strip())

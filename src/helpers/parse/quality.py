@@ -1,4 +1,4 @@
-"""How trustworthy an article's text is: garbled spans and certain mojibake repairs.
+r"""How trustworthy an article's text is: garbled spans and certain mojibake repairs.
 
 Garble kinds (each becomes a flag ``garble_<kind>``):
 
@@ -15,7 +15,7 @@ in the wrong codec, decodes strictly in the right one, and the result is all com
 characters (:func:`repair_mojibake`).
 
 Example:
-    >>> [s.kind for s in find_garbled_spans("比亞迪??銷量\\ufffd")]
+    >>> [s.kind for s in find_garbled_spans("比亞迪??銷量\ufffd")]
     ['qmarks', 'replacement']
 
 The script label (``hant``/``hans``/``mixed``) is :func:`helpers.text.script.detect_script`.
@@ -154,10 +154,10 @@ def find_mojibake_spans(text: str) -> list[GarbleSpan]:
 
 
 def find_garbled_spans(text: str) -> list[GarbleSpan]:
-    """Return every garbled span in ``text``, sorted by position.
+    r"""Return every garbled span in ``text``, sorted by position.
 
     Example:
-        >>> find_garbled_spans("中\\ue000\\ue001文")
+        >>> find_garbled_spans("中\ue000\ue001文")
         [GarbleSpan(kind='private_use', start=1, end=3)]
     """
     spans = [

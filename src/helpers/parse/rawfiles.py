@@ -366,7 +366,7 @@ def _best_legacy(raw: bytes) -> str:
 
 
 def decode_line(raw: bytes, preferred: str) -> tuple[str, str | None, int]:
-    """Decode one line: UTF-8, else the most plausible Chinese legacy codec.
+    r"""Decode one line: UTF-8, else the most plausible Chinese legacy codec.
 
     Args:
         raw: the line's bytes without terminator.
@@ -378,7 +378,7 @@ def decode_line(raw: bytes, preferred: str) -> tuple[str, str | None, int]:
 
     Example:
         >>> decode_line("中国汽车".encode("utf-8")[:-1], "utf-8")
-        ('中国汽\\ufffd', 'utf-8', 1)
+        ('中国汽\ufffd', 'utf-8', 1)
     """
     if raw.isascii():
         return raw.decode("ascii"), None, 0
@@ -406,15 +406,15 @@ def decode_line(raw: bytes, preferred: str) -> tuple[str, str | None, int]:
 def split_byte_lines(
     fh: io.BufferedIOBase, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[tuple[bytes, bool]]:
-    """Yield a stream's lines as ``(piece, ends_line)``; ``\\r\\n``, ``\\r`` and ``\\n`` end one.
+    r"""Yield a stream's lines as ``(piece, ends_line)``; ``\r\n``, ``\r`` and ``\n`` end one.
 
     A line is one piece ending it; a line longer than ``max_line_bytes`` comes in several
     pieces, only the last with ``ends_line``, so it is never held whole.
-    NOTE: old Mac exports end lines with CR alone; splitting on ``\\n`` only made such a file
+    NOTE: old Mac exports end lines with CR alone; splitting on ``\n`` only made such a file
     one over-long line. CR and LF are never trail bytes in UTF-8, GB18030 or Big5.
 
     Example:
-        >>> [p.decode() for p, _ in split_byte_lines(io.BytesIO("標題\\r正文\\r\\n尾".encode()))]
+        >>> [p.decode() for p, _ in split_byte_lines(io.BytesIO("標題\r正文\r\n尾".encode()))]
         ['標題', '正文', '尾']
     """
     buf = bytearray()
@@ -497,12 +497,12 @@ def _iter_utf16_lines(path: Path, sniff: FileSniff, max_line_chars: int) -> Iter
 def iter_lines(
     path: Path, sniff: FileSniff, *, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[RawLine]:
-    """Stream the decoded lines of a text file, at most ``max_line_bytes`` held at a time.
+    r"""Stream the decoded lines of a text file, at most ``max_line_bytes`` held at a time.
 
     Example:
         >>> import tempfile
         >>> p = Path(tempfile.mkdtemp()) / "雙碼.txt"
-        >>> _ = p.write_bytes("第一行\\n".encode("utf-8") + "第二行".encode("gb18030"))
+        >>> _ = p.write_bytes("第一行\n".encode("utf-8") + "第二行".encode("gb18030"))
         >>> [(r.text, r.codec) for r in iter_lines(p, sniff_file(p))]
         [('第一行', 'utf-8'), ('第二行', 'gb18030')]
     """

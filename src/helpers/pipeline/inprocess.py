@@ -1,4 +1,4 @@
-"""Execute a stage notebook inside this Python process, as papermill would in a kernel.
+r"""Execute a stage notebook inside this Python process, as papermill would in a kernel.
 
 The runner's default executor is papermill (one fresh kernel per notebook, as a scheduled run
 should be). Starting a kernel and importing pandas, matplotlib and the helpers costs about two
@@ -16,12 +16,12 @@ both kernels are built on.
 
 Example:
     >>> import nbformat, tempfile
-    >>> cell = nbformat.v4.new_code_cell("x = 1 + 1\\nprint('汽车')\\nx")
+    >>> cell = nbformat.v4.new_code_cell("x = 1 + 1\nprint('汽车')\nx")
     >>> d = Path(tempfile.mkdtemp())
     >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), d / "a.ipynb")
     >>> out = execute_notebook(d / "a.ipynb", d / "b.ipynb", {}, cwd=d)
     >>> [o.get("text") or o["data"]["text/plain"] for o in out.cells[-1].outputs]
-    ['汽车\\n', '2']
+    ['汽车\n', '2']
 """
 
 from __future__ import annotations

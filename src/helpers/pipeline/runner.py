@@ -46,6 +46,7 @@ class RunError(RuntimeError):
     """A run that could not start or did not finish; ``exit_code`` says which kind."""
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
+        """Keep the message and the exit status the command line returns for it."""
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -158,11 +159,11 @@ def expected_outputs(stage: Stage) -> list[str]:
 
 
 def failing_line(source: str, traceback: Sequence[str]) -> str:
-    """Return the line of ``source`` the traceback names last (the assert or call that failed).
+    r"""Return the line of ``source`` the traceback names last (the assert or call that failed).
 
     Example:
         >>> tb = ["AssertionError", "Cell In[4], line 2", "      1 x = 1", "----> 2 assert x == 2"]
-        >>> failing_line("x = 1\\nassert x == 2, '份额'", tb)
+        >>> failing_line("x = 1\nassert x == 2, '份额'", tb)
         "assert x == 2, '份额'"
     """
     numbers = [int(n) for part in traceback for n in CELL_LINE_RE.findall(ANSI_RE.sub("", part))]
@@ -225,8 +226,10 @@ def verify_outputs(stage: Stage, staging: Path, before: dict[str, object]) -> No
 
 
 def lock_path(processed_dir: Path) -> Path:
-    """The run lock of a processed folder: a hidden sibling file (the folder itself is swapped
-    for its staging copy when a run succeeds, see :func:`helpers.pipeline.runs.promote_staging`).
+    """The run lock of a processed folder.
+
+    A hidden sibling file (the folder itself is swapped for its staging copy when a run succeeds,
+    see :func:`helpers.pipeline.runs.promote_staging`).
 
     Example:
         >>> lock_path(Path("data/processed")).as_posix()

@@ -360,8 +360,9 @@ def chip_stacked_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
 
 
 def chip_over_time_chart(shares: pd.DataFrame, labels: str) -> ChartSpec | None:
-    """Shares over time of vendors reported in two or more periods; one line per vendor *and*
-    scope, so figures of different scopes are never joined.
+    """Shares over time of vendors reported in two or more periods.
+
+    One line per vendor *and* scope, so figures of different scopes are never joined.
 
     Example:
         >>> chip_over_time_chart(pd.DataFrame({"is_combined": [False], "vendor_id": ["nvidia"],

@@ -510,8 +510,10 @@ def _check_chart(slide, chart: DeckChart) -> list[str]:
 
 
 def check_deck(prs: Presentation, charts: Sequence[DeckChart]) -> list[str]:
-    """Problems of a built deck (empty when fine): slide plan, native chart series equal to
-    the chart data, hidden backups, an East Asian typeface on every Chinese run.
+    """Problems of a built deck (empty when fine).
+
+    Slide plan, native chart series equal to the chart data, hidden backups, an East Asian typeface
+    on every Chinese run.
 
     Example:
         >>> check_deck(build_deck([], {"run_date": "2026-11-22"}, "zh-Hant"), [])

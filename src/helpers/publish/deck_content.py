@@ -123,8 +123,9 @@ def chart_type(kind: str) -> XL_CHART_TYPE:
 
 
 def guess_kind(data: pd.DataFrame) -> str:
-    """Kind of a chart CSV that has no sidecar: one series -> bars; shares summing to 100 per
-    category -> stacked; else lines.
+    """Kind of a chart CSV that has no sidecar.
+
+    One series: bars; shares summing to 100 per category: stacked; else lines.
 
     Example:
         >>> guess_kind(pd.DataFrame({"category": ["甲", "甲"], "series": ["地平线", "其他"],
@@ -170,8 +171,9 @@ def pivot_series(data: pd.DataFrame) -> tuple[tuple, tuple[DeckSeries, ...]]:
 
 
 def timeline_series(data: pd.DataFrame, labels: str) -> tuple[tuple, tuple[DeckSeries, ...]]:
-    """Date categories and, per operator, an actual series plus a target series that starts at
-    the last actual (so the dashed line joins them, as in the PNG).
+    """Date categories and, per operator, an actual series and a target series.
+
+    The target series starts at the last actual, so the dashed line joins them, as in the PNG.
 
     Example:
         >>> d = pd.DataFrame({"category": ["2024-12-31", "2025-11-23", "2026-12-31"],

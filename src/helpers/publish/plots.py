@@ -236,7 +236,9 @@ def ranked_bars(
 
     Args:
         data: tidy chart table (:data:`CHART_COLUMNS`), one row per bar.
-        title, period, source: texts shown on the chart (period and source as labels).
+        title: the chart title.
+        period: the period the figures cover, shown under the title.
+        source: the source line, shown under the chart.
         labels: label language (for units and qualifiers).
         muted: categories drawn in grey (e.g. 其他 / Others).
         qualifiers: per row ``over`` / ``approx`` / ... for the value labels.
@@ -263,8 +265,11 @@ def ranked_bars(
 def share_over_time(
     data: pd.DataFrame, *, title: str, period: str, source: str, labels: str
 ) -> plt.Figure:
-    """Lines (a slope chart for two periods): x = ``category`` in the given order, one line per
-    ``series``; a series with one point is a lone marker (scopes are never joined)."""
+    """Lines (a slope chart for two periods): one line per ``series``.
+
+    x = ``category`` in the given order; a series with one point is a lone marker (scopes are
+    never joined).
+    """
     unit = str(data["unit"].iloc[0])
     scale, unit_text = count_scale(data["value"], unit, labels)
     order = list(dict.fromkeys(data["category"]))
@@ -317,8 +322,10 @@ def stacked_share(
 def fleet_timeline(
     data: pd.DataFrame, *, title: str, period: str, source: str, labels: str
 ) -> plt.Figure:
-    """Fleet size over time per operator (``category`` = ISO date); rows whose ``kind`` is
-    ``target`` are hollow markers joined to the last actual by a dashed line."""
+    """Fleet size over time per operator (``category`` = ISO date).
+
+    Rows whose ``kind`` is ``target`` are hollow markers joined to the last actual by a dashed line.
+    """
     fig, ax = plt.subplots(figsize=SLIDE_FIGSIZE)
     dated = data.assign(_date=pd.to_datetime(data["category"]))
     palette = sns.color_palette("colorblind", n_colors=max(dated["series"].nunique(), 3))

@@ -206,8 +206,9 @@ def limit_since(facts: pd.DataFrame, since: str) -> pd.DataFrame:
 
 
 def normalize_sources(facts: pd.DataFrame) -> pd.DataFrame:
-    """A company quoting its own figure has basis ``company``; the company goes to
-    ``attributed_to`` (kept for the notes).
+    """A company quoting its own figure has basis ``company``.
+
+    The company goes to ``attributed_to`` (kept for the notes).
 
     Example:
         >>> normalize_sources(pd.DataFrame({"data_source": ["byd", "caam"]})).values.tolist()

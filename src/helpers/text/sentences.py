@@ -40,7 +40,7 @@ class Span:
 
 
 def split_sentences(body: str) -> list[Span]:
-    """Split ``body`` into sentences; each keeps its offsets and paragraph number.
+    r"""Split ``body`` into sentences; each keeps its offsets and paragraph number.
 
     Args:
         body: the article body (any script, any width).
@@ -49,7 +49,7 @@ def split_sentences(body: str) -> list[Span]:
         Non-blank sentences in order; ``paragraph`` counts line breaks before the sentence.
 
     Example:
-        >>> [(s.text, s.paragraph) for s in split_sentences("甲出口。乙進口\\n丙增長")]
+        >>> [(s.text, s.paragraph) for s in split_sentences("甲出口。乙進口\n丙增長")]
         [('甲出口。', 0), ('乙進口', 0), ('丙增長', 1)]
     """
     spans: list[Span] = []

@@ -1,4 +1,4 @@
-"""Robustness of stages 01-03 to real-world noise: inject one noise kind, compare the facts.
+r"""Robustness of stages 01-03 to real-world noise: inject one noise kind, compare the facts.
 
 Each injector is a small pure function ``(text, seed) -> Noisy`` that adds ONE kind of noise
 that real scraped dumps carry (``../shared/corpus/README.md``) to a dump's text, seeded, and
@@ -26,9 +26,9 @@ the dev gold, and whether the facts equal the clean run's.
 
 Example:
     >>> from helpers.devtools.bench.noise_kinds import seo_spam_line
-    >>> noisy = seo_spam_line("標題一則\\n" + "正文。" * 200 + "\\n", seed=1)
+    >>> noisy = seo_spam_line("標題一則\n" + "正文。" * 200 + "\n", seed=1)
     >>> spam = noisy.fragments[0]
-    >>> noisy.text.startswith(spam + "\\n") and spam.count("|") + spam.count("｜") >= 4
+    >>> noisy.text.startswith(spam + "\n") and spam.count("|") + spam.count("｜") >= 4
     True
 """
 

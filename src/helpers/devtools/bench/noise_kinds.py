@@ -267,10 +267,10 @@ def make_spam_line(rng: random.Random) -> str:
 
 
 def seo_spam_line(text: str, seed: int) -> Noisy:
-    """Put an SEO keyword line before every article of the dump.
+    r"""Put an SEO keyword line before every article of the dump.
 
     Example:
-        >>> len(seo_spam_line("第一段。\\n", seed=2).text.splitlines())
+        >>> len(seo_spam_line("第一段。\n", seed=2).text.splitlines())
         2
     """
     rng = random.Random(seed)
@@ -303,10 +303,10 @@ def related_and_comments(rng: random.Random) -> list[str]:
 
 
 def duplicate_with_related_and_comments(text: str, seed: int) -> Noisy:
-    """Repeat one article right after it, with related bullets and comments in between.
+    r"""Repeat one article right after it, with related bullets and comments in between.
 
     Example:
-        >>> noisy = duplicate_with_related_and_comments("第一段。\\n第二段。\\n", seed=1)
+        >>> noisy = duplicate_with_related_and_comments("第一段。\n第二段。\n", seed=1)
         >>> noisy.text.count("第一段。")
         2
     """
@@ -321,10 +321,10 @@ def duplicate_with_related_and_comments(text: str, seed: int) -> Noisy:
 
 
 def web_nav_and_disclaimer(text: str, seed: int) -> Noisy:
-    """Add a web page's skip link, navigation and breadcrumb on top, footers after articles.
+    r"""Add a web page's skip link, navigation and breadcrumb on top, footers after articles.
 
     Example:
-        >>> noisy = web_nav_and_disclaimer("第一段。\\n", seed=1)
+        >>> noisy = web_nav_and_disclaimer("第一段。\n", seed=1)
         >>> noisy.text.splitlines()[-1] in FOOTERS
         True
     """
@@ -348,13 +348,13 @@ def _sentence_ends(line: str) -> list[int]:
 
 
 def repeated_captions(text: str, seed: int) -> Noisy:
-    """Repeat an image caption two or three times in every article.
+    r"""Repeat an image caption two or three times in every article.
 
     One-line bodies get the copies inline after a sentence; bodies of several paragraphs
     get them as lines of their own between two paragraphs.
 
     Example:
-        >>> noisy = repeated_captions("第一段。\\n第二段。\\n", seed=1)
+        >>> noisy = repeated_captions("第一段。\n第二段。\n", seed=1)
         >>> noisy.text.count(noisy.repeats[0]) in (2, 3)
         True
     """
@@ -404,13 +404,13 @@ def _drop_one_sentence(body: str, rng: random.Random) -> str:
 
 
 def near_identical_title_twin(text: str, seed: int) -> Noisy:
-    """Add a near-identical twin of one article: title differs by one punctuation mark.
+    r"""Add a near-identical twin of one article: title differs by one punctuation mark.
 
     The twin follows the original and misses one sentence without a numeral. An untitled
     article first gets a title written here (a twin needs one to differ by).
 
     Example:
-        >>> noisy = near_identical_title_twin("第一段寫得很長。第二句也不短啊。\\n", seed=1)
+        >>> noisy = near_identical_title_twin("第一段寫得很長。第二句也不短啊。\n", seed=1)
         >>> noisy.text.splitlines()[0].rstrip("!！?") == noisy.text.splitlines()[2].rstrip("!！?")
         True
     """
@@ -555,10 +555,10 @@ COMBINED_ORDER = (
 
 
 def combine(text: str, seed: int, kinds: Iterable[str] = COMBINED_ORDER) -> Noisy:
-    """Apply several noise kinds in order; fragments and repeats accumulate.
+    r"""Apply several noise kinds in order; fragments and repeats accumulate.
 
     Example:
-        >>> noisy = combine("標題一則\\n" + "正文。" * 200 + "\\n", seed=1)
+        >>> noisy = combine("標題一則\n" + "正文。" * 200 + "\n", seed=1)
         >>> len(noisy.fragments) > 5
         True
     """

@@ -1,4 +1,4 @@
-"""Benchmark of stage 01: generate a ≥ 50 MB corpus of noisy dumps, time ``parse_raw_dir``.
+r"""Benchmark of stage 01: generate a ≥ 50 MB corpus of noisy dumps, time ``parse_raw_dir``.
 
 The corpus is synthetic (sentences written for this benchmark, figures random) and mixes what
 real inputs hold: multi-article ``#tag`` dumps with outlets, SEO spam, pinyin, padded numbers,
@@ -7,7 +7,7 @@ and CSV feeds. Run ``python -m helpers bench parse [--mb 50] [--keep DIR]``.
 
 Example:
     >>> text = generate_dump(random.Random(1), 2_000)
-    >>> len(text.encode()) >= 2_000 and text.count("\\n") > 2
+    >>> len(text.encode()) >= 2_000 and text.count("\n") > 2
     True
 """
 
