@@ -296,6 +296,8 @@ def _node_pattern(node: dict) -> str:
     return f"(?:{group})?" if "" in node else group
 
 
+# NOTE: complexity 12: one matcher per alias kind (Latin case-(in)sensitive, CJK, jieba words); the
+# kinds share one loop so aliases keep catalog order.
 @functools.cache
 def _finders(catalog: Catalog, include_ambiguous: bool) -> tuple[re.Pattern, re.Pattern]:
     """Two patterns: one over lower-cased text, one (short Latin, e.g. MG, US) case-sensitive."""

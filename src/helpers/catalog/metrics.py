@@ -142,6 +142,8 @@ def _valid_range(raw: object, where: str) -> tuple[float | None, float | None]:
     return (raw[0], raw[1])
 
 
+# NOTE: complexity 11: one validation per cross-reference kind of metrics.yaml, each with its own
+# error message.
 def _check_references(vocab: Vocabulary) -> None:
     """Topic-fact lists, contexts, promotions and key mappings name things that exist."""
     for topic, names in vocab.topic_facts.items():

@@ -175,6 +175,8 @@ def _single_period(m: re.Match, labels: str) -> str:
     return label("periods", "year", labels, y=y)
 
 
+# NOTE: complexity 11: one branch per period shape (year, quarter, half, month, range, day) and
+# label language.
 def format_period(period: str, labels: str) -> str:
     """Human label of a normalised period (``2025``, ``2025-11``, ``2025-H1``, ranges).
 

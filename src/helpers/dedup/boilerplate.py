@@ -43,6 +43,8 @@ def _anchored_at_start(pattern: re.Pattern[str]) -> bool:
     return bool(items) and items[0] == (re._constants.AT, re._constants.AT_BEGINNING)
 
 
+# NOTE: complexity 11: walks the regex parse tree of a boilerplate pattern; one branch per node
+# kind.
 def _first_chars(items: list) -> set[str] | None:
     """Characters a match of parsed pattern ``items`` must start with; None when not known.
 
@@ -101,6 +103,8 @@ def _start_screen(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("[" + "".join(re.escape(ch) for ch in sorted(set().union(*firsts))) + "]")
 
 
+# NOTE: complexity 12: builds three screens from the catalog patterns in one pass; splitting would
+# walk the patterns thrice.
 @functools.cache
 def _boilerplate_screen() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
     """Regexes that together match wherever any boilerplate pattern could (a fast test).
@@ -193,6 +197,8 @@ def _lost_boilerplate(body: str, raw_others: str, verdicts: dict[str, bool]) -> 
     }
 
 
+# NOTE: complexity 12: one batched pass over the leaders of all clusters (speed: see the dedup
+# benchmark).
 def extra_boilerplate_chars(
     bodies: list[str],
     text_norms: list[str],

@@ -160,6 +160,8 @@ def normalise_text(text: str) -> str:
     return NON_WORD_RE.sub("", fold_nfkc(text).casefold())
 
 
+# NOTE: complexity 11: builds the whole normalisation table in one vectorised pass (a one-time cost
+# per process).
 @functools.cache
 def _norm_table() -> np.ndarray:
     r"""Per-character form of :func:`normalise_text` over the BMP.

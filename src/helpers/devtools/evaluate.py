@@ -128,6 +128,7 @@ def topic_facts(df: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.DataFra
 
 
 # --- periods -----------------------------------------------------------------------------------
+# NOTE: complexity 12: one rule per pair of period kinds a gold annotator may have written.
 def periods_compatible(gold: object, pred: object, metric: str = "") -> bool:
     """Whether a predicted period fits the gold one.
 

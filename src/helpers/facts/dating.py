@@ -199,6 +199,8 @@ def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
     return bool(MOVE_TO_RE.search(sentence.norm, period["end"], r.start))
 
 
+# NOTE: complexity 15: an ordered cascade of period rules (当时, stock figures, the sentence before,
+# the article year); the first that applies wins.
 def _fallback_period(
     sentence: Sentence, ctx: ArticleContext, metric: str
 ) -> tuple[str, bool, bool]:

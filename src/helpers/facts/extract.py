@@ -67,6 +67,8 @@ from helpers.text.sentences import (
 
 
 # --- articles ---------------------------------------------------------------------------------
+# NOTE: complexity 13: updates each carried field (paragraph, source, segment, metrics, subject) in
+# the order the rules read them.
 def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
     """Start a paragraph afresh; remember sources, segment and a sentence's lone subject."""
     # NOTE: the subject survives paragraph breaks (公司/其 in a later paragraph still means the
@@ -137,6 +139,8 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     return rows
 
 
+# NOTE: complexity 12: one pass over the articles of each file; the conditions are the fallbacks of
+# the date rule.
 def date_hints(articles: pd.DataFrame) -> list[str]:
     """For an article with no date of its own (none published, none in its text).
 

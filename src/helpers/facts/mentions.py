@@ -56,6 +56,8 @@ class Mention:
     types: tuple[str, ...] = ()
 
 
+# NOTE: complexity 17: an ordered cascade of role rules (source, market, location, owner, scope,
+# subject) on the characters around a mention.
 def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | None,
           vocab: Vocabulary) -> str:  # fmt: skip
     """The role of one catalog mention from its types and its neighbours."""

@@ -108,6 +108,8 @@ def _is_level_verb(sentence: Sentence, cue: tuple[int, int, str], vocab: Vocabul
     return vocab.metrics[cue[2]].is_change and _level_after_decrease(sentence, cue[1], vocab)
 
 
+# NOTE: complexity 15: an ordered cascade of inheritance rules (previous figure, 这一数字, earlier
+# cue, unit); the first that applies wins.
 def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
                       carry: Carry) -> tuple[str | None, int]:  # fmt: skip
     """Metric of the previous same-unit figure, of 这一数字, of an earlier cue, or of the unit."""

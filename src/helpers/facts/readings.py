@@ -107,6 +107,8 @@ def read_numbers(sentence: Sentence) -> list[Reading]:
     return out
 
 
+# NOTE: complexity 13: filters mentions and periods to the sentence span in one place (caption
+# masking included).
 def make_sentence(span: Span, body: str, *, all_periods: list[dict] | None = None,
                   mentions: list[attr.Mention] | None = None) -> Sentence:  # fmt: skip
     """Build a :class:`Sentence` (offsets made relative to the sentence).

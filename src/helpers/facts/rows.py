@@ -29,6 +29,8 @@ from helpers.facts.subjects import _markets, choose_subjects, respectively
 
 
 # --- market, qualifier, source, topic ---------------------------------------------------------
+# NOTE: complexity 12: an ordered cascade of market rules (clause mention, market words, sentence
+# mention, carried, default).
 def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
                   vocab: Vocabulary) -> str:  # fmt: skip
     """Market of a reading: a market mention (clause first), market words, or a default.
@@ -80,6 +82,7 @@ def choose_qualifier(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
     return r.qualifier or ""
 
 
+# NOTE: complexity 11: one branch per topic rule of metrics.yaml.
 def assign_topic(vocab: Vocabulary, metric: str, types: frozenset[str], market: str,
                  segment: str, robotaxi: bool, chinese: bool = True) -> str:  # fmt: skip
     """The topic of a fact from its metric's topic and topic rule.
@@ -150,20 +153,37 @@ def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: st
         return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects)
     if sentence.row_subject is not None:
         return sentence.row_subject  # 出口620万辆，同比增长5.8%: the growth is of the same subject
+    if _carries_subject(sentence, metric, carry, vocab, anaphoric):
+        return "+".join(carry.subject), carry.subject_text
+    return _default_subject(sentence, metric, market, vocab)
+
+
+def _carries_subject(sentence: Sentence, metric: str, carry: Carry, vocab: Vocabulary,
+                     anaphoric: bool) -> bool:  # fmt: skip
+    """Whether the carried subject of earlier sentences is this figure's subject."""
+    if not carry.subject:
+        return False
     # NOTE: a sentence that names its own data source and no subject (佐思汽研数据显示，…装机量
     # 为252.6万套) reports a market figure, not the previous sentence's company's.
     sourced = any(m.role == "source" for m in sentence.mentions) and not anaphoric
     # NOTE: a market-level metric (装机量, 渗透率) with no subject of its own is the market's,
     # not the company of the sentence before, unless the sentence refers back (其装机量).
     market_level = vocab.metrics[metric].default_subject == "market" and not anaphoric
-    carried_is_market = bool(carry.subject) and all(
-        c.startswith("market_") or attr.types_of(c) & attr.NON_PUBLISHER_TYPES
-        for c in carry.subject
-    )
-    market_level = market_level and not carried_is_market
+    market_level = market_level and not _is_market_subject(carry.subject)
     recent = carry.subject_age <= SUBJECT_REACH or anaphoric
-    if carry.subject and not sourced and not market_level and recent:
-        return "+".join(carry.subject), carry.subject_text
+    return not sourced and not market_level and recent
+
+
+def _is_market_subject(subject: list[str]) -> bool:
+    """A carried subject that is itself a market (``market_*``, a region or a group)."""
+    return all(
+        c.startswith("market_") or attr.types_of(c) & attr.NON_PUBLISHER_TYPES for c in subject
+    )
+
+
+def _default_subject(sentence: Sentence, metric: str, market: str,
+                     vocab: Vocabulary) -> tuple[str, str] | None:  # fmt: skip
+    """China for national figures (by the metric's default or a statistics body), else None."""
     default = vocab.metrics[metric].default_subject
     if default == "china" or (default == "market" and market == "CN"):
         return "china", ""
@@ -189,6 +209,8 @@ class _Pending:
     mapped: tuple[str, object] | None
 
 
+# NOTE: complexity 14: the per-sentence driver: context, skips, 分别 lists, readings, carried state,
+# parts, in that order.
 def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> list[dict]:
     """Every fact of one sentence (and update what later sentences inherit)."""
     vocab = ctx.vocab
@@ -314,6 +336,8 @@ def _promote_target(sentence: Sentence, r: Reading, metric: str, vocab: Vocabula
     return metric
 
 
+# NOTE: complexity 12: assembles one fact row from the rule functions; each condition picks which
+# rule applies.
 def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id: str,
          entity_text: str, market: str, period: tuple[str, bool, bool], ctx: ArticleContext,
          carry: Carry, ctx_ok: dict) -> dict:  # fmt: skip

@@ -63,6 +63,8 @@ def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, 
     return mapping
 
 
+# NOTE: complexity 13: matches a list of subjects to a list of values clause by clause; the checks
+# are the list shape.
 def _paired_lists(sentence: Sentence) -> dict[int, tuple[str, object]]:
     """Map N listed subjects onto N joined values of one clause, as if 分别 were written.
 
@@ -98,6 +100,8 @@ def _paired_lists(sentence: Sentence) -> dict[int, tuple[str, object]]:
     return out
 
 
+# NOTE: complexity 19: tries the lists a 分别 cue can refer to (subjects, markets, years, months,
+# earlier items) in order.
 def _respectively_at(sentence: Sentence, m: re.Match) -> dict[int, tuple[str, object]]:
     """The mapping of one 分别/对应/依次为 cue (empty when no list fits its values)."""
     clause = sentence.clause_of(m.start())
@@ -169,6 +173,8 @@ def _listed_subjects(sentence: Sentence, r: Reading, pattern: re.Pattern) -> lis
     return listed if len(listed) >= 2 else []
 
 
+# NOTE: complexity 16: an ordered cascade of subject rules (各, 合计, clause, lone value, carried,
+# fitting earlier); the first that applies wins.
 def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[list[attr.Mention]]:
     """The subject(s) of reading ``idx``: one list per fact (各 gives several facts).
 

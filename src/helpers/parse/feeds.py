@@ -205,6 +205,7 @@ def map_record(record: dict[str, object]) -> Record | None:
     )
 
 
+# NOTE: complexity 16: walks nested JSON of unknown layout; one branch per container shape.
 def find_records(obj: object, depth: int = 0) -> list[object] | None:
     """Find the list of article records in a parsed JSON document, or None.
 
@@ -323,6 +324,8 @@ class HtmlArticle:
     url: str | None
 
 
+# NOTE: complexity 12: one fallback per way a page gives title, date and body (metadata,
+# trafilatura, <title>).
 def extract_html(html: str) -> HtmlArticle | None:
     """Extract the main article of an HTML page, or None when the page has none.
 

@@ -125,6 +125,7 @@ def is_seo_spam(line: str, catalog: Boilerplate) -> bool:
     return all(0 < len(f) <= catalog.seo_max_field_chars for f in fields)
 
 
+# NOTE: complexity 11: one test per navigation-bar shape (separators, short items, home words).
 def is_nav_bar(line: str, catalog: Boilerplate) -> bool:
     """Return True for a navigation bar: mostly known section words.
 
@@ -214,6 +215,7 @@ def is_comment_line(line: str) -> bool:
     return COMMENT_LINE_RE.match(text) is not None or COMMENT_META_RE.search(text) is not None
 
 
+# NOTE: complexity 13: one rule per line that can continue a related-articles or comment block.
 def continues_block(line: str, next_line: str | None, block: str | None = None) -> bool:
     """Return True while a related-list / comment block goes on.
 

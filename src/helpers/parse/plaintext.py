@@ -50,6 +50,7 @@ def _title_then_body(text: str, nxt: str | None) -> bool:
     return is_long_body(nxt) or has_outlet(nxt) or not is_title_like(nxt)
 
 
+# NOTE: complexity 12: a step of the plain-text state machine: one branch per line role.
 def _take_content(state: _TextState, line: rawfiles.RawLine, nxt: str | None) -> list[Segment]:
     """Add a content line: start a segment, set its title, or append to its body."""
     cur, finished = state.current, []
@@ -71,6 +72,7 @@ def _take_content(state: _TextState, line: rawfiles.RawLine, nxt: str | None) ->
     return finished
 
 
+# NOTE: complexity 15: a step of the plain-text state machine: one branch per dropped-line rule.
 def _take_dropped(state: _TextState, line: rawfiles.RawLine, rule: str) -> list[Segment]:
     """Account for a dropped line; a ``#tag`` header also ends the current article."""
     ledger, cur = state.ledger, state.current

@@ -127,6 +127,7 @@ def _is_suspect(ch: str) -> bool:
     )
 
 
+# NOTE: complexity 11: scans windows of scored characters; the conditions delimit a suspect run.
 def find_mojibake_spans(text: str) -> list[GarbleSpan]:
     """Locate runs where a window of scored characters is mostly rare.
 

@@ -302,6 +302,8 @@ def _utf8_prefix_ok(head: bytes) -> bool:
     return False
 
 
+# NOTE: complexity 11: one branch per encoding signal (BOM, NUL pattern, UTF-8, charset-normalizer
+# guess).
 def sniff_bytes(head: bytes) -> FileSniff:
     """Classify a file from its first bytes and choose the codec to decode it with.
 
@@ -403,6 +405,8 @@ def decode_line(raw: bytes, preferred: str) -> tuple[str, str | None, int]:
     return text, codec, replaced
 
 
+# NOTE: complexity 11: a streaming line splitter: CR, LF, CRLF across block ends and over-long
+# lines.
 def split_byte_lines(
     fh: io.BufferedIOBase, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[tuple[bytes, bool]]:

@@ -123,16 +123,27 @@ def select_stages(
     """
     if only and start_from:
         raise RunError("use either --only or --from, not both", 2)
-    keys = list(only) or ([start_from] if start_from else [])
+    _check_known(stages, list(only) or ([start_from] if start_from else []))
+    if only:
+        return [s for s in stages if _matches_any(s, only)]
+    return _from_stage(stages, start_from) if start_from else list(stages)
+
+
+def _from_stage(stages: Sequence[Stage], start_from: str) -> list[Stage]:
+    """The stage ``start_from`` names and every later one."""
+    first = next(s for s in stages if _matches(s, start_from))
+    return [s for s in stages if s.number >= first.number]
+
+
+def _matches_any(stage: Stage, keys: Sequence[str]) -> bool:
+    return any(_matches(stage, k) for k in keys)
+
+
+def _check_known(stages: Sequence[Stage], keys: Sequence[str]) -> None:
+    """Fail (exit status 2) when a key names no stage."""
     unknown = [k for k in keys if not any(_matches(s, k) for s in stages)]
     if unknown:
         raise RunError(f"no stage matches {unknown}; stages: {[s.label for s in stages]}", 2)
-    if only:
-        return [s for s in stages if any(_matches(s, k) for k in only)]
-    if start_from:
-        first = next(s for s in stages if _matches(s, start_from))
-        return [s for s in stages if s.number >= first.number]
-    return list(stages)
 
 
 def check_notebook_parameters(stages: Sequence[Stage], names: Sequence[str]) -> None:

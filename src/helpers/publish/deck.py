@@ -213,6 +213,7 @@ def chart_data(chart: DeckChart) -> CategoryChartData:
     return data
 
 
+# NOTE: complexity 12: one styling branch per chart kind (bars, lines, stacked, targets).
 def _style_series(graphic, chart: DeckChart) -> None:
     """House colours; muted bars grey; target series dashed with hollow markers."""
     is_line = chart.kind in ("share_over_time", "fleet_timeline")

@@ -218,6 +218,7 @@ def _subtitle(unit: str, period: str, labels: str) -> str:
     return "    ".join(p for p in parts if p)
 
 
+# NOTE: complexity 15: one branch per chart kind when reading a sidecar into a DeckChart.
 def describe_chart(
     data: pd.DataFrame, meta: dict, labels: str, *, stem: str = "", picture: Path | None = None
 ) -> DeckChart:

@@ -143,6 +143,8 @@ def _status(fig: pd.Series, ref: pd.Series | None) -> tuple[str, str]:
     )
 
 
+# NOTE: complexity 13: one status rule per way a figure and a reference can compare (agrees,
+# differs, no reference, range).
 def reconcile(
     figures: pd.DataFrame, reference: pd.DataFrame, *, entity_col: str = "entity_id"
 ) -> pd.DataFrame:

@@ -149,6 +149,8 @@ def _read_signed_core(s: str, i: int) -> tuple[_Num | None, int]:
     return core, i
 
 
+# NOTE: complexity 12: the numeral grammar: one branch per fraction form (分之, 成, slash), checked
+# in order.
 def _apply_fraction(s: str, core: _Num) -> _Num | None:
     """N分之M -> percent 100*M/N; X又N分之M -> number X + M/N."""
     if m := MIXED_RE.match(s, core.end):
@@ -262,6 +264,7 @@ def _apply_cheng_pair(core: _Num, m: re.Match) -> bool:
     return True
 
 
+# NOTE: complexity 17: the numeral grammar: one branch per date form a number can belong to.
 def _apply_date(core: _Num, m: re.Match) -> bool:
     """Mark years, months, days and quarters as ``date`` and durations as ``period``."""
     v, marker = core.value, m.group(1)
@@ -304,6 +307,8 @@ def _read_special(s: str, m: re.Match) -> _Num | None:
     return _Num(start=m.start(), end=end, num_start=m.start(), num_end=end, value=value, kind=kind)
 
 
+# NOTE: complexity 15: the numeral grammar: one branch per range form (至, 到, -, ~) and shared
+# unit.
 def _apply_range(s: str, first: _Num) -> tuple[_Num, dict | None]:
     """Join ``A至B``/``A-B`` sharing B's magnitude and unit; return the item and its suffix."""
     suffix = _match_suffix(s, first)
@@ -336,6 +341,7 @@ def _scale_range(core: _Num, before: float) -> None:
     core.low, core.high = core.low * factor, core.high * factor
 
 
+# NOTE: complexity 14: the numeral grammar: one branch per prefix (qualifier, sign, currency).
 def _apply_prefixes(s: str, core: _Num) -> None:
     """Attach a minus sign, a currency prefix (人民幣, US$) and a qualifier (約, 超過)."""
     i = core.start
@@ -399,6 +405,8 @@ def _is_false_friend(text: str, core: _Num) -> bool:
     return False
 
 
+# NOTE: complexity 13: the numeral grammar: one test per Latin neighbour that makes a digit part of
+# a name.
 def _touches_latin(s: str, core: _Num) -> bool:
     """SU7, ET9, ES8百天, F-150, 5G, 4S, 1:1: digits glued to letters or colons are names."""
     if not core.extras.get("latin_edge"):
@@ -441,6 +449,7 @@ def _is_year(numeral: str) -> bool:
     return all(re.fullmatch(r"(?:19|20)\d\d", p) for p in parts)
 
 
+# NOTE: complexity 11: the numeral grammar: reads the core, then each extension in order.
 def _parse_at(text: str, s: str, i: int) -> tuple[_Num | None, int]:
     """Parse the expression starting at ``i``; return it (or None) and where to resume."""
     if iso := ISO_DATE_RE.match(s, i):

@@ -299,6 +299,8 @@ def _read_tokens(s: str, i: int) -> list[_Token]:
     return tokens
 
 
+# NOTE: complexity 15: the numeral grammar: one rule per token pair that may stand next to each
+# other.
 def _can_follow(tokens: list[_Token], tok: _Token) -> bool:
     """Whether ``tok`` may extend ``tokens`` (spaces may not join two Arabic numbers)."""
     if not tokens:
@@ -335,6 +337,7 @@ def _has_digit_pair(tokens: list[_Token]) -> bool:
     )
 
 
+# NOTE: complexity 14: the numeral grammar: one branch per token kind fed to the accumulator.
 def _feed(acc: _Acc, tok: _Token) -> bool:
     """Feed one token to the evaluator; False when the token makes the numeral invalid."""
     kind, text = tok.kind, tok.text

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from helpers.text.numerals import parse_cn_numeral
 from helpers.text.script import normalize_width
@@ -127,6 +128,8 @@ def _is_valid(g: dict) -> bool:
     return day is not None and 1 <= day <= 31
 
 
+# NOTE: complexity 15: one branch per way a year is written (explicit, relative, fiscal, context),
+# in priority order.
 def _year_of(g: dict, ref: dt.date | None, context_year: int | None) -> tuple[int | None, bool]:
     """The year a span refers to, and whether it was inferred rather than written."""
     if g["year"]:
@@ -146,6 +149,7 @@ def _year_of(g: dict, ref: dt.date | None, context_year: int | None) -> tuple[in
     return None, True
 
 
+# NOTE: complexity 14: one test per character that may stand before a period expression.
 def _starts_after(g: dict, ref: dt.date) -> int:
     """1 when a year-less span would end after ``ref`` (12月 or 前三季度 in a January article)."""
     if g["m1"] or g["m"]:
@@ -198,41 +202,85 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
         {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(), **_latin_period(m)}
         for m in LATIN_RE.finditer(s)
     ]
-    context_year, last_written, written_shapes, last_fine = None, None, {}, None
+    state = _Written()
     for m in PERIOD_RE.finditer(s):
-        g = m.groupdict()
-        g["q"] = g["q"] or g.pop("q_short")
-        if not m.group().strip() or not _is_valid(g) or _is_bare_end(g):
+        g = _groups(m)
+        if g is None:
             continue
-        year, inferred = _year_of(g, ref, context_year)
-        if g["ctx"] and last_written and s[last_written[0] : m.start()].strip() == "":
-            year = last_written[1] + CONTEXT_YEARS[g["ctx"]]  # 2024年全年: that year
-        shape = _tail(g, 2000)[0] if not (g["year"] or g["rel"] or g["ctx"]) else None
-        if shape in written_shapes:
-            # NOTE: 1-11月 after 2025年1-11月 repeats that period, whatever other years came
-            # between (作为对照，2024年全年…；零跑1-11月出口…).
-            year = written_shapes[shape]
-        period, kind = _tail(g, year)
-        if last_fine and year is not None and s.startswith("同期", m.end()) and kind == "year":
-            # NOTE: 较上年同期: the same span as the period written before, that many years back.
-            period, kind = shift_years(last_fine[0], year - last_fine[1]), "range"
-        # 上年/全年 follow the context year and never set it; nor does a year-end reference
-        # point (截至11月23日…, 2024年底时仅为270辆, 10月下旬… : 10月 is still this year).
-        # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…).
+        year, inferred = _resolve_year(g, m, s, ref, state)
+        period, kind = _period_kind(g, m, s, year, state)
         base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
-        if (g["year"] or g["rel"]) and kind != "year_end" and not base:
-            context_year = year if year is not None else context_year
-        if g["year"] and year is not None:
-            last_written = (m.start() + len(m.group().rstrip()), year)
-            if kind != "year":
-                written_shapes[_tail(g, 2000)[0]] = year
-                last_fine = (period, year)
+        _remember(state, g, m, year, period, kind, bool(base))
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
         flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
         flags["is_base"] = bool(base)  # 较去年同期: dates a comparison base only
         found.append({**item, "period": period, "kind": kind, **flags})
     return sorted(found, key=lambda p: p["start"])
+
+
+@dataclass
+class _Written:
+    """What the periods written so far in a text say about the next ones."""
+
+    context_year: int | None = None  # the year 上年/全年/year-less months refer to
+    last_written: tuple[int, int] | None = None  # (end offset, year) of the last written year
+    shapes: dict = field(default_factory=dict)  # year-less shape (1-11月) -> year written with
+    last_fine: tuple[str, int] | None = None  # (period, year) of the last below-year period
+
+
+def _groups(m: re.Match) -> dict | None:
+    """The named groups of a period match, or None when it is no usable period."""
+    g = m.groupdict()
+    g["q"] = g["q"] or g.pop("q_short")
+    if not m.group().strip() or not _is_valid(g) or _is_bare_end(g):
+        return None
+    return g
+
+
+def _resolve_year(
+    g: dict, m: re.Match, s: str, ref: dt.date | None, state: _Written
+) -> tuple[int | None, bool]:
+    """The year of a period match and whether it is inferred."""
+    year, inferred = _year_of(g, ref, state.context_year)
+    last = state.last_written
+    if g["ctx"] and last and s[last[0] : m.start()].strip() == "":
+        year = last[1] + CONTEXT_YEARS[g["ctx"]]  # 2024年全年: that year
+    shape = _tail(g, 2000)[0] if not (g["year"] or g["rel"] or g["ctx"]) else None
+    if shape in state.shapes:
+        # NOTE: 1-11月 after 2025年1-11月 repeats that period, whatever other years came
+        # between (作为对照，2024年全年…；零跑1-11月出口…).
+        year = state.shapes[shape]
+    return year, inferred
+
+
+def _period_kind(
+    g: dict, m: re.Match, s: str, year: int | None, state: _Written
+) -> tuple[str | None, str]:
+    """The normalised period and its kind."""
+    period, kind = _tail(g, year)
+    fine = state.last_fine
+    if fine and year is not None and s.startswith("同期", m.end()) and kind == "year":
+        # NOTE: 较上年同期: the same span as the period written before, that many years back.
+        period, kind = shift_years(fine[0], year - fine[1]), "range"
+    return period, kind
+
+
+def _remember(
+    state: _Written, g: dict, m: re.Match, year: int | None, period: str | None, kind: str,
+    is_base: bool,
+) -> None:  # fmt: skip
+    """Update what the next periods inherit from this one."""
+    # 上年/全年 follow the context year and never set it; nor does a year-end reference
+    # point (截至11月23日…, 2024年底时仅为270辆, 10月下旬… : 10月 is still this year).
+    # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…).
+    if (g["year"] or g["rel"]) and kind != "year_end" and not is_base:
+        state.context_year = year if year is not None else state.context_year
+    if g["year"] and year is not None:
+        state.last_written = (m.start() + len(m.group().rstrip()), year)
+        if kind != "year":
+            state.shapes[_tail(g, 2000)[0]] = year
+            state.last_fine = (period, year)
 
 
 def shift_years(period: str, years: int) -> str:

@@ -167,6 +167,7 @@ FULLWIDTH = str.maketrans("0123456789%", "０１２３４５６７８９％")
 ASCII_PUNCT = str.maketrans({"，": ", ", "。": ". ", "：": ": "})
 
 
+# NOTE: complexity 12: one branch per kind of copy the benchmark corpus makes.
 def _copy(rng, kind: str, title: str, paragraphs: list[str], script: str):
     """One copy of a story by ``kind``; returns (title, paragraphs, script)."""
     if kind == "edit":

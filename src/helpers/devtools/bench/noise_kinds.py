@@ -199,6 +199,7 @@ def _is_title_line(lines: list[str], i: int) -> bool:
     return 0 < len(text) <= TITLE_MAX_CHARS and text[-1] not in "。；，," and len(nxt) >= 500
 
 
+# NOTE: complexity 12: a small state machine over the lines of a dump (title, body, outlet).
 def find_articles(lines: list[str]) -> list[Article]:
     """Locate the articles of a dump by line shape (title + long body, else one untitled).
 
@@ -450,6 +451,7 @@ def _vowel(marked: str) -> int:
     raise ValueError(marked)
 
 
+# NOTE: complexity 11: one branch per reading style injected (tone marks, digits, brackets).
 def pinyin_after_chars(text: str, seed: int, rate: float = PINYIN_RATE) -> Noisy:
     """Insert pinyin readings after some Han characters, as an annotating converter does.
 
