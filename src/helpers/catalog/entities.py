@@ -296,8 +296,9 @@ def _node_pattern(node: dict) -> str:
     return f"(?:{group})?" if "" in node else group
 
 
-# NOTE: complexity 12: one matcher per alias kind (Latin case-(in)sensitive, CJK, jieba words); the
-# kinds share one loop so aliases keep catalog order.
+# NOTE: complexity 12: sorts the aliases into the three alternations (short case-sensitive
+# Latin, other Latin, CJK); the comprehension filters are the catalog's ambiguity and Latin
+# rules.
 @functools.cache
 def _finders(catalog: Catalog, include_ambiguous: bool) -> tuple[re.Pattern, re.Pattern]:
     """Two patterns: one over lower-cased text, one (short Latin, e.g. MG, US) case-sensitive."""

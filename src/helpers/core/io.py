@@ -175,6 +175,29 @@ def write_tables(
     ]
 
 
+def write_stage_outputs(
+    processed_dir: str | Path,
+    tables_dir: str | Path,
+    *,
+    processed: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame],
+) -> list[Path]:
+    """Write a stage's processed tables (parquet) and its run tables (parquet + csv).
+
+    The processed tables are what later stages read (``metadata.helpers.outputs``); a table
+    named in both dicts (a stage's findings) is written to both places.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> t = {"findings_04": pd.DataFrame({"a": [1]})}
+        >>> [p.name for p in write_stage_outputs(d / "p", d / "t", processed=t, tables=t)]
+        ['findings_04.parquet', 'findings_04.parquet', 'findings_04.csv']
+    """
+    written = [write_table(t, Path(processed_dir) / f"{n}.parquet") for n, t in processed.items()]
+    return written + write_tables(tables, tables_dir)
+
+
 def write_json(obj: Any, target: str | Path) -> Path:
     """Write ``obj`` as indented UTF-8 JSON, atomically, Chinese kept readable."""
     target = Path(target)

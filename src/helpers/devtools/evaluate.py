@@ -128,7 +128,8 @@ def topic_facts(df: pd.DataFrame, vocab: Vocabulary | None = None) -> pd.DataFra
 
 
 # --- periods -----------------------------------------------------------------------------------
-# NOTE: complexity 12: one rule per pair of period kinds a gold annotator may have written.
+# NOTE: complexity 12: the evaluation's compatibility rules (empty, equal, nested either way,
+# same year for point-in-time figures), one boolean expression each.
 def periods_compatible(gold: object, pred: object, metric: str = "") -> bool:
     """Whether a predicted period fits the gold one.
 

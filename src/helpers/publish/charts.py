@@ -104,6 +104,16 @@ def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
     }
 
 
+def skipped_notes(charts: pd.DataFrame) -> list[str]:
+    """The sentences saying which chart of :func:`save_all`'s table was not drawn, and why.
+
+    Example:
+        >>> skipped_notes(pd.DataFrame({"status": ["drawn", "skipped"], "note": ["", "未绘制"]}))
+        ['未绘制']
+    """
+    return charts.loc[charts["status"] == "skipped", "note"].tolist()
+
+
 def save_all(
     specs: dict[str, ChartSpec | None], long: pd.DataFrame, figures_dir: Path, labels: str
 ) -> pd.DataFrame:

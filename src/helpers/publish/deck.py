@@ -213,7 +213,8 @@ def chart_data(chart: DeckChart) -> CategoryChartData:
     return data
 
 
-# NOTE: complexity 12: one styling branch per chart kind (bars, lines, stacked, targets).
+# NOTE: complexity 12: styles every series of a native chart: house colours, muted bars grey,
+# target series dashed with hollow markers, per chart kind.
 def _style_series(graphic, chart: DeckChart) -> None:
     """House colours; muted bars grey; target series dashed with hollow markers."""
     is_line = chart.kind in ("share_over_time", "fleet_timeline")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from helpers.catalog import entities
 from helpers.core import params
+from helpers.facts import summary
 from helpers.text import periods
 
 FACT_COLUMNS = (
@@ -254,3 +255,28 @@ def entity_types(entity_id: str) -> tuple[str, ...]:
     """
     catalog = entities.load_catalog()
     return catalog.entities[entity_id].types if entity_id in catalog else ()
+
+
+def kept_summary(
+    kept: pd.DataFrame, facts: pd.DataFrame, *, topic: str, since: str, n_reference: int,
+    labels: str,
+) -> list[str]:  # fmt: skip
+    """Return what a share notebook says after loading its topic's facts.
+
+    Facts kept of the topic, the articles behind them, the reference rows, and the sentence for
+    a topic without facts.
+
+    Example:
+        >>> f = pd.DataFrame({"topic": ["chip_share"], "article_id": ["a"]})
+        >>> kept_summary(f[:0], f, topic="chip_share", since="", n_reference=2, labels="en")[0]
+        '0 of 1 chip_share facts kept (canonical articles; --since -)'
+    """
+    n_all = int((facts["topic"] == topic).sum())
+    lines = [
+        f"{len(kept)} of {n_all} {topic} facts kept (canonical articles; --since {since or '-'})",
+        f"{len(kept)} {topic} facts from {kept['article_id'].nunique()} articles; "
+        f"{n_reference} reference rows",
+    ]
+    if kept.empty:
+        lines.append(summary.no_facts_sentence(topic, labels))
+    return lines

@@ -143,8 +143,20 @@ def _status(fig: pd.Series, ref: pd.Series | None) -> tuple[str, str]:
     )
 
 
-# NOTE: complexity 13: one status rule per way a figure and a reference can compare (agrees,
-# differs, no reference, range).
+def _reference_fields(ref: pd.Series | None) -> dict:
+    """The ``ref_*`` columns of one figure's row (empty when it has no reference)."""
+    if ref is None:
+        return {"ref_value": None, "ref_basis": "", "ref_source": "", "ref_reliability": "",
+                "ref_url": ""}  # fmt: skip
+    return {
+        "ref_value": ref["value"],
+        "ref_basis": ref["basis"],
+        "ref_source": ref["source_name"],
+        "ref_reliability": ref["reliability"],
+        "ref_url": ref["url"],
+    }
+
+
 def reconcile(
     figures: pd.DataFrame, reference: pd.DataFrame, *, entity_col: str = "entity_id"
 ) -> pd.DataFrame:
@@ -174,17 +186,7 @@ def reconcile(
         key = tuple(fig[k] for k in keys)
         ref = _match(fig, index[key]) if key in index else None
         status, note = _status(fig, ref)
-        rows.append(
-            {
-                "ref_value": None if ref is None else ref["value"],
-                "ref_basis": "" if ref is None else ref["basis"],
-                "ref_source": "" if ref is None else ref["source_name"],
-                "ref_reliability": "" if ref is None else ref["reliability"],
-                "ref_url": "" if ref is None else ref["url"],
-                "status": status,
-                "status_note": note,
-            }
-        )
+        rows.append({**_reference_fields(ref), "status": status, "status_note": note})
     # NOTE: named columns, so a topic without figures still gives a table with a status column
     added = pd.DataFrame(rows, index=figs.index, columns=list(RECONCILE_COLUMNS))
     out = pd.concat([figs, added], axis=1)
