@@ -33,9 +33,10 @@ report: venv fonts ## run every notebook on the bundled sample; prints the run f
 test: venv fonts ## run the test suite (lint, unit, notebooks end to end)
 	$(PY) -m pytest
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint (docstrings in src), format check, complexity gate (radon, limit 10)
 	$(PY) -m ruff check src tests scripts notebooks
 	$(PY) -m ruff format --check src tests scripts notebooks
+	$(PY) scripts/check_complexity.py src
 
 format: venv ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix src tests scripts notebooks

@@ -12,8 +12,8 @@ import sys
 
 import nbformat
 
-from helpers.params import PARAMETERS_SOURCE, SETUP_SOURCE
-from helpers.paths import NOTEBOOKS_DIR
+from helpers.core.params import PARAMETERS_SOURCE, SETUP_SOURCE
+from helpers.core.paths import NOTEBOOKS_DIR
 
 
 def build(number: str, stage: str, purpose: str, outputs: list[str]) -> nbformat.NotebookNode:

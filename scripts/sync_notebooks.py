@@ -1,4 +1,4 @@
-"""Rewrite every stage notebook's parameters cell and setup cell from ``helpers.params``.
+"""Rewrite every stage notebook's parameters cell and setup cell from ``helpers.core.params``.
 
 Run after adding or changing a shared parameter: ``python scripts/sync_notebooks.py``.
 Outputs are cleared as well (notebooks are committed without them).
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import nbformat
 
-from helpers.params import PARAMETERS_SOURCE, SETUP_SOURCE
-from helpers.paths import NOTEBOOKS_DIR
-from helpers.runner import discover_stages
+from helpers.core.params import PARAMETERS_SOURCE, SETUP_SOURCE
+from helpers.core.paths import NOTEBOOKS_DIR
+from helpers.pipeline.runner import discover_stages
 
 
 def sync(nb: nbformat.NotebookNode) -> bool:

@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.params import PARAMETERS_SOURCE, SETUP_SOURCE
-from helpers.paths import SHARED_DIR
+from helpers.core.params import PARAMETERS_SOURCE, SETUP_SOURCE
+from helpers.core.paths import SHARED_DIR
 
 
 def write_stage_notebook(path: Path, code: list[str], outputs: list[str] = ()) -> Path:

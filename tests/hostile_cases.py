@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import rawfiles
+from helpers.parse import rawfiles
 
 SENTENCE = "示例車企十月出口汽車12.5萬輛，同比增長35%，其中新能源車佔比近四成，歐洲市場貢獻最大。"
 OUTLET = "示例報"

@@ -13,7 +13,7 @@ import unicodedata
 import pandas as pd
 
 from helpers import parse
-from helpers.paths import PROJ_ROOT, SAMPLE_RAW_DIR
+from helpers.core.paths import PROJ_ROOT, SAMPLE_RAW_DIR
 
 TRUTH_DIR = PROJ_ROOT / "tests" / "fixtures" / "sample_truth"
 # answer-key metric -> (contract metric, segment); metrics not listed keep their name.
@@ -86,10 +86,10 @@ def sample_facts(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_sample_processed(processed_dir) -> None:
-    """Write ``articles.parquet`` and ``facts.parquet`` of the sample into ``processed_dir``."""
+    """Write the sample's articles (as stage 02 leaves them) and facts into ``processed_dir``."""
     processed_dir.mkdir(parents=True, exist_ok=True)
     articles = sample_articles()
     sample_facts(articles).to_parquet(processed_dir / "facts.parquet", index=False)
     articles.drop(columns=["sample_key"]).to_parquet(
-        processed_dir / "articles.parquet", index=False
+        processed_dir / "articles_dedup.parquet", index=False
     )

@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
 
 SPEC_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s*(.*)$")
 

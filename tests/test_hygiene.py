@@ -1,4 +1,8 @@
-"""Code style gates that CI enforces through `make test`: ruff lint and ruff format."""
+"""Code style gates that CI enforces through `make test`: what `make lint` runs.
+
+ruff lint (with docstrings, Google convention, for src/), ruff format, and the complexity gate
+(radon counts boolean operators; limit 10, exceptions marked ``# NOTE: complexity N: why``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import sys
 
 import pytest
 
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
 
 TARGETS = ["src", "tests", "scripts", "notebooks"]
 
@@ -24,3 +28,31 @@ def test_ruff_clean(args):
         text=True,
     )
     assert out.returncode == 0, f"run `make format` or fix:\n{out.stdout}{out.stderr}"
+
+
+def test_complexity_gate():
+    import importlib.util
+
+    path = PROJ_ROOT / "scripts" / "check_complexity.py"
+    spec = importlib.util.spec_from_file_location("check_complexity", path)
+    gate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gate)
+    found = gate.problems([PROJ_ROOT / "src"])
+    assert not found, "\n".join(found)
+
+
+def test_complexity_gate_catches_an_unmarked_function(tmp_path):
+    import importlib.util
+
+    path = PROJ_ROOT / "scripts" / "check_complexity.py"
+    spec = importlib.util.spec_from_file_location("check_complexity", path)
+    gate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gate)
+    # eleven decision points: one if, ten boolean operators (ruff's C901 would say 2)
+    terms = " or ".join(f"x == {i}" for i in range(11))
+    (tmp_path / "m.py").write_text(f"def f(x):\n    if {terms}:\n        return 1\n")
+    assert len(gate.problems([tmp_path])) == 1
+    (tmp_path / "m.py").write_text(
+        f"# NOTE: complexity 12: a test.\ndef f(x):\n    if {terms}:\n        return 1\n"
+    )
+    assert gate.problems([tmp_path]) == []

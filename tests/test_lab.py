@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from helpers.paths import PROJ_ROOT
+from helpers.core.paths import PROJ_ROOT
 
 START_TIMEOUT_S = 90
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 import papermill as pm
 import pytest
 
-from helpers.params import PARAMETER_NAMES, PARAMETERS, SETUP_SOURCE
-from helpers.paths import NOTEBOOKS_DIR
-from helpers.runner import discover_stages
+from helpers.core.params import PARAMETER_NAMES, PARAMETERS, SETUP_SOURCE
+from helpers.core.paths import NOTEBOOKS_DIR
+from helpers.pipeline.runner import discover_stages
 
 STAGES = discover_stages(NOTEBOOKS_DIR)
 IDS = [s.label for s in STAGES]
@@ -66,3 +67,21 @@ def test_notebook_declares_its_outputs(notebook):
     stage, nb = notebook
     outputs = nb.metadata.get("helpers", {}).get("outputs")
     assert outputs, f"{stage.label}: list written tables in metadata.helpers.outputs"
+
+
+def test_every_table_has_one_writer():
+    # NOTE: 02_dedup once rewrote 01's articles.parquet; now each stage writes its own tables
+    # (articles_dedup.parquet), so an incremental run never reads a table two stages shaped.
+    writers: dict[str, list[str]] = {}
+    for stage in discover_stages(NOTEBOOKS_DIR):
+        nb = nbformat.read(stage.path, as_version=4)
+        for table in nb.metadata.get("helpers", {}).get("outputs", []):
+            writers.setdefault(table, []).append(stage.label)
+    shared = {table: labels for table, labels in writers.items() if len(labels) > 1}
+    assert not shared, f"tables written by more than one stage: {shared}"
+    for stage in discover_stages(NOTEBOOKS_DIR):
+        nb = nbformat.read(stage.path, as_version=4)
+        source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        written = set(re.findall(r'write_table\([^\n]*"(\w+\.parquet)"', source))
+        others = {t for t in written if stage.label not in writers.get(t, [stage.label])}
+        assert not others, f"{stage.label} writes {others}, which another stage lists as its own"

@@ -1,0 +1,1 @@
+"""Catalog: the entity, metric and label catalogues (``*.yaml``) and their loaders."""

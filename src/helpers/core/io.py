@@ -1,0 +1,231 @@
+"""Reading and writing stage outputs; the only module that touches the file system for data.
+
+Every write goes to a temporary file in the destination folder and is then renamed over the
+target (``os.replace`` is atomic on POSIX), so a crash never leaves a half-written table and a
+reader never sees one.
+
+Example:
+    >>> import tempfile, pandas as pd
+    >>> d = Path(tempfile.mkdtemp())
+    >>> p = write_table(pd.DataFrame({"公司": ["比亚迪"], "出口_辆": [1]}), d / "t.parquet")
+    >>> read_table(p)["公司"].tolist()
+    ['比亚迪']
+    >>> oct(p.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+HASH_CHUNK_BYTES = 1 << 20
+# OWASP CSV injection: a spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NEUTRAL_PREFIX = "'"
+TABLE_FORMATS = (".parquet", ".csv")
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
+
+    Args:
+        target: the final file path; its folder is created when missing.
+
+    Yields:
+        A temporary path in the same folder (same file system, so the rename is atomic).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        # mkstemp makes 0600 files; give the result the mode a plain open() would have.
+        os.chmod(tmp, 0o666 & ~_current_umask())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def neutralize_cell(value: object) -> object:
+    """Prefix ``'`` to text a spreadsheet would run as a formula (numbers stay as they are).
+
+    Example:
+        >>> neutralize_cell("=1+1"), neutralize_cell("-12.5"), neutralize_cell("比亚迪")
+        ("'=1+1", '-12.5', '比亚迪')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
+        return NEUTRAL_PREFIX + value
+    return value
+
+
+def restore_cell(value: object) -> object:
+    """Undo :func:`neutralize_cell` when reading a CSV we wrote.
+
+    Example:
+        >>> restore_cell("'@SUM(A1)"), restore_cell("'引号")
+        ('@SUM(A1)', "'引号")
+    """
+    if (
+        isinstance(value, str)
+        and value[:1] == NEUTRAL_PREFIX
+        and value[1:2]
+        and (value[1:].startswith(FORMULA_PREFIXES))
+    ):
+        return value[1:]
+    return value
+
+
+def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (CSV exports only).
+
+    NOTE: scraped titles and outlet names are attacker-controlled; parquet keeps the original
+    text, the CSV (meant for Excel) gets the OWASP-recommended leading apostrophe.
+
+    Example:
+        >>> table = pd.DataFrame({"标题": ["=1+1", "+86 10"], "n": [1, -2]})
+        >>> neutralize_formulas(table).values.tolist()
+        [["'=1+1", 1], ["'+86 10", -2]]
+    """
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralize_cell)
+    return out
+
+
+def write_table(df: pd.DataFrame, target: str | Path) -> Path:
+    """Write ``df`` atomically as parquet or CSV (chosen by the suffix) and return the path.
+
+    CSV is written as UTF-8 with a BOM so that spreadsheet programs show Chinese correctly,
+    with formula-like text neutralised (:func:`neutralize_formulas`).
+    """
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        if target.suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        elif target.suffix == ".csv":
+            # NOTE: CRLF rows (RFC 4180) make the csv module quote any cell holding a bare CR,
+            # which scraped text can contain; with "\n" rows such a cell split its row in two.
+            neutralize_formulas(df).to_csv(
+                tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+            )
+        else:
+            raise ValueError(f"unsupported table format {target.suffix!r}: use .parquet or .csv")
+    return target
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist: run the stage that writes it first "
+            "(python -m helpers run --only <stage>)"
+        )
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(restore_cell)
+    return table
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], folder: str | Path, formats: tuple[str, ...] = TABLE_FORMATS
+) -> list[Path]:
+    """Write each table as ``folder/<name><suffix>`` for every suffix in ``formats``.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> [p.name for p in write_tables({"份额": pd.DataFrame({"a": [1]})}, d)]
+        ['份额.parquet', '份额.csv']
+    """
+    return [
+        write_table(table, Path(folder) / f"{name}{suffix}")
+        for name, table in tables.items()
+        for suffix in formats
+    ]
+
+
+def write_stage_outputs(
+    processed_dir: str | Path,
+    tables_dir: str | Path,
+    *,
+    processed: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame],
+) -> list[Path]:
+    """Write a stage's processed tables (parquet) and its run tables (parquet + csv).
+
+    The processed tables are what later stages read (``metadata.helpers.outputs``); a table
+    named in both dicts (a stage's findings) is written to both places.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> t = {"findings_04": pd.DataFrame({"a": [1]})}
+        >>> [p.name for p in write_stage_outputs(d / "p", d / "t", processed=t, tables=t)]
+        ['findings_04.parquet', 'findings_04.parquet', 'findings_04.csv']
+    """
+    written = [write_table(t, Path(processed_dir) / f"{n}.parquet") for n, t in processed.items()]
+    return written + write_tables(tables, tables_dir)
+
+
+def write_json(obj: Any, target: str | Path) -> Path:
+    """Write ``obj`` as indented UTF-8 JSON, atomically, Chinese kept readable."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.write_text(
+            json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
+            encoding="utf-8",
+        )
+    return target
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a JSON file written by :func:`write_json`."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_text(text: str, target: str | Path) -> Path:
+    """Write ``text`` as UTF-8, atomically."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
+
+
+def sha256_file(path: str | Path) -> str:
+    """Return the hex sha256 of a file, read in chunks so large files stay cheap."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(HASH_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

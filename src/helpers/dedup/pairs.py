@@ -1,0 +1,150 @@
+"""Candidate pairs (MinHash + LSH banding) and their exact Jaccard similarity and containment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from helpers.dedup import minhash
+from helpers.dedup.thresholds import DEFAULT_PARAMS, DedupParams
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate pairs and their exact similarities
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Nodes:
+    """Distinct matching texts ("nodes"); rows with equal text_norm share a node.
+
+    Rows are visited in article_id order so node numbers, representatives and therefore every
+    output are the same whatever the input row order.
+    """
+
+    of_row: np.ndarray  # node index of each input row (input order)
+    texts: list[str]  # node texts; '' for texts too short to match
+    rep_ids: np.ndarray  # smallest article_id of each node
+
+
+def _text_nodes(norm: pd.DataFrame, min_chars: int) -> _Nodes:
+    ids = norm["article_id"].astype(str).to_numpy(dtype=object)
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    if len(ids) > 1 and (ids[1:] == ids[:-1]).any():
+        raise ValueError("article_id is not unique: fix stage 01 before deduplicating")
+    texts = norm["text_norm"].to_numpy(dtype=object)[order]
+    # NOTE: short texts (empty bodies, captions) are never clustered, not even when
+    # equal: two one-line bodies "详见附件" are not evidence of the same story.
+    long = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) >= min_chars
+    first: dict[str, int] = {}  # text -> its number by first appearance
+    code = np.full(len(texts), -1, dtype=np.int64)
+    code[long] = [first.setdefault(t, len(first)) for t in texts[long].tolist()]
+    # A row opens a node when its text is short or seen for the first time.
+    is_new = ~long | (code > np.maximum.accumulate(np.r_[-1, code[:-1]]))
+    node = np.cumsum(is_new) - 1
+    node[long] = node[is_new & long][code[long]]
+    of_row = np.empty(len(ids), dtype=np.int64)
+    of_row[order] = node
+    node_texts = np.where(long, texts, "")[is_new].tolist()
+    return _Nodes(of_row=of_row, texts=node_texts, rep_ids=ids[is_new])
+
+
+def _worth_checking(est: np.ndarray, sizes: np.ndarray, params: DedupParams) -> np.ndarray:
+    """Candidates whose MinHash estimate is close enough to a threshold for an exact check."""
+    small, big = sizes.min(axis=1), sizes.max(axis=1)
+    est_contain = np.divide(est * (small + big), (1 + est) * small, where=small > 0, out=est * 0)
+    margin = params.prefilter_margin
+    return (est >= params.jaccard_threshold - margin) | (
+        est_contain >= params.containment_threshold - margin
+    )
+
+
+def _edge_kinds(
+    cand: np.ndarray, jac: np.ndarray, con: np.ndarray, sizes: np.ndarray, params: DedupParams
+) -> np.ndarray:
+    """``near``/``contained``/'' per candidate node pair; a truncated text joins one container.
+
+    Among the pairs where a text is the smaller one and contained, the best container has
+    the highest containment, then the most shingles, then the smallest node numbers (node
+    numbers follow article_id order, see :class:`_Nodes`).
+
+    NOTE: one container per contained text stops a short text (say, a lone disclaimer) from
+    chaining every article that quotes it into one cluster.
+
+    Example:
+        >>> cand = np.array([[0, 1], [0, 2], [1, 2]])
+        >>> sizes = np.array([[60, 80], [60, 90], [80, 90]])
+        >>> jac, con = np.array([0.2, 0.3, 0.8]), np.array([0.95, 0.95, 0.9])
+        >>> _edge_kinds(cand, jac, con, sizes, DEFAULT_PARAMS).tolist()
+        ['', 'contained', 'near']
+    """
+    kind = np.full(len(cand), "", dtype=object)
+    near = jac >= params.jaccard_threshold  # NaN (not checked) compares False
+    contained = (
+        ~near
+        & (con >= params.containment_threshold)
+        & (sizes.min(axis=1) >= params.min_contained_shingles)
+    )
+    at = np.flatnonzero(contained)
+    small = np.where(sizes[at, 0] <= sizes[at, 1], cand[at, 0], cand[at, 1])
+    # np.lexsort sorts by its last key first.
+    order = np.lexsort((cand[at, 1], cand[at, 0], -sizes[at].max(axis=1), -con[at], small))
+    small = small[order]
+    first = np.r_[True, small[1:] != small[:-1]] if len(at) else np.zeros(0, dtype=bool)
+    kind[near] = "near"
+    kind[at[order[first]]] = "contained"
+    return kind
+
+
+def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PARAMS):
+    """Find near-duplicate candidates between distinct texts and check them exactly.
+
+    Args:
+        norm: articles with ``article_id`` and ``text_norm`` (:func:`add_text_norm`).
+        params: shingle size, MinHash/LSH shape and thresholds.
+
+    Returns:
+        One row per LSH candidate pair of distinct texts: ``article_id`` < ``other_id`` (the
+        smallest article id holding each text), ``estimate`` (MinHash), ``checked``,
+        ``jaccard`` and ``containment`` (exact; NaN when the estimate was too low to check),
+        ``shingles``/``other_shingles`` (set sizes) and ``edge`` (``near``, ``contained`` or
+        '' when the pair does not join).
+
+    Example:
+        >>> from helpers.dedup.textnorm import add_text_norm
+        >>> body = "奇瑞集团去年出口汽车一百三十四万辆，同比增长百分之十七。"
+        >>> norm = add_text_norm(pd.DataFrame({"article_id": ["x", "y"],
+        ...                                     "body": [body * 2, body * 2 + "欢迎关注"]}))
+        >>> find_duplicate_pairs(norm)[["article_id", "other_id", "edge"]].values.tolist()
+        [['x', 'y', 'near']]
+    """
+    return _find_pairs(norm, _text_nodes(norm, params.min_match_chars), params)
+
+
+def _find_pairs(norm: pd.DataFrame, nodes: _Nodes, params: DedupParams) -> pd.DataFrame:
+    """:func:`find_duplicate_pairs` over the nodes of ``norm`` (:func:`_text_nodes`)."""
+    sets = minhash.hash_shingles(nodes.texts, k=params.shingle_size, seed=params.seed)
+    sig = minhash.oph_signatures(sets, num_perm=params.num_perm, seed=params.seed)
+    cand = minhash.band_candidates(sig, bands=params.bands, rows=params.rows)
+    est = minhash.estimate_jaccard(sig, cand)
+    sizes = sets.sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
+    check = _worth_checking(est, sizes, params)
+    jac, con = np.full(len(cand), np.nan), np.full(len(cand), np.nan)
+    inter = minhash.overlap_counts(sets, cand[check])
+    jac[check] = minhash.jaccard(sets, cand[check], inter)
+    con[check] = minhash.containment(sets, cand[check], inter)
+    pairs = pd.DataFrame(
+        {
+            "article_id": nodes.rep_ids[cand[:, 0]].astype(str),
+            "other_id": nodes.rep_ids[cand[:, 1]].astype(str),
+            "estimate": est,
+            "checked": check,
+            "jaccard": jac,
+            "containment": con,
+            "shingles": sizes[:, 0],
+            "other_shingles": sizes[:, 1],
+            "edge": pd.Series(_edge_kinds(cand, jac, con, sizes, params), dtype=object),
+        }
+    )
+    return pairs

@@ -1,0 +1,104 @@
+"""Views of stage 02's output for the notebook: outcomes, largest clusters, pairs side by side."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.dedup.thresholds import DUP_RULES
+
+
+# ---------------------------------------------------------------------------------------------
+# Views for the notebook
+# ---------------------------------------------------------------------------------------------
+def count_rules(articles: pd.DataFrame) -> pd.DataFrame:
+    """Count articles by outcome: kept (with copies), single, and each dup rule.
+
+    Example:
+        >>> a = pd.DataFrame({"is_canonical": [True, False, True],
+        ...                   "cluster_id": ["x", "x", "y"], "dup_rule": [None, "exact", None]})
+        >>> count_rules(a)["articles"].tolist()
+        [1, 1, 1, 0, 0, 0]
+    """
+    size = articles.groupby("cluster_id")["cluster_id"].transform("size")
+    outcome = np.where(size > 1, "kept, has copies", "single").astype(object)
+    outcome[~articles["is_canonical"].to_numpy()] = articles.loc[
+        ~articles["is_canonical"], "dup_rule"
+    ]
+    order = ["kept, has copies", "single", *DUP_RULES]
+    counts = pd.Series(outcome).value_counts().reindex(order, fill_value=0)
+    return counts.rename_axis("outcome").reset_index(name="articles")
+
+
+def _excerpt(text: object, chars: int) -> str:
+    return str(text or "").replace("\n", " / ")[:chars]
+
+
+def largest_clusters(
+    articles: pd.DataFrame, *, n: int = 5, excerpt_chars: int = 60, text_col: str = "body"
+) -> pd.DataFrame:
+    """Members of the ``n`` largest clusters, representative first, with a body excerpt.
+
+    Example:
+        >>> a = pd.DataFrame({"article_id": ["x", "y", "z"], "cluster_id": ["x", "x", "z"],
+        ...                   "is_canonical": [True, False, True], "dup_rule": [None, "near", None],
+        ...                   "similarity": [np.nan, 0.8, np.nan],
+        ...                   "body": ["汽车", "汽车！", "芯片"]})
+        >>> largest_clusters(a, n=1)[["cluster_id", "article_id", "excerpt"]].values.tolist()
+        [['x', 'x', '汽车'], ['x', 'y', '汽车！']]
+    """
+    size = articles.groupby("cluster_id")["cluster_id"].transform("size").rename("cluster_size")
+    top = size[size > 1].groupby(articles["cluster_id"]).first().nlargest(n, keep="first").index
+    view = articles.assign(
+        cluster_size=size, excerpt=articles[text_col].map(lambda t: _excerpt(t, excerpt_chars))
+    )
+    view = view[view["cluster_id"].isin(top)]
+    view = view.sort_values(
+        ["cluster_size", "cluster_id", "is_canonical", "article_id"],
+        ascending=[False, True, False, True],
+    )
+    cols = ["cluster_id", "cluster_size", "article_id", "is_canonical", "dup_rule", "similarity"]
+    cols += [c for c in ("source_file", "title") if c in articles] + ["excerpt"]
+    return view[cols].reset_index(drop=True)
+
+
+def side_by_side(
+    articles: pd.DataFrame, cluster_id: str, *, excerpt_chars: int = 120, text_col: str = "body"
+) -> pd.DataFrame:
+    """One cluster as a table with one column per member (representative first).
+
+    Example:
+        >>> a = pd.DataFrame({"article_id": ["x", "y"], "cluster_id": ["x", "x"],
+        ...                   "is_canonical": [True, False], "dup_rule": [None, "exact"],
+        ...                   "similarity": [np.nan, 1.0], "body": ["汽车出口", "汽车出口"]})
+        >>> side_by_side(a, "x").columns.tolist()
+        ['x', 'y']
+    """
+    view = largest_clusters(
+        articles[articles["cluster_id"] == cluster_id],
+        n=1,
+        excerpt_chars=excerpt_chars,
+        text_col=text_col,
+    )
+    return view.set_index("article_id").drop(columns=["cluster_id", "cluster_size"]).T
+
+
+def describe_pairs(
+    pairs: pd.DataFrame, articles: pd.DataFrame, *, excerpt_chars: int = 40, text_col: str = "body"
+) -> pd.DataFrame:
+    """Add both sides' titles (or body excerpts) to a pairs table, for reading.
+
+    Example:
+        >>> p = pd.DataFrame({"article_id": ["x"], "other_id": ["y"], "jaccard": [0.6]})
+        >>> a = pd.DataFrame({"article_id": ["x", "y"], "body": ["汽车出口", "汽车进口"]})
+        >>> describe_pairs(p, a)[["text", "other_text"]].values.tolist()
+        [['汽车出口', '汽车进口']]
+    """
+    source = articles["title"] if "title" in articles else articles[text_col]
+    label = dict(
+        zip(articles["article_id"], source.map(lambda t: _excerpt(t, excerpt_chars)), strict=True)
+    )
+    return pairs.assign(
+        text=pairs["article_id"].map(label).to_numpy(),
+        other_text=pairs["other_id"].map(label).to_numpy(),
+    )

@@ -1,0 +1,1 @@
+"""Developer tools: gold-set evaluation and benchmarks (``python -m helpers evaluate|bench``)."""

@@ -1,0 +1,44 @@
+"""Stage 03: numeric facts with entity, metric, period, market and source (notebook ``03_facts``).
+
+Entry point: :func:`extract_facts` (with :func:`facts_log` and :func:`load_previous` for
+``--incremental`` runs). Modules, in the order a sentence goes through them:
+:mod:`~helpers.facts.readings` (usable numbers), :mod:`~helpers.facts.mentions` (entities,
+markets, sources named in the text), :mod:`~helpers.facts.metrics`,
+:mod:`~helpers.facts.subjects`, :mod:`~helpers.facts.dating` and :mod:`~helpers.facts.rows`
+(the fields of a fact row), driven by :mod:`~helpers.facts.extract`; :mod:`~helpers.facts.schema`
+holds the columns and records they share, :mod:`~helpers.facts.cache` the incremental cache,
+:mod:`~helpers.facts.checks` the data findings and :mod:`~helpers.facts.summary` the notebook's
+views.
+"""
+
+from helpers.facts import (
+    cache,
+    checks,
+    dating,
+    extract,
+    mentions,
+    metrics,
+    readings,
+    rows,
+    schema,
+    subjects,
+    summary,
+)
+from helpers.facts.extract import extract_facts, facts_log, load_previous
+
+__all__ = [
+    "cache",
+    "checks",
+    "dating",
+    "extract",
+    "extract_facts",
+    "facts_log",
+    "load_previous",
+    "mentions",
+    "metrics",
+    "readings",
+    "rows",
+    "schema",
+    "subjects",
+    "summary",
+]

@@ -1,0 +1,266 @@
+"""Who a figure is about, where, and who says so: subject, market and data-source attribution.
+
+Every named thing in a body becomes a :class:`Mention` with a *role*:
+
+- ``source``  a statistics body or research firm (中汽协, 乘联会, 高工智能): the data source;
+- ``market``  a foreign region (墨西哥, 欧洲), any region after a market preposition (对, 在, 向)
+  or before 市场 (在中国市场), a one-character abbreviation after a preposition (对俄出口):
+  where the figure applies;
+- ``location`` a region before 工厂/基地 (上海超级工厂): where a plant stands, neither;
+- ``owner``   an entity followed by 旗下/母公司 (吉利旗下的沃尔沃): not the subject;
+- ``scope``   a group between 在 and 市场 (在中国自主品牌ADAS市场), or anything in 以…计 (以中国
+  主机厂ADAS方案计): the basis a figure is measured on, not whom it is about;
+- ``subject`` everything else (automakers, brands, chip vendors, operators, China and Chinese
+  cities as exporters, a country before 车企/汽车 (日本车企: its makers), and generic
+  subjects 公司B / 其他厂商).
+
+NOTE: roles come from catalog types plus the few characters around the mention; no parser.
+A subject is then chosen per figure in :mod:`helpers.facts.extract` (first subject of the clause,
+分别 lists, 各, 合计 combinations, carried subjects).
+
+Example:
+    >>> [(m.entity_id, m.role) for m in find_mentions("中國對墨西哥出口,乘聯會統計")]
+    [('china', 'subject'), ('mexico', 'market'), ('cpca', 'source')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from helpers.catalog.entities import Catalog, find_entities, load_catalog, rollup
+from helpers.catalog.metrics import Vocabulary, load_vocabulary
+from helpers.text.sentences import inside, matching_copy, title_spans
+
+HOME_ISO = "CN"
+NON_PUBLISHER_TYPES = frozenset({"region", "group"})
+# How many characters before a mention a market preposition may stand (对墨西哥, 在中国).
+PREPOSITION_WINDOW = 3
+# A region heading a market phrase (中国NOA芯片市场, 中国乘用车前视一体机市场).
+MARKET_PHRASE_RE = re.compile(r"[^，,。；;的和与及、]{1,10}?市场")
+# 以/按/依…计: the basis a figure is counted on (以中国主机厂方案计, 按中国市场计).
+MEASURE_BY_RE = re.compile(r"[以按依] *$")
+LIST_JOIN_RE = re.compile(r" *(?:、|和|与|與|及|以及|,|，) *")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention: span in the body, catalog id (or generic id), role, ISO code."""
+
+    start: int
+    end: int
+    text: str
+    entity_id: str
+    role: str
+    iso: str | None = None
+    types: tuple[str, ...] = ()
+
+
+# NOTE: complexity 17: an ordered cascade of role rules (source, market, location, owner, scope,
+# subject) on the characters around a mention.
+def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | None,
+          vocab: Vocabulary) -> str:  # fmt: skip
+    """The role of one catalog mention from its types and its neighbours."""
+    if set(types) & vocab.source_types:
+        return "source"
+    after = norm[end : end + 6]
+    if vocab.patterns["owner_suffixes"].match(after.lstrip("的")):
+        return "owner"
+    before = norm[max(0, start - PREPOSITION_WINDOW) : start]
+    if MEASURE_BY_RE.search(before) and "计" in norm[end : end + 15]:
+        return "scope"  # 以中国主机厂ADAS方案计: how a share is counted, not whose it is
+    preposition = vocab.patterns["market_prepositions"].search(before)
+    after_preposition = bool(preposition) and preposition.end() == len(before)
+    if iso is None:
+        # NOTE: 其在中国自主品牌ADAS市场的份额: a group after 在 and before 市场 names the
+        # market segment a figure is measured in, not who the figure is about.
+        scope = after_preposition and "group" in types and "市场" in norm[end : end + 10]
+        return "scope" if scope else "subject"
+    maker = vocab.patterns["maker_suffixes"].match(after)
+    if maker and not vocab.patterns["market_suffixes"].match(after[maker.end() :]):
+        return "subject"  # 日本车企, 在日本汽车占优的市场 (but 在中国汽车市场 is a market)
+    if vocab.patterns["location_suffixes"].match(after):
+        return "location"
+    if iso != HOME_ISO or vocab.patterns["market_suffixes"].match(after):
+        return "market"
+    if MARKET_PHRASE_RE.match(norm, end):
+        return "market"  # 中国NOA芯片市场中英伟达占52.57%: the market, not whose share
+    return "market" if after_preposition else "subject"
+
+
+def _listed_ambiguous(body: str, catalog: Catalog) -> list[dict]:
+    """Catalog mentions, plus ambiguous aliases (长安, 理想) listed next to a sure one.
+
+    NOTE: 长安 alone may be the old name of Xi'an; in 奇瑞、比亚迪、上汽、长安和吉利 it is the
+    automaker. An ambiguous alias is kept only when a list separator (、 和 与 及) joins it to an
+    unambiguous mention.
+
+    Example:
+        >>> [e["entity_id"] for e in _listed_ambiguous("上汽、长安和吉利", load_catalog())]
+        ['saic', 'changan', 'geely']
+    """
+    sure = find_entities(body, catalog=catalog)
+    spans = {(e["start"], e["end"]) for e in sure}
+    kept = list(sure)
+    for e in find_entities(body, catalog=catalog, include_ambiguous=True):
+        if (e["start"], e["end"]) in spans:
+            continue
+        near = [x for x in sure if LIST_JOIN_RE.fullmatch(_between(body, x, e))]
+        if near:
+            kept.append(e)
+    return sorted(kept, key=lambda e: e["start"])
+
+
+def _between(body: str, a: dict, b: dict) -> str:
+    lo, hi = (a["end"], b["start"]) if a["start"] < b["start"] else (b["end"], a["start"])
+    return body[lo:hi] if lo <= hi else "x"
+
+
+def _catalog_mentions(body: str, norm: str, catalog: Catalog, vocab: Vocabulary) -> list[Mention]:
+    out = []
+    for e in _listed_ambiguous(body, catalog):
+        entity = catalog.entities[e["entity_id"]]
+        role = _role(norm, e["start"], e["end"], entity.types, entity.iso, vocab)
+        out.append(
+            Mention(e["start"], e["end"], e["text"], e["entity_id"], role, entity.iso, entity.types)
+        )
+    return out
+
+
+def _generic_mentions(body: str, norm: str, vocab: Vocabulary) -> list[Mention]:
+    """公司B -> company_b, 其他厂商 -> others (subjects no catalog can list)."""
+    out = []
+    for name, pattern in vocab.generic_subjects.items():
+        for m in pattern.finditer(norm):
+            entity_id = f"company_{m.group(1).lower()}" if name == "company_x" else name
+            out.append(Mention(m.start(), m.end(), body[m.start() : m.end()], entity_id, "subject"))
+    return out
+
+
+def _abbreviation_mentions(body: str, norm: str, vocab: Vocabulary) -> list[Mention]:
+    """对俄出口, 对美出口: a one-character country name right after a market preposition."""
+    out = []
+    for prep in vocab.patterns["market_prepositions"].finditer(norm):
+        ch = norm[prep.end() : prep.end() + 1]
+        iso = vocab.market_abbreviations.get(ch)
+        if iso and norm[prep.end() + 1 : prep.end() + 3] in ("出口", "销售", "交付"):
+            start = prep.end()
+            out.append(
+                Mention(start, start + 1, body[start], f"market_{iso.lower()}", "market", iso)
+            )
+    return out
+
+
+def find_mentions(body: str, *, catalog: Catalog | None = None,
+                  vocab: Vocabulary | None = None) -> list[Mention]:  # fmt: skip
+    """Find every entity mention in ``body`` with its role, in text order.
+
+    Args:
+        body: the article body (offsets refer to it).
+        catalog: entity catalog (the packaged one by default).
+        vocab: facts vocabulary (the packaged one by default).
+
+    Returns:
+        Mentions sorted by start; overlapping generic matches lose to catalog ones; names
+        inside a 《title》 are not mentions (《日本经济新闻》 is no market).
+
+    Example:
+        >>> [(m.entity_id, m.role) for m in find_mentions("在對俄出口中,奇瑞一家就占了兩成")]
+        [('market_ru', 'market'), ('chery', 'subject')]
+    """
+    catalog = catalog or load_catalog()
+    vocab = vocab or load_vocabulary()
+    norm = matching_copy(body)
+    found = _catalog_mentions(body, norm, catalog, vocab)
+    taken = [(m.start, m.end) for m in found]
+    for extra in _generic_mentions(body, norm, vocab) + _abbreviation_mentions(body, norm, vocab):
+        if not any(s < extra.end and extra.start < e for s, e in taken):
+            found.append(extra)
+    titles = title_spans(body)
+    return sorted((m for m in found if not inside(titles, m.start, m.end)), key=lambda m: m.start)
+
+
+def parent_of(entity_id: str, catalog: Catalog | None = None) -> str:
+    """The top of the parent chain for catalog ids; generic ids are their own parent.
+
+    Example:
+        >>> parent_of("orin_x"), parent_of("company_b")
+        ('nvidia', 'company_b')
+    """
+    catalog = catalog or load_catalog()
+    parts = [rollup(p, catalog) if p in catalog else p for p in entity_id.split("+")]
+    return "+".join(parts)
+
+
+def types_of(entity_id: str, catalog: Catalog | None = None) -> frozenset[str]:
+    """Catalog types of an id and of its parent chain (empty for generic ids).
+
+    Example:
+        >>> sorted(types_of("orin_x"))
+        ['chip_product', 'chip_vendor']
+    """
+    catalog = catalog or load_catalog()
+    out: set[str] = set()
+    for part in entity_id.split("+"):
+        while part in catalog:
+            entity = catalog.entities[part]
+            out |= set(entity.types)
+            if entity.parent is None:
+                break
+            part = entity.parent
+    return frozenset(out)
+
+
+def market_code(mention: Mention) -> str:
+    """ISO-3166 alpha-2 (EU for Europe) of a market mention.
+
+    Example:
+        >>> market_code(Mention(0, 2, "歐洲", "eu", "market", "EU"))
+        'EU'
+    """
+    return mention.iso or ""
+
+
+def market_from_words(norm_text: str, vocab: Vocabulary) -> str:
+    """World or CN from words like 全球/海外 and 国内; empty when none is written.
+
+    Example:
+        >>> market_from_words("公司在全球运营超过1600辆", load_vocabulary())
+        'world'
+    """
+    hits = [
+        (m.start(), code) for code, p in vocab.market_words.items() if (m := p.search(norm_text))
+    ]
+    return min(hits)[1] if hits else ""
+
+
+def find_segment(norm_text: str, vocab: Vocabulary) -> str:
+    """The first segment whose words occur in the text (adas_chip, robotaxi, nev, ...).
+
+    Example:
+        >>> find_segment("城市NOA计算芯片市场中", load_vocabulary())
+        'adas_chip'
+    """
+    for name, pattern in vocab.segments:
+        if pattern.search(norm_text):
+            return name
+    return ""
+
+
+def company_source(subject_id: str, norm_sentence: str, vocab: Vocabulary,
+                   catalog: Catalog | None = None) -> str:  # fmt: skip
+    """The company itself as data source when the sentence is its own disclosure (公布, 财报).
+
+    Example:
+        >>> company_source("zeekr", "公司公布全年销量", load_vocabulary())
+        'geely'
+    """
+    catalog = catalog or load_catalog()
+    if not subject_id or "+" in subject_id or subject_id not in catalog:
+        return ""
+    # NOTE: a country, city or aggregate (中国, 中国品牌) publishes nothing itself.
+    if types_of(subject_id, catalog) & NON_PUBLISHER_TYPES:
+        return ""
+    if vocab.patterns["company_source_cues"].search(norm_sentence):
+        return rollup(subject_id, catalog)
+    return ""

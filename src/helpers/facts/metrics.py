@@ -1,0 +1,227 @@
+"""Which metric a figure states: cues before and after it, inherited metrics, changes and signs."""
+
+from __future__ import annotations
+
+from helpers.catalog.metrics import Vocabulary
+from helpers.facts.schema import (
+    ANAPHORA_METRIC_RE,
+    BASE_VALUE_RE,
+    EXPORT_FAMILY,
+    POWERTRAIN_RES,
+    Carry,
+    Reading,
+    Sentence,
+)
+from helpers.text.sentences import (
+    inside,
+)
+
+
+# --- metric -----------------------------------------------------------------------------------
+def _context_ok(
+    sentence: Sentence, vocab: Vocabulary, carried: frozenset[str] = frozenset()
+) -> dict:
+    """Which metric contexts (e.g. robotaxi) hold for this sentence.
+
+    NOTE: a context holds when its words occur, or when the sentence names an entity whose
+    *only* roles are the context's types (文远知行 is a robotaxi operator; 特斯拉 is that and an
+    automaker, so a Tesla sentence needs the words).
+    """
+    out = {}
+    for name, (patterns, types) in vocab.contexts.items():
+        pure = any(m.types and set(m.types) <= types for m in sentence.mentions)
+        pure = pure or bool(carried and carried <= types)
+        out[name] = pure or any(p.search(sentence.norm) for p in patterns)
+    return out
+
+
+def _cues(sentence: Sentence, vocab: Vocabulary, lo: int, hi: int, cls: str | None,
+          ctx: dict) -> list[tuple[int, int, str]]:  # fmt: skip
+    """Cue matches (start, end, metric) in norm[lo:hi] for metrics accepting ``cls``."""
+    found = []
+    for metric in vocab.metrics.values():
+        if cls is not None and cls not in metric.units:
+            continue
+        if metric.context and not ctx.get(metric.context):
+            continue
+        for pattern in metric.cues:
+            # NOTE: matched on the whole copy and kept when inside [lo, hi): a cue's lookahead
+            # may look past hi (出货 counts chips only when 套/颗/片 follows).
+            found += [
+                (m.start(), m.end(), metric.name)
+                for m in pattern.finditer(sentence.norm, lo)
+                if m.end() <= hi and not inside(sentence.asides, m.start(), m.end())
+            ]
+    return found
+
+
+def _nearest_before(cues: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    return max(cues, key=lambda c: (c[1], c[1] - c[0]), default=None)
+
+
+def _level_after_decrease(sentence: Sentence, cue_end: int, vocab: Vocabulary) -> bool:
+    """降至/下降到: the verb introduces a level, not a change."""
+    return bool(vocab.patterns["level_after_decrease"].match(sentence.norm[cue_end:]))
+
+
+def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
+                  carry: Carry) -> tuple[str | None, int]:  # fmt: skip
+    """The metric of reading ``idx`` and the start of the cue that gave it (-1 if carried).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> s = make_sentence(Span(0, 18, "出口709.8萬輛,同比增長21.1%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> choose_metric(s, 1, load_vocabulary(), {}, Carry())
+        ('yoy_growth', 12)
+    """
+    r = sentence.readings[idx]
+    c_lo, c_hi = sentence.clauses[r.clause]
+    before = [c for c in _cues(sentence, vocab, c_lo, r.start, r.unit_class, ctx)
+              if not _is_level_verb(sentence, c, vocab)]  # fmt: skip
+    if cue := _nearest_before(before):
+        return _overriding(cue, before, vocab)
+    if BASE_VALUE_RE.search(sentence.norm, c_lo, r.start):
+        # NOTE: 较2023年的120.8万辆下降14%: the comparison base is a level of the figure before.
+        return _inherited_metric(sentence, idx, vocab, ctx, carry)
+    # NOTE: the whole rest of the clause: 分别以52.57%和30.71%的市占率 names the metric once.
+    # NOTE: 从…的39%下降到25%: 下降到 leads to the next level, it names no change of 39%.
+    after = [c for c in _cues(sentence, vocab, r.end, c_hi, r.unit_class, ctx)
+             if not _is_level_verb(sentence, c, vocab)]  # fmt: skip
+    if after:
+        return min(after)[2], min(after)[0]
+    return _inherited_metric(sentence, idx, vocab, ctx, carry)
+
+
+def _overriding(cue: tuple[int, int, str], cues: list, vocab: Vocabulary) -> tuple[str, int]:
+    """A more specific metric named anywhere before wins (前装标配…交付 is installed, not sales)."""
+    for other in cues:
+        if cue[2] in vocab.metrics[other[2]].overrides:
+            return other[2], other[0]
+    return cue[2], cue[0]
+
+
+def _is_level_verb(sentence: Sentence, cue: tuple[int, int, str], vocab: Vocabulary) -> bool:
+    """A change cue that is a decrease followed by 至/到 ("降至3.59%") is not a change cue."""
+    return vocab.metrics[cue[2]].is_change and _level_after_decrease(sentence, cue[1], vocab)
+
+
+# NOTE: complexity 15: an ordered cascade of inheritance rules (previous figure, 这一数字, earlier
+# cue, unit); the first that applies wins.
+def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
+                      carry: Carry) -> tuple[str | None, int]:  # fmt: skip
+    """Metric of the previous same-unit figure, of 这一数字, of an earlier cue, or of the unit."""
+    r = sentence.readings[idx]
+    for prev in reversed(sentence.readings[:idx]):
+        # NOTE: a change (比上年增加18.05万辆) is not inherited by the next bare figure.
+        level = prev.metric and not vocab.metrics[prev.metric].is_change
+        if prev.unit_class == r.unit_class and level:
+            return _powertrain_of(sentence, r, prev.metric), -1
+    # NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of
+    # the same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents.
+    same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
+    follows = (
+        same_paragraph
+        and r.unit_class in ("vehicles", "money")
+        and not _has_any_cue(sentence, vocab, r.unit_class, ctx)
+    )
+    if (ANAPHORA_METRIC_RE.search(sentence.norm) or follows) and r.unit_class in carry.metrics:
+        return carry.metrics[r.unit_class], -1
+    # NOTE: a change cue in an earlier clause belonged to that clause's figure (同比增长17%，
+    # 达到约2700万辆: the 2700万 is a level of 销量, not a change).
+    earlier = [
+        c
+        for c in _cues(sentence, vocab, 0, sentence.clauses[r.clause][0], r.unit_class, ctx)
+        if not vocab.metrics[c[2]].is_change
+    ]
+    if cue := _nearest_before(earlier):
+        return cue[2], cue[0]
+    for metric in vocab.metrics.values():
+        if r.unit_class in metric.unit_driven_for:
+            return metric.name, -1
+    return None, -1
+
+
+def _has_any_cue(sentence: Sentence, vocab: Vocabulary, cls: str, ctx: dict) -> bool:
+    """Whether the sentence names a level metric for ``cls``.
+
+    A change cue names none: 多出 in 墨西哥以62.52万辆跃居第一，比前一年多出18.05万辆.
+    """
+    cues = _cues(sentence, vocab, 0, len(sentence.norm), cls, ctx)
+    return any(not vocab.metrics[c[2]].is_change for c in cues)
+
+
+def _powertrain_of(sentence: Sentence, r: Reading, metric: str) -> str:
+    """Turn an inherited export metric into the powertrain's its clause names.
+
+    出口231.5万辆，其中纯电动车型约132万辆，插电混动约99万辆: the parts are BEV and PHEV exports.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> text = "出口231.5萬輛,其中純電動車型約132萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), "")
+        >>> s.readings = read_numbers(s)
+        >>> _powertrain_of(s, s.readings[1], "nev_exports")
+        'bev_exports'
+    """
+    if metric not in EXPORT_FAMILY:
+        return metric
+    c_lo = sentence.clauses[r.clause][0]
+    return next(
+        (m for pattern, m in POWERTRAIN_RES if pattern.search(sentence.norm, c_lo, r.start)),
+        metric,
+    )
+
+
+def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> str:
+    """For a change metric: the level metric it changes (nearest level cue before it).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> s = make_sentence(Span(0, 22, "新能源汽車出口231.5萬輛,同比增長102.9%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> base_metric(s, 1, load_vocabulary(), {})
+        'nev_exports'
+        >>> text = "純電車型出口下降10%,插混車型則增長190%"
+        >>> s = make_sentence(Span(0, len(text), text), "")
+        >>> s.readings = read_numbers(s)
+        >>> base_metric(s, 1, load_vocabulary(), {})
+        'phev_exports'
+    """
+    r = sentence.readings[idx]
+    levels = [c for c in _cues(sentence, vocab, 0, r.start, None, ctx)
+              if not vocab.metrics[c[2]].is_change]  # fmt: skip
+    c_lo = sentence.clauses[r.clause][0]
+    in_clause = _nearest_before([c for c in levels if c[0] >= c_lo])
+    cue = in_clause or _nearest_before(levels)
+    if cue is None:
+        return ""
+    # NOTE: 纯电车型出口下降10.4%，插混车型则增长190%: the second clause names its own
+    # powertrain without repeating 出口; it changes that powertrain's exports.
+    return cue[2] if in_clause else _powertrain_of(sentence, r, cue[2])
+
+
+def signed_value(sentence: Sentence, idx: int, cue_start: int, vocab: Vocabulary) -> float:
+    """Negative for a change after a decrease word (同比下降7.08% -> -7.08); 降至 is a level.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> s = make_sentence(Span(0, 11, "同比下降7.08%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> signed_value(s, 0, 0, load_vocabulary())
+        -7.08
+    """
+    r = sentence.readings[idx]
+    prev_end = max((x.end for x in sentence.readings[:idx] if x.clause == r.clause), default=0)
+    lo = max(cue_start, prev_end, sentence.clauses[r.clause][0])
+    for m in vocab.patterns["decrease_cues"].finditer(sentence.norm, lo, r.start):
+        if not _level_after_decrease(sentence, m.end(), vocab):
+            return -abs(r.value)
+    return r.value

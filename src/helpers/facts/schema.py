@@ -1,0 +1,163 @@
+"""Stage 03's vocabulary of columns, units and limits, and the records the rules pass around.
+
+:data:`COLUMNS` is the facts table; :class:`Reading` (a usable number), :class:`Sentence`
+(a sentence with its clauses, mentions and periods), :class:`Carry` (what later sentences
+inherit) and :class:`ArticleContext` (article-level inputs) are shared by every rule module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from helpers.catalog.entities import Catalog
+from helpers.catalog.metrics import Vocabulary
+from helpers.facts import mentions as attr
+from helpers.text.sentences import (
+    Span,
+)
+
+# numbers.py kinds/units -> our unit classes
+UNIT_CLASSES = {
+    "vehicles": "vehicles",
+    "units": "units",
+    "TOPS": "TOPS",
+    "km": "km",
+    "times": "rides",
+}
+KIND_CLASSES = {"percent": "percent", "percentage_point": "pp", "money": "money"}
+OUTPUT_UNITS = {"vehicles": "vehicles", "units": "units", "percent": "percent", "pp": "pp",
+                "TOPS": "TOPS", "km": "km", "rides": "rides"}  # fmt: skip
+# A numeral that is only a magnitude (千辆级, 上千辆, 万亿) is vague, not a figure.
+LONE_MAGNITUDES = frozenset("十百千万萬亿億拾佰仟")
+SCALE_SUFFIX_RE = re.compile(r"^ *[级級]")
+# 台 counts machines of any kind: after one of these, with no 车/辆 in between, a 台 figure
+# counts robots or chargers, not vehicles (人形机器人220台; Optimus…目标是年产一百万台).
+NON_VEHICLE_RE = re.compile(r"机器人|(?i:optimus)|充电桩|换电站|服务器|手机|电脑|无人机|芯片")
+# 100美元/kWh, 26辆/千人: a rate per something, not an amount of anything.
+RATE_SUFFIX_RE = re.compile(r"^ *[/／] *[A-Za-z\u4e00-\u9fff]")
+YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *年")
+# Figures that hold at a moment (a fleet, a chip's TOPS, cumulative mileage, a price) rather
+# than over a span; undated ones take the article's date. 目前/当前 dates any figure by the article.
+STOCK_METRICS = frozenset({"fleet_size", "fleet_target", "compute_tops", "mileage", "price"})
+AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿|累计")
+ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
+THEN_RE = re.compile(r"当时|同期")
+# Subject types that may stand as subject per topic rule (see assign_topic).
+CHIP_TYPES = frozenset({"chip_vendor", "chip_product"})
+ROBOTAXI_TYPES = frozenset({"robotaxi_operator"})
+COLUMNS = [
+    "fact_id", "article_id", "topic", "is_topic_fact", "entity_id", "entity_text", "parent_id",
+    "metric", "base_metric", "value", "value_high", "unit", "period", "period_inferred",
+    "is_fiscal", "market", "segment", "qualifier", "data_source", "sentence", "sentence_start",
+    "char_start", "char_end", "number_text", "part_of",
+]  # fmt: skip
+STATISTICS_BODY = "statistics_body"
+# How many sentences after the one naming it a subject still holds without 公司/其.
+SUBJECT_REACH = 2
+# How many figure sentences after its mention a data source still attributes; metrics a
+# statistics body or research firm named earlier never vouches for.
+SOURCE_REACH = 2
+NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margin"})
+# A clause naming a powertrain after an export figure changes that powertrain's exports.
+POWERTRAIN_RES = [(re.compile(p), m) for p, m in (("插混|插电|混合动力", "phev_exports"),
+                  ("纯电", "bev_exports"), ("新能源|电动", "nev_exports"))]  # fmt: skip
+EXPORT_FAMILY = frozenset({"exports", "nev_exports", "phev_exports", "bev_exports"})
+COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+               **{str(d): d for d in range(2, 10)}}  # fmt: skip
+# A dateline: month and day without a year at the very start of a body (11月25日，…).
+DATELINE_RE = re.compile(r"(?P<m>1[0-2]|0?[1-9]) *月 *(?P<d>3[01]|[12]\d|0?[1-9]) *日")
+DATELINE_REACH = 16
+# A movement to a new level (升至, 下降到, 增加到) between a 从/由 period and a later figure.
+MOVE_TO_RE = re.compile(r"(?:升|降|增|减|提高|提升|下降|下滑|上升|增长|增加|减少|回落)了?(?:至|到)")
+# A comparison base right before a figure (较2023年的…, 比上年同期的…).
+BASE_VALUE_RE = re.compile(r"(?:较|比|相比|相较)于?[^，,。；;]{0,10}的 *$")
+# Words that put a period in the future of the text (a plan, a forecast, a deadline).
+FUTURE_RE = re.compile(
+    r"计划|目标|预计|预期|有望|将|力争|争取|规划|年底前|年前|之前"
+    r"|(?<![协联议机社])会(?:在|把|将|达|有)"  # 会 = will, not 乘联会/协会 (the bodies)
+)
+COUNT_RE = re.compile(r"[两二三四五六七八九2-9](?:家|者)")
+# A remark in brackets (含整车出口及海外基地生产): its words name no metric of the figure.
+ASIDE_RE = re.compile(r"[（(][^（）()]{1,40}[）)]")
+# What joins two values of one list (46.5万辆及42.3万辆).
+PAIRED_JOIN_RE = re.compile(r" *(?:及|和|与|、|以及) *")
+# A picture caption at a sentence start, up to its credit (来源：).
+CAPTION_RE = re.compile(r"\s*(?:图片|图为|图)[：:][^。！？\n]{0,80}?来源[：:]")
+# Article columns copied onto each fact row.
+ARTICLE_EXTRAS = ("source_file", "source_line", "file_position", "quality_score")
+# 其中 ("of which"): a figure after it may be a part of a total written before it.
+PART_RE = re.compile(r"其中")
+# What a table tells facts apart by: a part equal to its total on all of these is no new row.
+PART_KEY = ("entity_id", "metric", "unit", "period", "market")
+# Segments that say which topic a figure belongs to, not which part of a total it is: a
+# 全无人驾驶 part of an autonomous-driving mileage names no breakdown the table could show.
+DOMAIN_SEGMENTS = frozenset({"robotaxi", "adas_chip"})
+
+
+@dataclass
+class Reading:
+    """One usable number in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit_class: str
+    unit: str
+    qualifier: str | None
+    high: float | None
+    clause: int
+    metric: str | None = None
+
+
+@dataclass
+class Sentence:
+    """A sentence with everything the rules look at (offsets relative to the sentence)."""
+
+    span: Span
+    norm: str
+    clauses: list[tuple[int, int]]
+    mentions: list[attr.Mention]
+    periods: list[dict]
+    readings: list[Reading] = field(default_factory=list)
+    last_subjects: list[attr.Mention] = field(default_factory=list)
+    last_market: str | None = None
+    row_subject: tuple[str, str] | None = None  # subject of the sentence's last fact row
+    asides: list[tuple[int, int]] = field(default_factory=list)  # （…） remarks: no cues there
+    previous_start: int = 0  # body offset of the sentence before (own start for the first)
+
+    def clause_of(self, pos: int) -> int:
+        """Index of the clause holding offset ``pos`` (0 when none does)."""
+        return next((i for i, (s, e) in enumerate(self.clauses) if s <= pos < e), 0)
+
+
+@dataclass
+class Carry:
+    """What later sentences of an article inherit."""
+
+    paragraph: int = -1
+    subject: list[str] = field(default_factory=list)
+    subject_text: str = ""
+    subject_age: int = 0  # sentences since the subject was named or referred to
+    source: str = ""
+    source_age: int = 0  # sentences with figures since the source was named
+    segment: str = ""
+    segment_metric: str = ""  # the metric of the figure the carried segment came with
+    metrics: dict[str, str] = field(default_factory=dict)
+    metrics_paragraph: int = -1
+    last_rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """Article-level inputs of the rules."""
+
+    article_id: str
+    body: str
+    ref_date: dt.date | None
+    ref_is_estimated: bool
+    all_periods: list[dict]
+    vocab: Vocabulary
+    catalog: Catalog

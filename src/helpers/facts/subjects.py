@@ -1,0 +1,224 @@
+"""Whom a figure is about: 分别/各/合计 lists, the clause's subject, carried or fitting ones."""
+
+from __future__ import annotations
+
+import re
+
+from helpers.catalog.metrics import Vocabulary
+from helpers.facts import mentions as attr
+from helpers.facts.schema import (
+    COUNT_RE,
+    COUNT_WORDS,
+    PAIRED_JOIN_RE,
+    ROBOTAXI_TYPES,
+    YEAR_LIST_RE,
+    Reading,
+    Sentence,
+)
+
+
+# --- subjects ---------------------------------------------------------------------------------
+def _subjects(sentence: Sentence, lo: int, hi: int) -> list[attr.Mention]:
+    return [m for m in sentence.mentions if m.role == "subject" and lo <= m.start and m.end <= hi]
+
+
+def _markets(sentence: Sentence, lo: int, hi: int) -> list[attr.Mention]:
+    return [m for m in sentence.mentions if m.role == "market" and lo <= m.start and m.end <= hi]
+
+
+def year_list(text: str) -> list[str]:
+    """Years of a written year range (2022-2024年 -> 2022, 2023, 2024).
+
+    Example:
+        >>> year_list("2023-2024年新能源車年增速分別達到39%及47%")
+        ['2023', '2024']
+    """
+    m = YEAR_LIST_RE.search(text)
+    if not m or int(m[2]) <= int(m[1]) or int(m[2]) - int(m[1]) > 10:
+        return []
+    return [str(y) for y in range(int(m[1]), int(m[2]) + 1)]
+
+
+def respectively(sentence: Sentence, vocab: Vocabulary) -> dict[int, tuple[str, object]]:
+    """分别: map the values after 分别 onto the entities, markets or years listed before it.
+
+    Returns:
+        reading index -> ("subject", Mention) | ("market", Mention) | ("period", "2023").
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> s = make_sentence(Span(0, 19, "甲乙分别出口3萬輛和4萬輛"), "")
+        >>> s.readings = read_numbers(s)
+        >>> [(i, kind) for i, (kind, _) in respectively(s, load_vocabulary()).items()]
+        []
+    """
+    mapping: dict[int, tuple[str, object]] = {}
+    for m in vocab.patterns["respectively_cues"].finditer(sentence.norm):
+        for i, item in _respectively_at(sentence, m).items():
+            mapping.setdefault(i, item)
+    for i, item in _paired_lists(sentence).items():
+        mapping.setdefault(i, item)
+    return mapping
+
+
+# NOTE: complexity 13: matches a list of subjects to a list of values clause by clause; the checks
+# are the list shape.
+def _paired_lists(sentence: Sentence) -> dict[int, tuple[str, object]]:
+    """Map N listed subjects onto N joined values of one clause, as if 分别 were written.
+
+    长安与吉利则录得46.5万辆及42.3万辆: the values are joined by 及/和/、.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> text = "長安與吉利則錄得46.5萬輛及42.3萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> [(i, m.entity_id) for i, (_, m) in _paired_lists(s).items()]
+        [(0, 'changan'), (1, 'geely')]
+    """
+    out: dict[int, tuple[str, object]] = {}
+    for c, (lo, _hi) in enumerate(sentence.clauses):
+        idx = [i for i, r in enumerate(sentence.readings) if r.clause == c]
+        if len(idx) < 2:
+            continue
+        first = sentence.readings[idx[0]]
+        subjects = list_items(sentence, _subjects(sentence, lo, first.start))
+        joined = all(
+            PAIRED_JOIN_RE.fullmatch(sentence.norm[a.end : b.start])
+            for a, b in zip(
+                [sentence.readings[i] for i in idx],
+                [sentence.readings[i] for i in idx[1:]],
+                strict=False,
+            )
+        )
+        same_unit = len({sentence.readings[i].unit_class for i in idx}) == 1
+        if joined and same_unit and len(subjects) == len(idx):
+            out.update({i: ("subject", m) for i, m in zip(idx, subjects, strict=True)})
+    return out
+
+
+# NOTE: complexity 19: tries the lists a 分别 cue can refer to (subjects, markets, years, months,
+# earlier items) in order.
+def _respectively_at(sentence: Sentence, m: re.Match) -> dict[int, tuple[str, object]]:
+    """The mapping of one 分别/对应/依次为 cue (empty when no list fits its values)."""
+    clause = sentence.clause_of(m.start())
+    after = [
+        i for i, r in enumerate(sentence.readings) if r.start >= m.end() and r.clause == clause
+    ]
+    if len(after) < 2:
+        return {}
+    cls = sentence.readings[after[0]].unit_class
+    after = [i for i in after if sentence.readings[i].unit_class == cls]
+    lo = sentence.clauses[clause][0]
+    listed = [p for p in sentence.periods if lo <= p["start"] and p["end"] <= m.start()]
+    # 2025年…在9月、10月分别为: the months are the list, the year only dates them
+    listed = [p for p in listed if p["kind"] == listed[-1]["kind"]] if listed else []
+    listed_periods = [p["period"] for p in listed]
+    # NOTE: the list may stand in an earlier clause (前五名依次为奇瑞、比亚迪…，出口量分别为…):
+    # then the last N list items of the sentence before the cue are the list.
+    items = list_items(sentence, _subjects(sentence, 0, m.start()))
+    lists = (
+        ("subject", _subjects(sentence, lo, m.start())),
+        ("market", _markets(sentence, lo, m.start())),
+        ("period", year_list(sentence.span.text[lo : m.start()])),
+        ("period", listed_periods if all(listed_periods) else []),  # 9月、10月、11月分别为
+        ("subject", items[-len(after) :] if len(items) >= len(after) else []),
+    )
+    for kind, found in lists:
+        if len(found) == len(after):
+            return {i: (kind, item) for i, item in zip(after, found, strict=True)}
+    return {}
+
+
+def list_items(sentence: Sentence, mentions: list[attr.Mention]) -> list[attr.Mention]:
+    """Return one mention per list item; an entity named twice counts once.
+
+    辉达Orin-X (vendor + product, nothing between) is one item.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence
+        >>> text = "特斯拉FSD、輝達Orin-X與地平線征程5"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> [m.entity_id for m in list_items(s, s.mentions)]
+        ['tesla', 'nvidia', 'horizon_robotics']
+    """
+    items: list[attr.Mention] = []
+    for m in mentions:
+        glued = items and not sentence.norm[items[-1].end : m.start].strip(" ()（）")
+        if glued or any(x.entity_id == m.entity_id for x in items):
+            continue
+        items.append(m)
+    return items
+
+
+def _listed_subjects(sentence: Sentence, r: Reading, pattern: re.Pattern) -> list[attr.Mention]:
+    """Subjects listed in the clause before a 各/合计 cue that stands before the reading."""
+    c_lo = sentence.clauses[r.clause][0]
+    cue = None
+    for m in pattern.finditer(sentence.norm, c_lo, r.start):
+        cue = m
+    if cue is None or r.start - cue.end() > 4:
+        return []
+    listed = _subjects(sentence, c_lo, cue.start())
+    counted = COUNT_RE.search(sentence.norm, c_lo, cue.end())
+    count = COUNT_WORDS.get(counted.group()[0], 0) if counted else 0
+    if count and len(listed) < count:
+        # NOTE: 三家合计 / 两者…的合计份额 refers back to the last N list items of the sentence.
+        items = list_items(sentence, _subjects(sentence, 0, cue.start()))
+        listed = items[-count:] if len(items) >= count else []
+    return listed if len(listed) >= 2 else []
+
+
+# NOTE: complexity 16: an ordered cascade of subject rules (各, 合计, clause, lone value, carried,
+# fitting earlier); the first that applies wins.
+def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[list[attr.Mention]]:
+    """The subject(s) of reading ``idx``: one list per fact (各 gives several facts).
+
+    An inner list with several mentions is one combined figure (三家合计).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> text = "吉利、比亞迪各約40萬輛"
+        >>> s = make_sentence(Span(0, 13, text), "", mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> [[m.entity_id for m in f] for f in choose_subjects(s, 0, load_vocabulary())]
+        [['geely'], ['byd']]
+    """
+    r = sentence.readings[idx]
+    if each := _listed_subjects(sentence, r, vocab.patterns["each_cues"]):
+        return [[m] for m in each]
+    if combined := _listed_subjects(sentence, r, vocab.patterns["combined_cues"]):
+        return [combined]
+    c_lo = sentence.clauses[r.clause][0]
+    prev_end = max((x.end for x in sentence.readings[:idx] if x.clause == r.clause), default=c_lo)
+    found = _subjects(sentence, prev_end, r.start) or _subjects(sentence, c_lo, r.start)
+    if found:
+        return [[found[0]]]
+    # NOTE: 第一列辉达，49.36%；第二列华为，24.1%: a value alone in its clause belongs to the
+    # entity named since the previous figure, whatever clause it stands in.
+    last_end = max((x.end for x in sentence.readings[:idx]), default=0)
+    alone = not re.sub(r"[\s,，;；:：。%]", "", sentence.norm[c_lo : r.start])
+    if alone and (between := _subjects(sentence, last_end, r.start)):
+        return [[between[-1]]]
+    if sentence.last_subjects:
+        return [sentence.last_subjects]
+    earlier = _subjects(sentence, 0, c_lo)
+    # NOTE: 文远知行改用英伟达Thor平台，公司计划…车队…: a fleet figure belongs to an operator,
+    # not to the chip named last; prefer earlier subjects whose type fits the metric.
+    fitting = [m for m in earlier if _fits(m, r.metric, vocab)]
+    earlier = fitting or earlier
+    return [[earlier[-1]]] if earlier else []
+
+
+def _fits(mention: attr.Mention, metric: str | None, vocab: Vocabulary) -> bool:
+    """Whether a subject's catalog types suit a metric (robotaxi metrics want operators)."""
+    spec = vocab.metrics.get(metric or "")
+    if spec is None or spec.context != "robotaxi":
+        return True
+    return bool(set(mention.types) & ROBOTAXI_TYPES)

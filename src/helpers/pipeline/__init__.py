@@ -1,0 +1,1 @@
+"""The runner: ``python -m helpers run``, stage selection, run folders, executors."""

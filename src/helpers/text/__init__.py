@@ -1,0 +1,1 @@
+"""Text: script detection and OpenCC, width folding, numbers, periods, sentences."""

@@ -1,0 +1,168 @@
+"""Chinese script and width: the one script detector, OpenCC factory and NFKC fold.
+
+Every stage that looks at Traditional vs Simplified text or at full-width forms goes through
+this module: :func:`detect_script` labels an article (stage 01 writes it to ``script``),
+:func:`opencc_converter` builds each OpenCC converter once per process (and refuses the
+look-alike reimplementation, see PITFALLS), :func:`fold_nfkc` is the NFKC fold and
+:func:`normalize_width` its same-length, offset-keeping form.
+
+Example:
+    >>> detect_script("國內汽車銷量"), detect_script("国内汽车销量")
+    ('hant', 'hans')
+    >>> convert_script("輝達晶片資料", "tw2sp"), normalize_width("１２％，")
+    ('英伟达芯片数据', '12%,')
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+# CJK unified ideographs (Ext. A, the main block) and the compatibility ideographs.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+# NOTE: one threshold for the one script label. Stage 02 once had a second detector at 0.9
+# that nothing but its own tests called (dedup chooses its conversion from the stored label
+# and its own character counts, :func:`helpers.dedup.textnorm.choose_conversion`).
+SCRIPT_MAJORITY = 0.8  # share of script-specific characters that decides hant / hans
+OFFICIAL_OPENCC_HINT = (
+    "the `opencc` module is not the official OpenCC package: run "
+    "`pip uninstall opencc-python-reimplemented && pip install --force-reinstall opencc`"
+)
+# NOTE: OpenCC ``s2t`` loads its 0.9 MB phrase dictionary (STPhrases, 0.06-0.28 s, once per
+# process), which cannot change a character standing alone; converting single characters
+# only needs s2t's character dictionaries (load: ~3 ms). A test checks that this gives the
+# full ``s2t`` result on every CJK character.
+S2T_CHARACTER_DICTS = ("CJK_Compatibility_Ideographs.ocd2", "STCharacters.ocd2")
+
+
+@functools.cache
+def opencc_converter(config: str):
+    """Return the process-wide OpenCC converter for ``config`` (``t2s``, ``tw2sp``, ``s2t``...).
+
+    Raises:
+        RuntimeError: the installed ``opencc`` is the look-alike reimplementation, which
+            has older maps (輝達→辉达) and turns 什么 into 什幺.
+
+    Example:
+        >>> opencc_converter("t2s").convert("晶片資料")
+        '晶片资料'
+    """
+    import opencc  # lazy: importing helpers.text stays light
+
+    # NOTE: opencc-python-reimplemented installs the same import name with older maps
+    # (輝達→辉达); only the official C++ package has the compiled ``clib``.
+    if not hasattr(opencc, "clib"):
+        raise RuntimeError(OFFICIAL_OPENCC_HINT)
+    return opencc.OpenCC(config)
+
+
+@functools.cache
+def s2t_character_converter():
+    """Return OpenCC ``s2t`` for single characters: its normalisation and character dicts."""
+    share = Path(opencc_converter("t2s").config).parent  # the official package's dictionaries
+    normalisation, characters = (
+        {"type": "ocd2", "file": str(share / name)} for name in S2T_CHARACTER_DICTS
+    )
+    config = {
+        "name": "s2t, single characters",
+        "normalization": [{"dict": normalisation}],
+        "conversion_chain": [{"dict": characters}],
+    }
+    # NOTE: OpenCC reads a config only from a file; the dictionaries are loaded when the
+    # converter is built, so the temporary file can go right after.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s2t_characters.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        return opencc_converter.__wrapped__(str(path))
+
+
+def convert_script(text: str, config: str) -> str:
+    """Convert with an OpenCC config (``tw2sp``, ``t2s``, ...); ``none`` returns ``text``.
+
+    Example:
+        >>> convert_script("輝達晶片資料", "tw2sp")
+        '英伟达芯片数据'
+    """
+    return text if config == "none" else opencc_converter(config).convert(text)
+
+
+def fold_nfkc(text: str) -> str:
+    """Return the NFKC form of ``text`` (full-width digits and Latin letters become ASCII).
+
+    NOTE: NFKC plus explicit maps, never ASCII folding (PRACTICES 11): Han characters stay.
+
+    Example:
+        >>> fold_nfkc("ＢＹＤ ２０２５，比亞迪")
+        'BYD 2025,比亞迪'
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize_width(text: str) -> str:
+    """Return ``text`` with full-width forms folded (NFKC) character by character.
+
+    Only single-character results are kept, so every offset stays valid in the original text.
+
+    Args:
+        text: any text.
+
+    Returns:
+        A string of the same length: １２％ -> 12%, ，-> ,; 〇 and Han characters unchanged.
+
+    Example:
+        >>> normalize_width("約２００至２４０億元，")
+        '約200至240億元,'
+    """
+    out = []
+    for ch in text:
+        folded = fold_nfkc(ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out).replace("\u3000", " ")
+
+
+_SCRIPT_KIND: dict[str, str] = {}  # character → "t" (Traditional-only), "s", or "" (both)
+
+
+def _script_kinds(chars: Iterable[str]) -> dict[str, str]:
+    """Classify characters once (cached across articles: OpenCC is called for new ones only)."""
+    new = [c for c in chars if c not in _SCRIPT_KIND]
+    if new:
+        joined = "\n".join(new)
+        as_simp = opencc_converter("t2s").convert(joined).split("\n")
+        as_trad = opencc_converter("s2t").convert(joined).split("\n")
+        for c, simp, trad in zip(new, as_simp, as_trad, strict=True):
+            _SCRIPT_KIND[c] = "t" if simp != c else ("s" if trad != c else "")
+    return _SCRIPT_KIND
+
+
+def detect_script(text: str) -> str:
+    """Return ``hant``, ``hans`` or ``mixed`` from the script-specific characters in ``text``.
+
+    A character is Traditional-only when ``t2s`` changes it, Simplified-only when ``s2t``
+    does; at least :data:`SCRIPT_MAJORITY` (80 %) of one kind decides the script. Text with
+    no script-specific character is ``hans`` (it needs no conversion).
+
+    Example:
+        >>> detect_script("這種選擇背后的邏輯"), detect_script("国內車市"), detect_script("2025")
+        ('hant', 'mixed', 'hans')
+    """
+    counts = Counter(HAN_RE.findall(text))
+    if not counts:
+        return "hans"
+    kinds = _script_kinds(counts)
+    trad = sum(n for ch, n in counts.items() if kinds[ch] == "t")
+    simp = sum(n for ch, n in counts.items() if kinds[ch] == "s")
+    if trad + simp == 0:
+        # NOTE: no script-specific character at all: t2s is a no-op on it, call it hans.
+        return "hans"
+    share = trad / (trad + simp)
+    if share >= SCRIPT_MAJORITY:
+        return "hant"
+    return "hans" if share <= 1 - SCRIPT_MAJORITY else "mixed"

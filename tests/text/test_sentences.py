@@ -1,0 +1,41 @@
+"""Tests for helpers.text.sentences: offsets into the body survive every split."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.text.sentences import matching_copy, split_clauses, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("body", "texts"),
+    [
+        pytest.param("甲出口。乙進口！丙？", ["甲出口。", "乙進口！", "丙？"], id="marks"),
+        pytest.param("出口1,344,020輛。增長", ["出口1,344,020輛。", "增長"], id="thousands"),
+        pytest.param("他說“好。”然後走了", ["他說“好。”", "然後走了"], id="closing-quote"),
+        pytest.param("甲\n\n  乙。", ["甲", "乙。"], id="paragraphs"),
+        pytest.param("增長21.1%。", ["增長21.1%。"], id="decimal-point-not-an-end"),
+    ],
+)
+def test_sentences_keep_offsets(body, texts):
+    spans = split_sentences(body)
+    assert [s.text for s in spans] == texts
+    assert all(body[s.start : s.end] == s.text for s in spans)
+
+
+def test_paragraph_numbers():
+    assert [s.paragraph for s in split_sentences("甲。乙\n丙。")] == [0, 0, 1]
+
+
+def test_clauses_split_at_commas_not_inside_numbers():
+    (s,) = split_sentences("據協會數據,出口1,344,020輛；同比增長17.4%：創新高、再突破")
+    clauses = split_clauses(s)
+    assert [c.text for c in clauses] == ["據協會數據,", "出口1,344,020輛；", "同比增長17.4%：",
+                                         "創新高、再突破"]  # fmt: skip
+    assert all(s.text[c.start - s.start : c.end - s.start] == c.text for c in clauses)
+
+
+def test_matching_copy_has_the_same_length():
+    text = "輝達市佔率４９．３６％，蘿蔔快跑車隊"
+    copy = matching_copy(text)
+    assert len(copy) == len(text) and copy.startswith("辉达市占率49.36%")
