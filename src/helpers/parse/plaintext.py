@@ -101,6 +101,18 @@ def _take_dropped(state: _TextState, line: rawfiles.RawLine, rule: str) -> list[
     return []
 
 
+def _claim_trailing_date(state: _TextState) -> None:
+    """Give a byline met after the last article's body to that article when it has no date.
+
+    NOTE: a byline between two articles opens the next one; after the last article none
+    follows, and a date under the body (a page's footer stamp) is that article's own.
+    """
+    cur, pending = state.current, state.pending_meta
+    if cur is not None and pending.get("published_date") and not cur.meta.get("published_date"):
+        cur.meta.update(pending)
+        state.pending_meta = {}
+
+
 def segment_text(
     labelled: Iterable[tuple[rawfiles.RawLine, str | None]], ledger: Ledger
 ) -> Iterator[Segment]:
@@ -123,6 +135,7 @@ def segment_text(
         else:
             yield from _take_dropped(state, line, rule)
     if state.current is not None:
+        _claim_trailing_date(state)
         yield state.current
 
 
