@@ -6,11 +6,13 @@ import datetime as dt
 import re
 
 from helpers.facts.schema import (
+    AS_OF_BEFORE_RE,
     AS_OF_RE,
     DATELINE_RE,
     DATELINE_REACH,
     FUTURE_RE,
     MOVE_TO_RE,
+    RELEASE_AFTER_RE,
     STOCK_METRICS,
     THEN_RE,
     ArticleContext,
@@ -42,30 +44,57 @@ def _fine_end(period: str) -> dt.date | None:
 
 def reference_date(body: str, published_date: object, fallback_date: str = ""
                    ) -> tuple[dt.date | None, bool]:  # fmt: skip
-    """The article's date, or one estimated from the periods written in it.
+    """The article's date, one the text pins down, or None; the flag says it is estimated.
 
-    NOTE: news reports past figures, so the latest month-, quarter- or day-level period
-    written with a year (not under a plan or forecast) is a lower bound of the article's date;
-    without one, the latest written year stands in (its 31 December). A dateline without a
-    year (11月25日，…) is then placed on or after that bound. With no such period the
-    ``fallback_date`` (the neighbours' date, :func:`date_hints`) stands in, and only then a
-    planned period (2026年将是出海大年). Every estimate is flagged (second value True).
+    NOTE (issue 14): relative periods (今年, 去年, 上月) and undated stock figures are read
+    against this date, so an estimate must come from the article itself, never from the
+    nearest year it happens to mention (a founding year, a target year, a year of another
+    story): on real pages with a known date that estimate named the wrong year in about
+    half of the cases (annual figures come out in January; captions date old photos). In order:
+
+    1. the published date (stage 01: a feed field, the page's metadata, a byline, a dateline,
+       the URL or the file name): not estimated;
+    2. a dateline without a year (11月25日，… / 中新网1月12日电) placed on or after the
+       latest past period the text reports (:func:`dateline`);
+    3. the latest as-of or release date written with a year (截至2025年11月23日,
+       乘联会在2025年12月发布的数据): the text says when its figures stand (:func:`as_of_date`);
+    4. ``fallback_date``: the date of the other articles in the same raw file
+       (:func:`helpers.facts.extract.date_hints`), unless the article reports a past that
+       ends in an earlier year (:func:`_neighbours_date`).
+
+    Otherwise None: relative periods stay unresolved and stock figures undated.
 
     Example:
-        >>> reference_date("2025年1—10月銷量。2035年目標", None)
-        (datetime.date(2025, 10, 31), True)
         >>> reference_date("去年出口", "2026-01-20")
         (datetime.date(2026, 1, 20), False)
-        >>> reference_date("2026年將是出海大年", None, "2025-11-30")
-        (datetime.date(2025, 11, 30), True)
+        >>> reference_date("截至2025年11月23日，车队961辆。", None)
+        (datetime.date(2025, 11, 23), True)
+        >>> reference_date("2026年將是出海大年。2024年出口40萬輛。", None)
+        (None, True)
     """
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10]), False
-    norm, past, stated = _written_periods(body)
-    if not past and fallback_date:
-        return dt.date.fromisoformat(fallback_date), True
-    bound = _lower_bound(past or stated)
-    return dateline(norm, bound) or bound, True
+    own = own_date(body, None)
+    if own is None and fallback_date:
+        return _neighbours_date(body, dt.date.fromisoformat(fallback_date)), True
+    return own, True
+
+
+def _neighbours_date(body: str, fallback: dt.date) -> dt.date | None:
+    """The neighbours' date, unless the article's own past lies in an earlier year.
+
+    NOTE: a dump collected in January holds December stories too: when the latest period an
+    article reports ends in an earlier year than its neighbours' date, which year 今年 means
+    is open, and an open year is left unresolved rather than guessed.
+
+    Example:
+        >>> _neighbours_date("2025年1—10月銷量增長。今年1—11月出口", dt.date(2026, 1, 19)) is None
+        True
+        >>> _neighbours_date("今年車隊擴大。", dt.date(2026, 1, 19))
+        datetime.date(2026, 1, 19)
+    """
+    bound = _lower_bound(_written_periods(body)[1])
+    return fallback if bound is None or bound.year >= fallback.year else None
 
 
 def _written_periods(body: str) -> tuple[str, list[dict], list[dict]]:
@@ -83,12 +112,45 @@ def _lower_bound(periods: list[dict]) -> dt.date | None:
 
 
 def own_date(body: str, published_date: object) -> dt.date | None:
-    """The published date or one estimated from past periods of the text (no fallbacks)."""
+    """The published date, else a date the text pins down (steps 1-3 of :func:`reference_date`).
+
+    Example:
+        >>> own_date("11月25日,小马智行发布财报。2024年底仅为270辆", None)
+        datetime.date(2025, 11, 25)
+    """
     if isinstance(published_date, str) and published_date[:10].strip():
         return dt.date.fromisoformat(published_date[:10])
     norm, past, _ = _written_periods(body)
-    bound = _lower_bound(past)
-    return dateline(norm, bound) or bound
+    # NOTE: an as-of date may take its year from the text (…2025年第三季度…；截至10月31日):
+    # with no article date, a year-less period's year can only come from a year written before.
+    context = [p for p in body_periods(body) if p["period"] and not _is_future(norm, p["start"])]
+    return dateline(norm, _lower_bound(past)) or as_of_date(norm, context)
+
+
+def as_of_date(norm: str, past: list[dict]) -> dt.date | None:
+    """The latest as-of or release date the text writes with a year (below year level).
+
+    An as-of date follows 截至/截止/到 (截至2025年11月底); a release date comes right before
+    发布/公布/披露 (2025年12月发布的数据). The article cannot be older, and it says when its
+    figures stand.
+
+    NOTE: a date of any other event is no estimate of the article's: a photo caption, a
+    founding or an approval can lie years back (a 2025 page captioned a May 2024 launch).
+
+    Example:
+        >>> norm = "某公司2024年12月获批。截至2025年10月31日，车队超1600辆。"
+        >>> as_of_date(norm, [p for p in extract_periods(norm) if p["period"]])
+        datetime.date(2025, 10, 31)
+    """
+    ends = [
+        end
+        for p in past
+        if p["kind"] != "year"
+        and (AS_OF_BEFORE_RE.search(norm, max(0, p["start"] - 4), p["start"])
+             or RELEASE_AFTER_RE.match(norm, p["end"]))
+        and (end := _fine_end(p["period"]))
+    ]  # fmt: skip
+    return max(ends, default=None)
 
 
 def dateline(norm: str, bound: dt.date | None) -> dt.date | None:
@@ -171,7 +233,22 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
     chosen = (in_clause or usable or [None])[-1]
     if chosen is not None:
         return chosen["period"], chosen["is_inferred"], chosen["is_fiscal"]
+    if _has_unresolved_period(sentence, r):
+        return "", True, False
     return _fallback_period(sentence, ctx, metric)
+
+
+def _has_unresolved_period(sentence: Sentence, r: Reading) -> bool:
+    """A relative period before the reading that no known date resolves (去年, 上月).
+
+    NOTE: the sentence says which period it means; without the article's date that period
+    is unknown, and a period carried from another sentence (2026年将是出海大年。去年出口…)
+    or the passage's year would be a wrong one, not an unknown one.
+    """
+    return any(
+        not p["period"] and p["end"] <= r.start and not p.get("is_base")
+        for p in sentence.periods
+    )
 
 
 def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:

@@ -35,9 +35,11 @@ installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, fundi
 gross_margin, rides, investment, capacity, yoy_growth, qoq_growth, change (``base_metric`` says
 what changed).
 
-NOTE: articles without a published date get a reference date estimated from the text (the
-latest month- or day-level period written in it, else the latest year); every period that
-depends on it is flagged ``period_inferred``.
+NOTE: an article without a published date gets a reference date only when its text pins one
+down (a dateline without a year, an as-of or release date) or its neighbours in the same raw
+file are dated (:func:`helpers.facts.dating.reference_date`); every period that depends on it
+is flagged ``period_inferred``. Otherwise relative periods (今年, 去年) stay unresolved and
+their figures have an empty period: an unknown period, never a year borrowed from elsewhere.
 
 Example:
     >>> rows = extract_article_facts("a1", "2025年1—11月,我國汽車整車出口634.3萬輛,同比增長18.7%。")
@@ -102,7 +104,7 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     Args:
         article_id: id carried into each row (and into ``fact_id``).
         body: the article body; offsets in the rows point into it.
-        published_date: ISO date of the article, or None/NaN (then estimated, see NOTE above).
+        published_date: ISO date of the article, or None/NaN (see the NOTE above).
         catalog: entity catalog (the packaged one by default).
         vocab: facts vocabulary (the packaged one by default).
         fallback_date: ISO date standing in (flagged as estimated) when neither a published
@@ -150,10 +152,10 @@ def date_hints(articles: pd.DataFrame) -> list[str]:
     neighbours (flagged as estimated) rather than left without any period.
 
     Example:
-        >>> df = pd.DataFrame({"source_file": ["d.txt"] * 2, "published_date": [None] * 2,
-        ...                    "body": ["2025年11月出口72萬輛。", "11月車隊約30輛。"]})
+        >>> df = pd.DataFrame({"source_file": ["d.txt"] * 2, "published_date": ["2025-12-02", None],
+        ...                    "body": ["11月出口72萬輛。", "11月車隊約30輛。"]})
         >>> date_hints(df)
-        ['', '2025-11-30']
+        ['', '2025-12-02']
     """
     if "source_file" not in articles or not len(articles):
         return [""] * len(articles)

@@ -68,7 +68,13 @@ COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七"
                **{str(d): d for d in range(2, 10)}}  # fmt: skip
 # A dateline: month and day without a year at the very start of a body (11月25日，…).
 DATELINE_RE = re.compile(r"(?P<m>1[0-2]|0?[1-9]) *月 *(?P<d>3[01]|[12]\d|0?[1-9]) *日")
-DATELINE_REACH = 16
+# NOTE: 24 characters leave room for a subject with its Latin name before the date
+# (文远知行(WeRide)11月24日公布…), still inside the first clause.
+DATELINE_REACH = 24
+# An as-of date (截至2025年11月23日) and a release date (2025年12月发布): when a text's
+# figures stand, so the article is at least that recent (helpers.facts.dating.as_of_date).
+AS_OF_BEFORE_RE = re.compile(r"(?:截至|截止|截止到|到) *$")
+RELEASE_AFTER_RE = re.compile(r" *(?:发布|公布|披露|发表)")
 # A movement to a new level (升至, 下降到, 增加到) between a 从/由 period and a later figure.
 MOVE_TO_RE = re.compile(r"(?:升|降|增|减|提高|提升|下降|下滑|上升|增长|增加|减少|回落)了?(?:至|到)")
 # A comparison base right before a figure (较2023年的…, 比上年同期的…).

@@ -39,6 +39,12 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年"
 CONTEXT_YEARS = {"上一年": -1, "上年": -1, "前一年": -1, "當年": 0, "当年": 0, "全年": 0}
 HALVES = {"上半年": "H1", "下半年": "H2"}
 # Words before a year that make it a comparison base, not the passage's year.
+# Words right before a year that make it a plan's or a forecast's (计划2026年…, 预计到2027年):
+# a target year is not the year the passage reports on.
+PLAN_RE = re.compile(
+    r"(?:计划|計畫|計劃|目标|目標|预计|預計|预期|預期|有望|力争|力爭|争取|爭取|规划|規劃|将|將)"
+    r" *(?:在|于|於|到|至)? *$"
+)
 COMPARED_RE = re.compile(r"(?:超过|超過|超出|高于|高於|低于|低於|较|較|比|相比|相較|相较)于?於? *$")
 YEAR_PART = (
     r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4})"
@@ -210,7 +216,8 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
         year, inferred = _resolve_year(g, m, s, ref, state)
         period, kind = _period_kind(g, m, s, year, state)
         base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
-        _remember(state, g, m, year, period, kind, bool(base))
+        planned = PLAN_RE.search(s, max(0, m.start() - 5), m.start())
+        _remember(state, g, m, year, period, kind, bool(base or planned))
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
         flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
@@ -273,7 +280,8 @@ def _remember(
     """Update what the next periods inherit from this one."""
     # 上年/全年 follow the context year and never set it; nor does a year-end reference
     # point (截至11月23日…, 2024年底时仅为270辆, 10月下旬… : 10月 is still this year).
-    # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…).
+    # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…), nor a
+    # plan's or forecast's year (…计划2026年将网点缩减至80家。今年1—11月… is not 2026's).
     if (g["year"] or g["rel"]) and kind != "year_end" and not is_base:
         state.context_year = year if year is not None else state.context_year
     if g["year"] and year is not None:
