@@ -151,3 +151,15 @@ def test_html_dates_come_from_htmldate(tmp_path, head, expected):
     art = _only_article(tmp_path)
     got = (art["published_date"], art["date_source"])
     assert got == (expected, "htmldate") if expected else pd.isna(list(got)).all()
+
+
+def test_captioned_photo_under_the_byline_does_not_end_the_article(tmp_path):
+    text = (
+        " date 2025-11-13 我的頻道\n\n記者某某／綜合報導\n"
+        "某車企拓展中東市場。（示例社）\n"
+        f"{BODY}\n\n另一家車企的出口同樣增長，歐洲與東南亞市場的需求持續回升。\n"
+    )
+    _write(tmp_path, "page.txt", text)
+    art = _only_article(tmp_path)
+    assert art["published_date"] == "2025-11-13"
+    assert "某車企上月" in art["body"] and "另一家車企" in art["body"]

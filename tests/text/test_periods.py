@@ -145,3 +145,34 @@ def test_same_period_last_year_and_comparison_base_years():
     assert [p["period"] for p in extract_periods(text)] == ["2025-01/2025-09", "2024-01/2024-09"]
     text = "已超过2024年全年的水平；单看11月，出口72万辆。"
     assert [p["period"] for p in extract_periods(text, "2025-12-05")][-1] == "2025-11"
+
+
+# --- issue 14: relative spans and the years a passage is about ---------------------------------
+@pytest.mark.parametrize(
+    ("text", "ref", "expected"),
+    [
+        pytest.param("某車企上個月出口", "2026-01-10", ["2025-12"], id="last-month-over-new-year"),
+        pytest.param("某車企上月出口", None, [None], id="last-month-no-date"),
+        pytest.param("某車企年初至今出口", "2025-08-03", ["2025-01/2025-08"], id="ytd"),
+        pytest.param(
+            "9月某車企出口增長，當月出口",
+            "2025-12-01",
+            ["2025-09", "2025-09"],
+            id="that-month-named",
+        ),
+        pytest.param(
+            "2025年第二季度財報顯示，當季營收",
+            None,
+            ["2025-Q2", "2025-Q2"],
+            id="this-quarter-named",
+        ),
+        pytest.param("本季度營收", "2025-12-01", [None], id="this-quarter-not-named"),
+    ],
+)
+def test_relative_spans(text, ref, expected):
+    assert [p["period"] for p in extract_periods(text, ref_date=ref)] == expected
+
+
+def test_plan_year_is_not_the_passage_year():
+    text = "2025年某品牌縮減網點，計畫2026年再縮減至80家。其中，1—11月出口增長。"
+    assert [p["period"] for p in extract_periods(text)] == ["2025", "2026", "2025-01/2025-11"]

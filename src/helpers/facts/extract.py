@@ -59,7 +59,7 @@ from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.core import versions
 from helpers.facts import cache
 from helpers.facts import mentions as attr
-from helpers.facts.dating import body_periods, own_date, reference_date
+from helpers.facts.dating import body_periods, dated_by, own_date
 from helpers.facts.readings import make_sentence, read_numbers
 from helpers.facts.rows import sentence_facts
 from helpers.facts.schema import ARTICLE_EXTRAS, COLUMNS, ArticleContext, Carry, Sentence
@@ -117,14 +117,16 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         >>> body = "小馬智行車隊規模超720輛,年底目標突破1000輛。"
         >>> rows = extract_article_facts("a", body, "2025-11-06")
         >>> [(r["metric"], r["value"], r["period"]) for r in rows]
-        [('fleet_size', 720.0, '2025-11-06'), ('fleet_target', 1000.0, '2025')]
+        [('fleet_size', 720.0, '2025-11'), ('fleet_target', 1000.0, '2025')]
     """
     catalog, vocab = catalog or load_catalog(), vocab or load_vocabulary()
-    ref, estimated = reference_date(body, published_date, fallback_date)
+    ref, basis = dated_by(body, published_date, fallback_date)
+    estimated = basis != "published"
     # NOTE: an estimated date is a lower bound: a year-less 1-11月 after it is still its year.
     period_ref = dt.date(ref.year, 12, 31) if estimated and ref else ref
     periods = body_periods(body, period_ref)
-    ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog)
+    ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog,
+                         ref_is_floor=basis == "closed_year")  # fmt: skip
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
     carry, rows, previous = Carry(), [], None
     for span in split_sentences(body):

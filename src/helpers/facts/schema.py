@@ -38,9 +38,18 @@ NON_VEHICLE_RE = re.compile(r"机器人|(?i:optimus)|充电桩|换电站|服务�
 # 100美元/kWh, 26辆/千人: a rate per something, not an amount of anything.
 RATE_SUFFIX_RE = re.compile(r"^ *[/／] *[A-Za-z\u4e00-\u9fff]")
 YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *年")
+# A year range that lists years, its count written or not (2021-2023年, 2021-2023三年): the
+# values of a list after it are one per year (helpers.facts.dating.listed_year).
+YEAR_RANGE_RE = re.compile(
+    r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *(?:[一二三四五六七八九十两兩]|\d{1,2})? *年"
+)
+MAX_LISTED_YEARS = 10
 # Figures that hold at a moment (a fleet, a chip's TOPS, cumulative mileage, a price) rather
-# than over a span; undated ones take the article's date. 目前/当前 dates any figure by the article.
-STOCK_METRICS = frozenset({"fleet_size", "fleet_target", "compute_tops", "mileage", "price"})
+# than over a span; undated ones take the article's month. 目前/当前 dates any figure by it.
+STOCK_METRICS = frozenset({"fleet_size", "compute_tops", "mileage", "price"})
+# NOTE (issue 14): a target without a deadline (计划启动50辆试运营) has no period: the article's
+# date is when the plan was told, not when it is due.
+UNDATED_TARGETS = frozenset({"fleet_target"})
 AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿|累计")
 ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
 THEN_RE = re.compile(r"当时|同期")
@@ -167,3 +176,6 @@ class ArticleContext:
     all_periods: list[dict]
     vocab: Vocabulary
     catalog: Catalog
+    # The reference date is only the floor of a complete year (helpers.facts.dating.dated_by):
+    # it resolves 今年/去年, but a fleet counted "now" is not dated 1 January by it.
+    ref_is_floor: bool = False

@@ -22,7 +22,6 @@ from helpers.parse.lines import (
     with_lookahead,
 )
 
-
 CAPTION_WORD_RE = re.compile(r"圖為|图为|圖片|图片|資料照|资料照|資料圖|资料图|攝影|摄影")
 CAPTION_MAX_CHARS = 40  # one short sentence under a picture
 

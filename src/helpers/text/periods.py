@@ -223,7 +223,73 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
         flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
         flags["is_base"] = bool(base)  # 较去年同期: dates a comparison base only
         found.append({**item, "period": period, "kind": kind, **flags})
-    return sorted(found, key=lambda p: p["start"])
+    return _with_relative_spans(text, s, ref, sorted(found, key=lambda p: p["start"]))
+
+
+# Relative spans below year level (issue 14): the month before the article's (上月), the month
+# just named or else the article's (当月), the year to date (年初至今, 今年以来), and the quarter
+# just named (本季度, 当季: an earnings story's own quarter). NOTE: 本月 stays out: it is rare in
+# these reports and a test keeps it no period.
+RELATIVE_SPAN_RE = re.compile(
+    r"(?P<last_month>上個月|上个月|上月)"
+    r"|(?P<that_month>當月|当月)"
+    r"|(?P<ytd>年初至今|年初以來|年初以来|今年以來|今年以来|年內至今|年内至今)"
+    r"|(?P<this_quarter>本季度|當季度|当季度|該季度|该季度|本季|當季|当季)"
+)
+
+
+def _with_relative_spans(text: str, s: str, ref: dt.date | None, found: list[dict]) -> list[dict]:
+    """Add the :data:`RELATIVE_SPAN_RE` spans (replacing a 今年 inside 今年以来).
+
+    NOTE: without the article's date 上月 and 年初至今 have no period (None), like 今年; 本季度
+    and 当月 take the quarter or month written before them, which needs no date.
+
+    Example:
+        >>> [p["period"] for p in extract_periods("比亞迪上月出口8萬輛", ref_date="2026-01-10")]
+        ['2025-12']
+        >>> [p["period"] for p in extract_periods("2025年第三季度財報顯示，本季度收入增長")]
+        ['2025-Q3', '2025-Q3']
+    """
+    added = []
+    for m in RELATIVE_SPAN_RE.finditer(s):
+        before = [p for p in found if p["end"] <= m.start() and p["period"]]
+        period, kind = _relative_period(m.lastgroup or "", ref, before)
+        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
+        added.append({"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(),
+                      "period": period, "kind": kind, "is_inferred": True, "is_fiscal": False,
+                      "is_base": bool(base)})  # fmt: skip
+    if not added:
+        return found
+    kept = [p for p in found if not any(a["start"] <= p["start"] < a["end"] for a in added)]
+    return sorted(kept + added, key=lambda p: p["start"])
+
+
+def _relative_period(name: str, ref: dt.date | None, before: list[dict]) -> tuple[str | None, str]:
+    """The period and kind of one relative span (see :data:`RELATIVE_SPAN_RE`)."""
+    if name == "this_quarter":
+        return _last_of(before, ("quarter",)), "quarter"
+    named = _last_of(before, ("month", "day")) if name == "that_month" else None
+    if named:
+        return named[:7], "month"
+    kind = "range" if name == "ytd" else "month"
+    return (None if ref is None else _RELATIVE_TO_DATE[name](ref)), kind
+
+
+def _last_of(periods: list[dict], kinds: tuple[str, ...]) -> str | None:
+    """The last period of one of ``kinds`` (the quarter or month just named), or None."""
+    return next((p["period"] for p in reversed(periods) if p["kind"] in kinds), None)
+
+
+def _month_before(ref: dt.date) -> str:
+    previous = ref.replace(day=1) - dt.timedelta(days=1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+_RELATIVE_TO_DATE = {
+    "last_month": _month_before,
+    "that_month": lambda ref: f"{ref.year}-{ref.month:02d}",
+    "ytd": lambda ref: f"{ref.year}-01/{ref.year}-{ref.month:02d}",
+}
 
 
 @dataclass
@@ -288,7 +354,15 @@ def _remember(
         state.last_written = (m.start() + len(m.group().rstrip()), year)
         if kind != "year":
             state.shapes[_tail(g, 2000)[0]] = year
-            state.last_fine = (period, year)
+    if _is_fine(period, kind, is_base):
+        # NOTE: 同期 repeats the span written last, its year written or resolved (1-11月
+        # in a December article, …较去年同期: January to November of the year before).
+        state.last_fine = (period, year)
+
+
+def _is_fine(period: str | None, kind: str, is_base: bool) -> bool:
+    """A resolved period below year level that is no comparison base."""
+    return bool(period) and kind not in ("year", "year_end") and not is_base
 
 
 def shift_years(period: str, years: int) -> str:
