@@ -171,3 +171,33 @@ def test_neighbours_do_not_date_an_article_from_an_earlier_year():
     arts = _dump(["某车企出口增长。", body], ["2026-01-19", None])
     rows = extract_facts(arts, canonical_only=False)
     assert rows.loc[rows["article_id"] == "a1", "period"].tolist() == [""]
+
+
+# --- a period written in the sentence or right after the figure --------------------------------
+def test_bracketed_period_after_the_figure_dates_it():
+    body = "2025年，英伟达凭借Orin芯片占据高阶智驾芯片市场约六成的份额（2024年数据）。"
+    assert periods(body)[-1] == ("market_share", 60.0, "2024")
+
+
+def test_as_of_period_beats_a_report_name_for_a_fleet():
+    body = "到2024年10月，百度三季度财报显示，萝卜快跑拥有约2000辆运营车辆。"
+    assert periods(body) == [("fleet_size", 2000.0, "2024-10")]
+
+
+def test_a_multiple_of_last_year_is_a_base_not_the_figures_period():
+    body = "2025年上半年，地平线收入增长。该业务收入7亿元，为去年同期3倍，出货量190万套。"
+    assert periods(body, "2025-08-30")[-1] == ("installed_units", 1900000.0, "2025-H1")
+
+
+def test_two_digit_year_at_a_clause_start():
+    body = "地平线是国产智驾芯片龙头，24年国内出货量市占率约四成。"
+    assert periods(body)[-1] == ("market_share", 40.0, "2024")
+
+
+def test_a_run_of_figure_sentences_keeps_its_period():
+    body = (
+        "1至9月，汽车出口同比增长五成。分车型看，乘用车出口160万辆；商用车出口40万辆。"
+        "新能源汽车出口38万辆，同比增长一倍。"
+    )
+    got = periods(body, "2025-10-20")
+    assert ("nev_exports", 380000.0, "2025-01/2025-09") in got

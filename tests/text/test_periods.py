@@ -176,3 +176,25 @@ def test_relative_spans(text, ref, expected):
 def test_plan_year_is_not_the_passage_year():
     text = "2025年某品牌縮減網點，計畫2026年再縮減至80家。其中，1—11月出口增長。"
     assert [p["period"] for p in extract_periods(text)] == ["2025", "2026", "2025-01/2025-11"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "占比由2021年的14.9%提升至29.3%。上半年出口增長",
+            ["2021", None],
+            id="from-year-of-a-move",
+        ),
+        pytest.param("2022年出口增長。上半年出口增長", ["2022", "2022-H1"], id="passage-year"),
+        pytest.param("成立24年，10年来出口增長", [], id="counts-of-years"),
+        pytest.param("，25年開推新芯片", ["2025"], id="two-digit-year"),
+    ],
+)
+def test_which_years_a_passage_is_about(text, expected):
+    assert [p["period"] for p in extract_periods(text)] == expected
+
+
+def test_multiple_of_a_period_is_a_base():
+    (p,) = extract_periods("營收為去年同期3.5倍", ref_date="2025-08-30")
+    assert p["is_base"] and p["period"] == "2024"

@@ -279,6 +279,13 @@ def _is_future(norm: str, start: int) -> bool:
 
 
 # --- periods ----------------------------------------------------------------------------------
+# A bracketed remark that dates the figure before it: at most this long, at most this far after.
+ASIDE_PERIOD_CHARS = 14
+ASIDE_GAP_CHARS = 4
+# A period that names a report (三季度财报, 中期业绩): it dates the report, not a count in it.
+REPORT_AFTER_RE = re.compile(r" *(?:的)?(?:财报|业绩|财务报告|报告|季报|年报)")
+
+
 def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: str
                   ) -> tuple[str, bool, bool]:  # fmt: skip
     """Period of a reading: (period, is_inferred, is_fiscal).
@@ -298,7 +305,7 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
     listed = listed_year(sentence, r)
     if listed:
         return listed, False, False
-    chosen = _written_period(sentence, r)
+    chosen = _aside_period(sentence, r) or _written_period(sentence, r, metric)
     if chosen is not None:
         return chosen["period"], chosen["is_inferred"], chosen["is_fiscal"]
     if _has_unresolved_period(sentence, r):
@@ -306,18 +313,65 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
     return _fallback_period(sentence, ctx, metric)
 
 
-def _written_period(sentence: Sentence, r: Reading) -> dict | None:
-    """The nearest period before the reading in its clause, else in its sentence."""
+def _as_of_over_reports(sentence: Sentence, usable: list[dict]) -> dict | None:
+    """The last as-of period (到/截至 2024年10月) when only report names follow it (三季度财报)."""
+    norm = sentence.norm
+    for i in range(len(usable) - 1, -1, -1):
+        p = usable[i]
+        if AS_OF_BEFORE_RE.search(norm, max(0, p["start"] - 4), p["start"]):
+            later = usable[i + 1 :]
+            return (
+                p if later and all(REPORT_AFTER_RE.match(norm, q["end"]) for q in later) else None
+            )
+    return None
+
+
+def _aside_period(sentence: Sentence, r: Reading) -> dict | None:
+    """A period in a short bracketed remark right after the figure: ``60%份额(2024年数据)``.
+
+    NOTE: the remark says which period the figure is from; it beats any period written
+    before the figure, which may belong to another statement of the sentence.
+    """
+    for lo, hi in sentence.asides:
+        if not _right_after(sentence.norm, r.end, lo) or hi - lo > ASIDE_PERIOD_CHARS:
+            continue
+        inner = [p for p in sentence.periods if lo <= p["start"] and p["end"] <= hi]
+        if inner and inner[-1]["period"]:
+            return inner[-1]
+    return None
+
+
+def _right_after(norm: str, end: int, lo: int) -> bool:
+    """A remark at ``lo`` follows a figure ending at ``end`` closely, in the same clause."""
+    gap = norm[end:lo]
+    return lo >= end and len(gap) <= ASIDE_GAP_CHARS and not re.search(r"[，,。；;、]", gap)
+
+
+def _written_period(sentence: Sentence, r: Reading, metric: str = "") -> dict | None:
+    """The nearest period before the reading in its clause, else in its sentence.
+
+    A figure counted at a moment takes an as-of period of its sentence (到2024年10月，…三季度
+    财报显示…拥有约2000辆) over a nearer period, which names a report or another span.
+    """
     c_lo = sentence.clauses[r.clause][0]
-    # NOTE: 较2023年的…下降14%: a period after 较/比 is the comparison base, not the figure's
-    # own period; so is the "from" period of 由2024年的24%升至29% for the figure after 升至.
-    usable = [
+    usable = _usable_periods(sentence, r)
+    if metric in STOCK_METRICS and (as_of := _as_of_over_reports(sentence, usable)):
+        return as_of
+    in_clause = [p for p in usable if p["start"] >= c_lo]
+    return (in_clause or usable or [None])[-1]
+
+
+def _usable_periods(sentence: Sentence, r: Reading) -> list[dict]:
+    """Resolved periods before the reading that date it (comparison bases left out).
+
+    NOTE: 较2023年的…下降14%: a period after 较/比 is the comparison base, not the figure's
+    own period; so is the "from" period of 由2024年的24%升至29% for the figure after 升至.
+    """
+    return [
         p
         for p in sentence.periods
         if p["period"] and p["end"] <= r.start and not _is_base_period(sentence, p, r)
     ]
-    in_clause = [p for p in usable if p["start"] >= c_lo]
-    return (in_clause or usable or [None])[-1]
 
 
 def _has_unresolved_period(sentence: Sentence, r: Reading) -> bool:
@@ -453,4 +507,6 @@ def _fallback_period(
     recent = [p for p in earlier if p["start"] >= sentence.previous_start]
     if recent:
         return recent[-1]["period"], True, recent[-1]["is_fiscal"]
+    if sentence.carried_period:
+        return sentence.carried_period, True, False
     return (str(ctx.ref_date.year), True, False) if ctx.ref_date else ("", True, False)

@@ -136,11 +136,29 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         sentence.readings = read_numbers(sentence)
         if sentence.span.paragraph != carry.paragraph:
             _update_carry(carry, sentence, vocab)
+        sentence.carried_period = _passage_period(carry, rows, sentence, ctx.all_periods)
         if sentence.readings:
             rows += sentence_facts(sentence, ctx, carry)
             carry.source_age += 1
         _update_carry(carry, sentence, vocab)
     return rows
+
+
+def _passage_period(carry: Carry, rows: list[dict], sentence: Sentence, periods: list[dict]
+                    ) -> str:  # fmt: skip
+    """The period the figures of the sentence right before took over from their predecessor.
+
+    NOTE: a run of figure sentences continues one period (1至9月…。分车型看，乘用车…；商用车…。
+    新能源汽车出口…): the sentence right before held figures of the same paragraph and wrote no
+    period of its own, so its figures' period is the passage's.
+    """
+    last = rows[-1] if rows else None
+    if last is None or last["sentence_start"] != sentence.previous_start:
+        return ""
+    lo, hi = sentence.previous_start, sentence.span.start
+    own = any(p["period"] and lo <= p["start"] < hi for p in periods)
+    same_paragraph = carry.paragraph == sentence.span.paragraph
+    return last["period"] if same_paragraph and not own else ""
 
 
 # NOTE: complexity 12: one pass over the articles of each file; the conditions are the fallbacks of

@@ -142,6 +142,7 @@ class Sentence:
     row_subject: tuple[str, str] | None = None  # subject of the sentence's last fact row
     asides: list[tuple[int, int]] = field(default_factory=list)  # （…） remarks: no cues there
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
+    carried_period: str = ""  # the passage's period its figures continue (facts.extract)
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding offset ``pos`` (0 when none does)."""

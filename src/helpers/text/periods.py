@@ -45,6 +45,24 @@ PLAN_RE = re.compile(
     r"(?:计划|計畫|計劃|目标|目標|预计|預計|预期|預期|有望|力争|力爭|争取|爭取|规划|規劃|将|將)"
     r" *(?:在|于|於|到|至)? *$"
 )
+# 由/从 a year to a new level (占比由2021年的14.9%提升至29.3%): the year is where a change
+# starts, a comparison base, not the year the passage is about.
+FROM_BEFORE_RE = re.compile(r"[由从從] *$")
+MOVE_AFTER_RE = re.compile(
+    r"[^，,。；;]{0,24}?(?:升|增|提升|提高|上升|下降|降|减少|減少|回落|下滑|扩大|擴大)了?(?:至|到)"
+)
+
+
+def _is_start_of_move(s: str, m: re.Match) -> bool:
+    """A period after 由/从 whose clause moves on to a new level (see :data:`MOVE_AFTER_RE`)."""
+    before = FROM_BEFORE_RE.search(s, max(0, m.start() - 2), m.start())
+    return bool(before and MOVE_AFTER_RE.match(s, m.end()))
+
+
+# A period followed by a multiple is a comparison base too (为去年同期3.5倍, 是上年的两倍).
+TIMES_AFTER_RE = re.compile(
+    r" *(?:同期)? *(?:的)? *(?:\d+(?:\.\d+)?|[一二两兩三四五六七八九十]+) *倍"
+)
 COMPARED_RE = re.compile(r"(?:超过|超過|超出|高于|高於|低于|低於|较|較|比|相比|相較|相较)于?於? *$")
 YEAR_PART = (
     r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4})"
@@ -72,6 +90,24 @@ LATIN_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<year>(?:19|20)\d\d) *(?P<qh>[QH][1-4])"
     r"|(?P<qh2>[QH][1-4]) *(?P<year2>(?:19|20)\d\d))(?![A-Za-z0-9])"
 )
+
+
+# A two-digit year opening a clause (24年國內出貨量…，25年開推…), as HK, Taiwan and mainland
+# market notes write them; not a count of years (成立24年, 10年来, 20年间, 30年前).
+SHORT_YEAR_RE = re.compile(
+    r"(?:^|(?<=[，,。；;：:、\n（(]))(?P<yy>[1-3]\d) *年"
+    r"(?![来來间間内內前后後多龄齡级級半\d])"
+)
+
+
+def _short_years(text: str, s: str) -> list[dict]:
+    """Year periods written with two digits at a clause start (see :data:`SHORT_YEAR_RE`)."""
+    return [
+        {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(),
+         "period": str(2000 + int(m["yy"])), "kind": "year", "is_inferred": False,
+         "is_fiscal": False, "is_base": False}
+        for m in SHORT_YEAR_RE.finditer(s)
+    ]  # fmt: skip
 
 
 def _to_date(ref_date: dt.date | str | None) -> dt.date | None:
@@ -207,7 +243,7 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
     found = [
         {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(), **_latin_period(m)}
         for m in LATIN_RE.finditer(s)
-    ]
+    ] + _short_years(text, s)
     state = _Written()
     for m in PERIOD_RE.finditer(s):
         g = _groups(m)
@@ -215,8 +251,10 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
             continue
         year, inferred = _resolve_year(g, m, s, ref, state)
         period, kind = _period_kind(g, m, s, year, state)
-        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
-        planned = PLAN_RE.search(s, max(0, m.start() - 5), m.start())
+        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start()) or TIMES_AFTER_RE.match(
+            s, m.end()
+        )
+        planned = PLAN_RE.search(s, max(0, m.start() - 5), m.start()) or _is_start_of_move(s, m)
         _remember(state, g, m, year, period, kind, bool(base or planned))
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
