@@ -33,6 +33,8 @@ ID_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 # Two-letter ISO-3166 codes (EU for Europe); multi-country regions with no ISO code use one of
 # MULTI_REGION_CODES (ASEAN, LATAM, MIDEAST, AFRICA) so that no code can clash with a country.
 MULTI_REGION_CODES = ("ASEAN", "LATAM", "MIDEAST", "AFRICA")
+# Levels a Chinese region may declare (全省 / 全市 refer back to the last region of the level).
+REGION_LEVELS = ("province", "city")
 ISO_RE = re.compile(r"[A-Z]{2}|" + "|".join(MULTI_REGION_CODES))
 # Latin aliases this short (MG, EU, US, BYD) match case-sensitively: "us" is a word.
 CASE_SENSITIVE_MAX_LEN = 3
@@ -61,6 +63,7 @@ class Entity:
     ambiguous: frozenset[str]
     parent: str | None = None
     iso: str | None = None
+    level: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,6 +136,8 @@ def _check_entry(entity_id: str, raw: dict, known_types: set[str]) -> None:
             f"{where}: a region needs iso: a two-letter ISO-3166 code, EU, or one of "
             f"{list(MULTI_REGION_CODES)}"
         )
+    if "level" in raw and ("region" not in raw["types"] or raw["level"] not in REGION_LEVELS):
+        raise CatalogError(f"{where}: level is for regions only, one of {list(REGION_LEVELS)}")
 
 
 def _explicit_aliases(raw: dict) -> list[tuple[str, str]]:
@@ -193,6 +198,7 @@ def _make_entity(entity_id: str, raw: dict, pairs: tuple[tuple[str, str], ...]) 
         ambiguous=frozenset(ambiguous),
         parent=raw.get("parent"),
         iso=raw.get("iso"),
+        level=raw.get("level"),
     )
 
 
@@ -221,7 +227,8 @@ def parse_catalog(text: str) -> Catalog:
 
     Raises:
         CatalogError: on a duplicate id or alias, a bad id, an unknown type, a missing name,
-            a region without iso, or a parent that does not exist.
+            a region without iso, a level outside :data:`REGION_LEVELS`, or a parent that does
+            not exist.
 
     Example:
         >>> doc = "types: [chip_vendor]\nentities:\n  nvidia:\n    types: [chip_vendor]\n"

@@ -45,7 +45,9 @@ AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿|累计")
 ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
 THEN_RE = re.compile(r"当时|同期")
 # Subject types that may stand as subject per topic rule (see assign_topic).
-CHIP_TYPES = frozenset({"chip_vendor", "chip_product"})
+# NOTE: an ADAS system supplier (Momenta) competes in the same NOA / ADAS markets as the chip
+# vendors: its share of such a market is a chip_share fact.
+CHIP_TYPES = frozenset({"chip_vendor", "chip_product", "adas_supplier"})
 ROBOTAXI_TYPES = frozenset({"robotaxi_operator"})
 COLUMNS = [
     "fact_id", "article_id", "topic", "is_topic_fact", "entity_id", "entity_text", "parent_id",
