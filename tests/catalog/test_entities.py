@@ -276,7 +276,7 @@ def test_qizhong_is_not_china():
         pytest.param("SuperVision", "mobileye_supervision", "mobileye", id="supervision"),
         pytest.param("特斯拉FSD", "tesla_fsd_chip", "tesla", id="tesla-fsd"),
         pytest.param("華為乾崑", "qiankun", "huawei", id="qiankun-taiwan-spelling"),
-        pytest.param("本土晶片廠商", "chinese_chip_vendors", "chinese_chip_vendors", id="local-vendors"),
+        pytest.param("本土晶片廠商", "chinese_chip_vendors", "chinese_chip_vendors", id="local"),
     ],
 )
 def test_real_news_entities(text, entity_id, top):

@@ -44,9 +44,14 @@ def test_matching_copy_has_the_same_length():
 @pytest.mark.parametrize(
     ("body", "texts"),
     [
-        pytest.param("要點 - 甲廠占比40% [3] - 乙廠占比30% [4][12] 丙", ["要點", "甲廠占比40% [3]",
-                     "乙廠占比30% [4][12]", "丙"], id="dash-bullets-and-citations"),  # fmt: skip
-        pytest.param("概況\n• 出貨5萬台 • 營收2億元", ["概況", "出貨5萬台", "營收2億元"], id="bullet-dots"),
+        pytest.param(
+            "要點 - 甲廠占比40% [3] - 乙廠占比30% [4][12] 丙",
+            ["要點", "甲廠占比40% [3]", "乙廠占比30% [4][12]", "丙"],
+            id="dash-bullets-and-citations",
+        ),
+        pytest.param(
+            "概況\n• 出貨5萬台 • 營收2億元", ["概況", "出貨5萬台", "營收2億元"], id="bullet-dots"
+        ),
         pytest.param("區間為1 - 5輛。", ["區間為1 - 5輛。"], id="spaced-number-range-stays"),
         pytest.param("甲說。[2]乙", ["甲說。[2]", "乙"], id="citation-after-full-stop"),
     ],

@@ -131,6 +131,11 @@ def _check_entry(entity_id: str, raw: dict, known_types: set[str]) -> None:
     missing = [lang for lang in LANGS if not raw.get("names", {}).get(lang)]
     if missing:
         raise CatalogError(f"{where}: add display names for {missing}")
+    _check_region(where, raw)
+
+
+def _check_region(where: str, raw: dict) -> None:
+    """A region needs an iso code; only a region may declare a level, one of REGION_LEVELS."""
     if "region" in raw["types"] and not ISO_RE.fullmatch(str(raw.get("iso", ""))):
         raise CatalogError(
             f"{where}: a region needs iso: a two-letter ISO-3166 code, EU, or one of "
@@ -426,6 +431,17 @@ def jieba_userdict_lines(catalog: Catalog | None = None) -> list[str]:
     return [f"{w} {JIEBA_FREQ} {JIEBA_TAG}" for w in words]
 
 
+@functools.cache
+def cached_tokenizer(catalog: Catalog):
+    """One shared :func:`make_tokenizer` per catalog, built on first use (about a second).
+
+    Example:
+        >>> cached_tokenizer(load_catalog()) is cached_tokenizer(load_catalog())
+        True
+    """
+    return make_tokenizer(catalog)
+
+
 def make_tokenizer(catalog: Catalog | None = None):
     """Return a fresh jieba Tokenizer that knows every catalog alias (about 1 s to build).
 
@@ -436,8 +452,15 @@ def make_tokenizer(catalog: Catalog | None = None):
         >>> "英伟达" in tok.lcut("英伟达和地平线的芯片")
         True
     """
-    import jieba  # imported lazily: it prints a start-up message and costs a second
+    import logging
+    import warnings
 
+    with warnings.catch_warnings():
+        # NOTE: jieba imports pkg_resources, which warns that it is deprecated (jieba #1026).
+        warnings.simplefilter("ignore")
+        import jieba  # imported lazily: it costs a second
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines are not ours to show
     tokenizer = jieba.Tokenizer()
     for line in jieba_userdict_lines(catalog):
         word, freq, tag = line.rsplit(" ", 2)

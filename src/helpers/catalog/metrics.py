@@ -182,6 +182,7 @@ def parse_vocabulary(text: str) -> Vocabulary:
         "milestone_clause_patterns",
         "company_source_cues", "combined_cues",
         "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
+        "directional_prepositions",
         "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
     )  # fmt: skip
     patterns = {k: _alternation(doc[k], k) for k in pattern_keys}

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.catalog.entities import Catalog, find_entities, load_catalog, rollup
+from helpers.catalog.entities import Catalog, cached_tokenizer, find_entities, load_catalog, rollup
 from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.text.sentences import inside, matching_copy, title_spans
 
@@ -41,6 +41,14 @@ MARKET_PHRASE_RE = re.compile(r"[^，,。；;的和与及、]{1,10}?市场")
 # 以/按/依…计: the basis a figure is counted on (以中国主机厂方案计, 按中国市场计).
 MEASURE_BY_RE = re.compile(r"[以按依] *$")
 LIST_JOIN_RE = re.compile(r" *(?:、|和|与|與|及|以及|,|，) *")
+# A stock ticker (TSLA-US, AMZN.US, 9660.HK): the exchange code names no market.
+TICKER_BEFORE_RE = re.compile(r"[A-Za-z0-9][-.]$")
+# What a clause must hold after an ambiguous alias for it to be the subject of a figure.
+FIGURE_AFTER_RE = re.compile(r"[^，,。；;！？!?\n]*?\d")
+# Tokens after an ambiguous alias that make it an ordinary word (理想的, 大众消费者, 大众市场).
+ORDINARY_NEXT_TOKENS = frozenset(
+    {"的", "地", "化", "型", "性", "状态", "目标", "消费者", "用户", "车主", "群体", "市场", "家庭"}
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,6 @@ class Mention:
     types: tuple[str, ...] = ()
 
 
-# NOTE: complexity 17: an ordered cascade of role rules (source, market, location, owner, scope,
-# subject) on the characters around a mention.
 def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | None,
           vocab: Vocabulary) -> str:  # fmt: skip
     """The role of one catalog mention from its types and its neighbours."""
@@ -69,15 +75,34 @@ def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | No
     before = norm[max(0, start - PREPOSITION_WINDOW) : start]
     if MEASURE_BY_RE.search(before) and "计" in norm[end : end + 15]:
         return "scope"  # 以中国主机厂ADAS方案计: how a share is counted, not whose it is
-    preposition = vocab.patterns["market_prepositions"].search(before)
-    after_preposition = bool(preposition) and preposition.end() == len(before)
+    preposition = _preposition_before(before, vocab)
     if iso is None:
         # NOTE: 其在中国自主品牌ADAS市场的份额: a group after 在 and before 市场 names the
         # market segment a figure is measured in, not who the figure is about.
-        scope = after_preposition and "group" in types and "市场" in norm[end : end + 10]
+        scope = preposition and "group" in types and "市场" in norm[end : end + 10]
         return "scope" if scope else "subject"
+    return _region_role(norm, end, iso, preposition, vocab)
+
+
+def _preposition_before(before: str, vocab: Vocabulary) -> re.Match | None:
+    """A market preposition that ends right where the mention starts (对墨西哥, 在中国)."""
+    found = vocab.patterns["market_prepositions"].search(before)
+    return found if found and found.end() == len(before) else None
+
+
+def _region_role(norm: str, end: int, iso: str, preposition: re.Match | None,
+                 vocab: Vocabulary) -> str:  # fmt: skip
+    """A region is a market, a plant's location or (日本车企) the subject, by its neighbours.
+
+    NOTE: a direction (对, 向, 销往) beats the maker suffix: 对墨西哥汽车出口 is China's exports
+    to Mexico, while 日本汽车出口 and 在日本汽车占优的市场 name Japan's makers.
+    """
+    after = norm[end : end + 6]
     maker = vocab.patterns["maker_suffixes"].match(after)
-    if maker and not vocab.patterns["market_suffixes"].match(after[maker.end() :]):
+    directed = preposition is not None and bool(
+        vocab.patterns["directional_prepositions"].fullmatch(preposition.group())
+    )
+    if maker and not directed and not vocab.patterns["market_suffixes"].match(after[maker.end() :]):
         return "subject"  # 日本车企, 在日本汽车占优的市场 (but 在中国汽车市场 is a market)
     if vocab.patterns["location_suffixes"].match(after):
         return "location"
@@ -85,30 +110,80 @@ def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | No
         return "market"
     if MARKET_PHRASE_RE.match(norm, end):
         return "market"  # 中国NOA芯片市场中英伟达占52.57%: the market, not whose share
-    return "market" if after_preposition else "subject"
+    return "market" if preposition else "subject"
 
 
-def _listed_ambiguous(body: str, catalog: Catalog) -> list[dict]:
-    """Catalog mentions, plus ambiguous aliases (长安, 理想) listed next to a sure one.
+def _entities(body: str, norm: str, catalog: Catalog, include_ambiguous: bool) -> list[dict]:
+    """Catalog mentions found in the body or in its Simplified copy, longest first.
 
-    NOTE: 长安 alone may be the old name of Xi'an; in 奇瑞、比亚迪、上汽、长安和吉利 it is the
-    automaker. An ambiguous alias is kept only when a list separator (、 和 与 及) joins it to an
-    unambiguous mention.
+    NOTE: scraped pages mix scripts inside one name (蘿卜快跑: Traditional 蘿, Simplified 卜);
+    no spelling in the catalog matches it, but its same-length Simplified copy (萝卜快跑) does.
+    The body is searched as well: OpenCC rewrites a few Simplified names (乾崑).
 
     Example:
-        >>> [e["entity_id"] for e in _listed_ambiguous("上汽、长安和吉利", load_catalog())]
+        >>> text = "蘿卜快跑"
+        >>> [e["entity_id"] for e in _entities(text, matching_copy(text), load_catalog(), False)]
+        ['baidu_apollo_go']
+    """
+    found = find_entities(body, catalog=catalog, include_ambiguous=include_ambiguous)
+    found += find_entities(norm, catalog=catalog, include_ambiguous=include_ambiguous)
+    kept: list[dict] = []
+    for e in sorted(found, key=lambda e: (e["start"], e["start"] - e["end"])):
+        if not kept or e["start"] >= kept[-1]["end"]:
+            kept.append({**e, "text": body[e["start"] : e["end"]]})
+    # NOTE: TSLA-US, 9660.HK: an exchange code after a ticker is no market.
+    return [e for e in kept if not TICKER_BEFORE_RE.search(body, 0, e["start"])]
+
+
+def _listed_ambiguous(body: str, norm: str, catalog: Catalog) -> list[dict]:
+    """Catalog mentions, plus ambiguous aliases (长安, 理想) that name the company here.
+
+    NOTE: 长安 alone may be the old name of Xi'an; in 奇瑞、比亚迪、上汽、长安和吉利 it is the
+    automaker. An ambiguous alias is kept when a list separator (、 和 与 及) joins it to an
+    unambiguous mention, or when it is the subject of a figure (:func:`_names_a_subject`).
+
+    Example:
+        >>> [e["entity_id"] for e in _listed_ambiguous("上汽、长安和吉利", "", load_catalog())]
         ['saic', 'changan', 'geely']
     """
-    sure = find_entities(body, catalog=catalog)
+    norm = norm or matching_copy(body)
+    sure = _entities(body, norm, catalog, include_ambiguous=False)
     spans = {(e["start"], e["end"]) for e in sure}
     kept = list(sure)
-    for e in find_entities(body, catalog=catalog, include_ambiguous=True):
+    for e in _entities(body, norm, catalog, include_ambiguous=True):
         if (e["start"], e["end"]) in spans:
             continue
         near = [x for x in sure if LIST_JOIN_RE.fullmatch(_between(body, x, e))]
-        if near:
+        if near or _names_a_subject(norm, e, catalog):
             kept.append(e)
     return sorted(kept, key=lambda e: e["start"])
+
+
+def _names_a_subject(norm: str, e: dict, catalog: Catalog) -> bool:
+    """Whether an ambiguous alias (理想, 大众) is a word of its own heading a figure.
+
+    NOTE: jieba, loaded with the catalog's names, decides the word boundaries: 理想化, 长安街,
+    万里长城 and 大众化 are other words. A whole word counts when its clause goes on to a number
+    (理想12月交付5万辆) and the next word does not make it an ordinary one (理想的, 大众消费者).
+    jieba is slow, so it runs only on such clauses (most aliases fail the cheap test first).
+
+    Example:
+        >>> text = "理想12月交付5万辆，理想化的设想"
+        >>> found = find_entities(text, include_ambiguous=True)
+        >>> [_names_a_subject(text, e, load_catalog()) for e in found]
+        [True, False]
+    """
+    if not FIGURE_AFTER_RE.match(norm, e["end"]):
+        return False
+    start = max(norm.rfind(c, 0, e["start"]) for c in "，,。；;！？!?\n") + 1
+    words = cached_tokenizer(catalog).lcut(norm[start : e["end"] + 12])
+    position = start
+    for word, after in zip(words, [*words[1:], ""], strict=True):
+        if position == e["start"]:
+            whole = position + len(word) == e["end"]
+            return whole and after not in ORDINARY_NEXT_TOKENS
+        position += len(word)
+    return False
 
 
 def _between(body: str, a: dict, b: dict) -> str:
@@ -118,7 +193,7 @@ def _between(body: str, a: dict, b: dict) -> str:
 
 def _catalog_mentions(body: str, norm: str, catalog: Catalog, vocab: Vocabulary) -> list[Mention]:
     out = []
-    for e in _listed_ambiguous(body, catalog):
+    for e in _listed_ambiguous(body, norm, catalog):
         entity = catalog.entities[e["entity_id"]]
         role = _role(norm, e["start"], e["end"], entity.types, entity.iso, vocab)
         out.append(
