@@ -33,6 +33,14 @@ TOPIC_RULES = (
     "share_by_subject",
     "adas_is_chip_share",
 )
+# Word lists of metrics.yaml compiled into ``Vocabulary.patterns`` (one alternation each).
+PATTERN_KEYS = (
+    "hypothetical_patterns", "negation_patterns", "milestone_patterns",
+    "milestone_clause_patterns", "company_source_cues", "combined_cues",
+    "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
+    "directional_prepositions", "market_total_cues", "instrument_prefixes",
+    "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
+)  # fmt: skip
 # NOTE: markets that are not "foreign" for the ev_exports rule on sales.
 HOME_MARKETS = ("", "CN", "world")
 
@@ -74,6 +82,7 @@ class Vocabulary:
     market_abbreviations: dict[str, str]
     source_types: frozenset[str]
     generic_subjects: dict[str, re.Pattern]
+    region_anaphora: dict[str, re.Pattern]
     key_metric_map: dict[str, dict[str, str]]
     key_only_metrics: frozenset[str]
 
@@ -177,16 +186,6 @@ def parse_vocabulary(text: str) -> Vocabulary:
     doc = yaml.safe_load(text)
     unit_classes, topics = set(doc["unit_classes"]), tuple(doc["topics"])
     metrics = {n: _metric(n, r, unit_classes, set(topics)) for n, r in doc["metrics"].items()}
-    pattern_keys = (
-        "hypothetical_patterns", "negation_patterns", "milestone_patterns",
-        "milestone_clause_patterns",
-        "company_source_cues", "combined_cues",
-        "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
-        "directional_prepositions",
-        "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
-    )  # fmt: skip
-    patterns = {k: _alternation(doc[k], k) for k in pattern_keys}
-    patterns["level_after_decrease"] = _compile(doc["level_after_decrease"], "level_after")
     vocab = Vocabulary(
         metrics=metrics,
         topics=topics,
@@ -195,18 +194,26 @@ def parse_vocabulary(text: str) -> Vocabulary:
             name: (tuple(_compile(p, name) for p in c["patterns"]), frozenset(c["subject_types"]))
             for name, c in doc["contexts"].items()
         },
-        patterns=patterns,
+        patterns=_patterns(doc),
         qualifier_cues={q: _alternation(w, q) for q, w in doc["qualifier_cues"].items()},
         segments=tuple((s, _alternation(w, s)) for s, w in doc["segments"].items()),
         market_words={m: _alternation(w, m) for m, w in doc["market_words"].items()},
         market_abbreviations=dict(doc["market_abbreviations"]),
         source_types=frozenset(doc["source_types"]),
         generic_subjects={k: _compile(p, k) for k, p in doc["generic_subjects"].items()},
+        region_anaphora={lvl: _alternation(w, lvl) for lvl, w in doc["region_anaphora"].items()},
         key_metric_map=dict(doc["key_metric_map"]),
         key_only_metrics=frozenset(doc.get("key_only_metrics", [])),
     )
     _check_references(vocab)
     return vocab
+
+
+def _patterns(doc: dict) -> dict[str, re.Pattern]:
+    """The word lists of :data:`PATTERN_KEYS`, each compiled to one alternation."""
+    patterns = {k: _alternation(doc[k], k) for k in PATTERN_KEYS}
+    patterns["level_after_decrease"] = _compile(doc["level_after_decrease"], "level_after")
+    return patterns
 
 
 def load_text(path: str | Path = VOCABULARY_PATH) -> str:

@@ -61,6 +61,7 @@ from helpers.facts.dating import body_periods, own_date, reference_date
 from helpers.facts.readings import make_sentence, read_numbers
 from helpers.facts.rows import sentence_facts
 from helpers.facts.schema import ARTICLE_EXTRAS, COLUMNS, ArticleContext, Carry, Sentence
+from helpers.facts.subjects import sentence_items
 from helpers.text.sentences import (
     split_sentences,
 )
@@ -124,10 +125,11 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     periods = body_periods(body, period_ref)
     ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog)
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
-    carry, rows, previous = Carry(), [], None
+    carry, rows, previous, items = Carry(), [], None, []
     for span in split_sentences(body):
         sentence = make_sentence(span, body, all_periods=ctx.all_periods, mentions=mentions)
         sentence.previous_start = previous.start if previous is not None else span.start
+        sentence.previous_items, items = items, sentence_items(sentence)
         previous, carry.subject_age = span, carry.subject_age + 1
         sentence.readings = read_numbers(sentence)
         if sentence.span.paragraph != carry.paragraph:

@@ -10,6 +10,7 @@ Every named thing in a body becomes a :class:`Mention` with a *role*:
 - ``owner``   an entity followed by 旗下/母公司 (吉利旗下的沃尔沃): not the subject;
 - ``scope``   a group between 在 and 市场 (在中国自主品牌ADAS市场), or anything in 以…计 (以中国
   主机厂ADAS方案计): the basis a figure is measured on, not whom it is about;
+- ``instrument`` a name after 依托/凭借/借助 (依托MG品牌): the means, not the subject;
 - ``subject`` everything else (automakers, brands, chip vendors, operators, China and Chinese
   cities as exporters, a country before 车企/汽车 (日本车企: its makers), and generic
   subjects 公司B / 其他厂商).
@@ -75,6 +76,8 @@ def _role(norm: str, start: int, end: int, types: tuple[str, ...], iso: str | No
     before = norm[max(0, start - PREPOSITION_WINDOW) : start]
     if MEASURE_BY_RE.search(before) and "计" in norm[end : end + 15]:
         return "scope"  # 以中国主机厂ADAS方案计: how a share is counted, not whose it is
+    if vocab.patterns["instrument_prefixes"].search(before[-2:]):
+        return "instrument"  # 上汽集团：依托MG品牌，海外销量…: the group's figure, not MG's
     preposition = _preposition_before(before, vocab)
     if iso is None:
         # NOTE: 其在中国自主品牌ADAS市场的份额: a group after 在 and before 市场 names the
@@ -226,6 +229,36 @@ def _abbreviation_mentions(body: str, norm: str, vocab: Vocabulary) -> list[Ment
     return out
 
 
+def _region_anaphora(body: str, norm: str, found: list[Mention], catalog: Catalog,
+                     vocab: Vocabulary) -> list[Mention]:  # fmt: skip
+    """全省 / 全市: the last province or city named before, as the subject.
+
+    NOTE: 安徽…。据统计，全省累计出口汽车22.5万辆 is Anhui's figure, not that of the company
+    the sentence before was about. Levels come from the catalog (``level`` of a region).
+
+    Example:
+        >>> body = "安徽车企奇瑞出口17万辆。全省出口22万辆"
+        >>> found = _catalog_mentions(body, body, load_catalog(), load_vocabulary())
+        >>> [m.entity_id for m in _region_anaphora(body, body, found, load_catalog(),
+        ...                                        load_vocabulary())]
+        ['anhui']
+    """
+    out = []
+    for level, pattern in vocab.region_anaphora.items():
+        for m in pattern.finditer(norm):
+            named = [x for x in found if x.end <= m.start() and _level(x, catalog) == level]
+            if named:
+                x = named[-1]
+                out.append(Mention(m.start(), m.end(), body[m.start() : m.end()], x.entity_id,
+                                   "subject", x.iso, x.types))  # fmt: skip
+    return out
+
+
+def _level(mention: Mention, catalog: Catalog) -> str | None:
+    entity = catalog.entities.get(mention.entity_id)
+    return entity.level if entity is not None else None
+
+
 def find_mentions(body: str, *, catalog: Catalog | None = None,
                   vocab: Vocabulary | None = None) -> list[Mention]:  # fmt: skip
     """Find every entity mention in ``body`` with its role, in text order.
@@ -247,6 +280,7 @@ def find_mentions(body: str, *, catalog: Catalog | None = None,
     vocab = vocab or load_vocabulary()
     norm = matching_copy(body)
     found = _catalog_mentions(body, norm, catalog, vocab)
+    found += _region_anaphora(body, norm, found, catalog, vocab)
     taken = [(m.start, m.end) for m in found]
     for extra in _generic_mentions(body, norm, vocab) + _abbreviation_mentions(body, norm, vocab):
         if not any(s < extra.end and extra.start < e for s, e in taken):
@@ -265,6 +299,21 @@ def parent_of(entity_id: str, catalog: Catalog | None = None) -> str:
     catalog = catalog or load_catalog()
     parts = [rollup(p, catalog) if p in catalog else p for p in entity_id.split("+")]
     return "+".join(parts)
+
+
+def is_ancestor(ancestor_id: str, entity_id: str, catalog: Catalog | None = None) -> bool:
+    """Whether ``ancestor_id`` is on the parent chain of ``entity_id`` (itself excluded).
+
+    Example:
+        >>> is_ancestor("nvidia", "orin_x"), is_ancestor("orin_x", "nvidia")
+        (True, False)
+    """
+    catalog = catalog or load_catalog()
+    part = entity_id
+    while part in catalog and (part := catalog.entities[part].parent) is not None:
+        if part == ancestor_id:
+            return True
+    return False
 
 
 def types_of(entity_id: str, catalog: Catalog | None = None) -> frozenset[str]:

@@ -13,7 +13,9 @@ from helpers.facts.metrics import _context_ok, _cues, base_metric, choose_metric
 from helpers.facts.schema import (
     CHIP_TYPES,
     DOMAIN_SEGMENTS,
+    EXPORT_FAMILY,
     NOT_FROM_CARRIED_SOURCE,
+    OUTWARD_METRICS,
     PART_KEY,
     PART_RE,
     ROBOTAXI_TYPES,
@@ -142,7 +144,8 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
 # --- one sentence -----------------------------------------------------------------------------
 def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: str,
                     market: str, carry: Carry, vocab: Vocabulary,
-                    anaphoric: bool = False) -> tuple[str, str] | None:  # fmt: skip
+                    anaphoric: bool = False, r: Reading | None = None
+                    ) -> tuple[str, str] | None:  # fmt: skip
     """(entity_id, entity_text) from mentions, the carried subject or the metric default.
 
     NOTE: the subject of an earlier sentence carries to the next :data:`SUBJECT_REACH`
@@ -153,7 +156,8 @@ def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: st
         return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects)
     if sentence.row_subject is not None:
         return sentence.row_subject  # 出口620万辆，同比增长5.8%: the growth is of the same subject
-    if _carries_subject(sentence, metric, carry, vocab, anaphoric):
+    carried = _carries_subject(sentence, metric, carry, vocab, anaphoric)
+    if carried and not (r is not None and _carry_blocked(sentence, r, metric, carry, vocab)):
         return "+".join(carry.subject), carry.subject_text
     return _default_subject(sentence, metric, market, vocab)
 
@@ -172,6 +176,29 @@ def _carries_subject(sentence: Sentence, metric: str, carry: Carry, vocab: Vocab
     market_level = market_level and not _is_market_subject(carry.subject)
     recent = carry.subject_age <= SUBJECT_REACH or anaphoric
     return not sourced and not market_level and recent
+
+
+def _carry_blocked(sentence: Sentence, r: Reading, metric: str, carry: Carry,
+                   vocab: Vocabulary) -> bool:  # fmt: skip
+    """Figures an earlier sentence's subject never takes.
+
+    NOTE: a clause stating a market total (汽车出口总量, 全国, 行业) with no subject of its own is
+    the market's, not the company named last (比亚迪出口40万辆。全年汽车出口总量达600万辆).
+    A foreign country carried from an earlier sentence is a destination the text talked about
+    (墨西哥成为第一大出口目的国), never the exporter of a later export figure.
+    """
+    c_lo = sentence.clauses[r.clause][0]
+    total = vocab.patterns["market_total_cues"].search(sentence.norm, c_lo, r.start)
+    foreign = metric in EXPORT_FAMILY and all(_is_foreign_region(c) for c in carry.subject)
+    return bool(total) or foreign
+
+
+def _is_foreign_region(entity_id: str) -> bool:
+    """A region outside China (墨西哥, 欧洲) or a foreign abbreviation (对俄 -> market_ru)."""
+    if entity_id.startswith("market_"):
+        return True
+    entity = attr.load_catalog().entities.get(entity_id)
+    return entity is not None and "region" in entity.types and entity.iso != attr.HOME_ISO
 
 
 def _is_market_subject(subject: list[str]) -> bool:
@@ -195,9 +222,32 @@ def _default_subject(sentence: Sentence, metric: str, market: str,
 
 
 def _china_abroad(entity_id: str, metric: str, market: str) -> str:
-    """China's sales *in* a foreign market are Chinese brands' sales (中国汽车在欧洲销量)."""
+    """China's sales *in* a foreign market are Chinese brands' sales (中国汽车在欧洲销量).
+
+    NOTE: the other way round, 中国车企出口 (Chinese makers' exports) is the national export
+    statistic: CAAM counts exports by the makers it surveys. Its subject is China.
+
+    Example:
+        >>> _china_abroad("china", "sales", "EU"), _china_abroad("chinese_brands", "exports", "")
+        ('chinese_brands', 'china')
+    """
     foreign = market not in ("", "CN", "world")
+    if entity_id == "chinese_brands" and metric in EXPORT_FAMILY:
+        return "china"
     return "chinese_brands" if entity_id == "china" and metric == "sales" and foreign else entity_id
+
+
+def _outward_market(market: str, metric: str) -> str:
+    """China is never the destination of its own exports: such a figure's market is the world.
+
+    NOTE: 在上海口岸出口 names where goods leave, 中国出口 the exporter; with no foreign market
+    named, an export or overseas figure counts for the world.
+
+    Example:
+        >>> _outward_market("CN", "exports"), _outward_market("CN", "sales")
+        ('world', 'CN')
+    """
+    return "world" if market == attr.HOME_ISO and metric in OUTWARD_METRICS else market
 
 
 @dataclass
@@ -306,10 +356,10 @@ def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.
     kind, item = pending.mapped or ("", None)
     metric = _promote_target(sentence, r, pending.metric, vocab)
     provisional = attr.market_code(item) if kind == "market" else ""
-    market = provisional or choose_market(sentence, r, metric, "", vocab)
+    market = _outward_market(provisional or choose_market(sentence, r, metric, "", vocab), metric)
     sentence.last_market = market
     anaphoric = bool(vocab.patterns["anaphora_cues"].search(sentence.norm))
-    subject = _subject_record(sentence, group, metric, market, carry, vocab, anaphoric)
+    subject = _subject_record(sentence, group, metric, market, carry, vocab, anaphoric, r)
     if subject is None:
         return None
     sentence.row_subject = subject

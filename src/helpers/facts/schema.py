@@ -66,6 +66,8 @@ NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margi
 POWERTRAIN_RES = [(re.compile(p), m) for p, m in (("插混|插电|混合动力", "phev_exports"),
                   ("纯电", "bev_exports"), ("新能源|电动", "nev_exports"))]  # fmt: skip
 EXPORT_FAMILY = frozenset({"exports", "nev_exports", "phev_exports", "bev_exports"})
+# Figures about goods leaving China: their market is a destination, never China itself.
+OUTWARD_METRICS = EXPORT_FAMILY | {"export_value", "overseas_sales"}
 COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                **{str(d): d for d in range(2, 10)}}  # fmt: skip
 # A dateline: month and day without a year at the very start of a body (11月25日，…).
@@ -129,6 +131,7 @@ class Sentence:
     row_subject: tuple[str, str] | None = None  # subject of the sentence's last fact row
     asides: list[tuple[int, int]] = field(default_factory=list)  # （…） remarks: no cues there
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
+    previous_items: list[attr.Mention] = field(default_factory=list)  # its listed subjects
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding offset ``pos`` (0 when none does)."""
