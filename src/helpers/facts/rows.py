@@ -9,15 +9,24 @@ from helpers.catalog.entities import Catalog
 from helpers.catalog.metrics import Vocabulary, is_topic_fact
 from helpers.facts import mentions as attr
 from helpers.facts.dating import choose_period
-from helpers.facts.metrics import _context_ok, _cues, base_metric, choose_metric, signed_value
+from helpers.facts.metrics import (
+    _context_ok,
+    _cues,
+    base_metric,
+    choose_metric,
+    refine_metric,
+    signed_value,
+)
 from helpers.facts.schema import (
     CHIP_TYPES,
+    CURRENT_LEVEL_RE,
     DOMAIN_SEGMENTS,
     EXPORT_FAMILY,
     NOT_FROM_CARRIED_SOURCE,
     OUTWARD_METRICS,
     PART_KEY,
     PART_RE,
+    PART_SEGMENTS,
     ROBOTAXI_TYPES,
     SOURCE_REACH,
     STATISTICS_BODY,
@@ -114,6 +123,8 @@ def assign_topic(vocab: Vocabulary, metric: str, types: frozenset[str], market: 
 
 
 def _share_topic(types: frozenset[str], segment: str, robotaxi: bool) -> str:
+    if segment in PART_SEGMENTS:
+        return "other"
     if types & CHIP_TYPES or (not types and segment == "adas_chip"):
         return "chip_share"
     if (types & ROBOTAXI_TYPES and robotaxi) or (not types and segment == "robotaxi"):
@@ -125,8 +136,12 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
     """Spans where no figure is read: hypotheticals, denials and milestones.
 
     Hypothetical scopes run from 当/如果 to the end of that clause (当…时 spans the figure);
-    denials (而非传闻中的1000辆) and milestones (首次突破 and the figure after it; a clause
-    naming a 里程碑 or 第N辆) are skipped too.
+    denials (而非传闻中的1000辆), ratios in passing (每出口3辆就有1辆) and milestones (首次突破
+    and the figure after it; a clause naming a 里程碑 or 第N辆) are skipped too.
+
+    NOTE: 首次突破 restates a threshold the figure before has crossed (11月出口72.8万辆，单月
+    首次突破70万辆). A forecast of crossing it (今年出口可望首次突破700万辆) is the forecast
+    figure itself: kept, with its qualifier.
     """
     spans = []
     for m in vocab.patterns["hypothetical_patterns"].finditer(sentence.norm):
@@ -134,8 +149,11 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
         spans.append((m.start(), end))
     for m in vocab.patterns["negation_patterns"].finditer(sentence.norm):
         spans.append((m.start(), sentence.clauses[sentence.clause_of(m.start())][1]))
+    spans += [m.span() for m in vocab.patterns["ratio_patterns"].finditer(sentence.norm)]
     for m in vocab.patterns["milestone_patterns"].finditer(sentence.norm):
-        spans.append((m.start(), m.end() + 2))
+        c_lo = sentence.clauses[sentence.clause_of(m.start())][0]
+        if not vocab.qualifier_cues["forecast"].search(sentence.norm, c_lo, m.start()):
+            spans.append((m.start(), m.end() + 2))
     for m in vocab.patterns["milestone_clause_patterns"].finditer(sentence.norm):
         spans.append(sentence.clauses[sentence.clause_of(m.start())])
     return spans
@@ -278,6 +296,7 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
     rows: list[dict] = []
     for idx, r in enumerate(sentence.readings):
         metric, cue_start = choose_metric(sentence, idx, vocab, ctx_ok, carry)
+        metric = refine_metric(sentence, idx, metric, vocab, carry)
         r.metric = metric
         if metric is None or any(lo <= r.start < hi for lo, hi in skip):
             continue
@@ -377,7 +396,12 @@ def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.
 
 
 def _promote_target(sentence: Sentence, r: Reading, metric: str, vocab: Vocabulary) -> str:
-    """A fleet_size in a sentence with a target cue before it is a fleet_target."""
+    """A fleet_size in a sentence with a target cue before it is a fleet_target.
+
+    NOTE: the level a plan starts from (计划…从目前的约250辆增加到1000辆) stays a fleet size.
+    """
+    if CURRENT_LEVEL_RE.search(sentence.norm, sentence.clauses[r.clause][0], r.start):
+        return metric
     for target in vocab.metrics.values():
         if target.target_of == metric and vocab.qualifier_cues["target"].search(
             sentence.norm, 0, r.start
