@@ -112,3 +112,40 @@ def test_top_n_combines_the_first_n_of_the_ranking_before():
         "占比为18%。前三家占比超过80%的市场份额。"
     )
     assert subjects(body)[-1] == "qualcomm+renesas+intel"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "上半年，名爵、上汽大通等自主品牌海外销量达到15万辆。", ["mg+maxus"], id="list-deng"
+        ),
+        pytest.param(
+            "在欧洲市场，名爵和上汽大通新能源车销售超过1万辆。", ["mg+maxus"], id="list-he"
+        ),
+        pytest.param(
+            "小马智行与丰田合作，计划年内投放1000辆Robotaxi。", ["pony_ai"], id="partners"
+        ),
+        pytest.param(
+            "比亚迪和吉利出口分别为40万辆和30万辆。", ["byd", "geely"], id="fenbie-not-joined"
+        ),
+    ],
+)
+def test_a_list_heading_a_single_figure_is_one_combined_figure(body, expected):
+    assert subjects(body) == expected
+
+
+def test_several_markets_summed_are_kept_but_no_topic_fact():
+    body = "上半年，上海对欧盟、澳大利亚等3个市场合计出口汽车6万辆。"
+    (row,) = extract_article_facts("t", body, REF)
+    assert (row["entity_id"], row["market"], row["is_topic_fact"]) == ("shanghai", "EU+AU", False)
+
+
+def test_a_ranking_takes_the_metric_named_by_the_sentence_before():
+    body = "数据显示，2025年中国汽车出口市场版图出现明显变化。阿联酋以50万辆位居第三。"
+    assert rows(body) == [("china", "exports", 5e5, "AE")]
+
+
+def test_a_metric_named_without_figures_does_not_reach_any_later_figure():
+    body = "新能源汽车出口是亮点。两者口径不同，与协会的700万辆不可直接比较。"
+    assert rows(body) == []

@@ -244,10 +244,11 @@ def is_topic_fact(vocab: Vocabulary, topic: str, metric: str, market: str = "") 
     """
     if metric not in vocab.topic_facts.get(topic, ()):
         return False
-    if market in MULTI_REGION_CODES:
+    if market in MULTI_REGION_CODES or "+" in market:
         # NOTE: the issue's market vocabulary is ISO alpha-2, EU and world. A multi-country
-        # market outside it (东盟 = ASEAN) is kept on the fact but is no topic fact: it overlaps
-        # the country markets (TH, PH, …) a destination table ranks.
+        # market outside it (东盟 = ASEAN) or several markets summed (EU+AU) is kept on the
+        # fact but is no topic fact: it overlaps the country markets (TH, PH, …) a destination
+        # table ranks.
         return False
     if topic == "ev_exports" and metric == "sales":
         return (market or "") not in HOME_MARKETS

@@ -58,6 +58,7 @@ from helpers.core import versions
 from helpers.facts import cache
 from helpers.facts import mentions as attr
 from helpers.facts.dating import body_periods, own_date, reference_date
+from helpers.facts.metrics import topic_metric
 from helpers.facts.readings import make_sentence, read_numbers
 from helpers.facts.rows import sentence_facts
 from helpers.facts.schema import ARTICLE_EXTRAS, COLUMNS, ArticleContext, Carry, Sentence
@@ -88,7 +89,11 @@ def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
     else:
         carry.segment, carry.segment_metric = headline["segment"], headline["metric"]
     if not sentence.readings:
-        carry.metrics = {}  # cue-less figures inherit only from the sentence right before
+        # cue-less figures inherit only from the sentence right before: its figures' metrics,
+        # or, when it has none, the vehicle metric it names (出口市场版图出现变化。甲国以57万辆
+        # 位居第三: the ranking's figures are exports).
+        carry.metrics = topic_metric(sentence, vocab)
+        carry.metrics_paragraph, carry.metrics_named = sentence.span.paragraph, True
     subjects = [m for m in sentence.mentions if m.role == "subject"]
     if subjects and not sentence.readings:
         carry.subject, carry.subject_text = [subjects[0].entity_id], subjects[0].text

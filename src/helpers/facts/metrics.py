@@ -11,6 +11,7 @@ from helpers.facts.schema import (
     EXPORT_FAMILY,
     NEV_VALUE_AFTER_RE,
     POWERTRAIN_RES,
+    RANKING_RE,
     REACHED_RE,
     TRUCK_AFTER_RE,
     Carry,
@@ -104,6 +105,22 @@ def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
     return _inherited_metric(sentence, idx, vocab, ctx, carry)
 
 
+def topic_metric(sentence: Sentence, vocab: Vocabulary) -> dict[str, str]:
+    """{"vehicles": metric} for the last level cue of vehicles a figure-less sentence names.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence
+        >>> topic_metric(make_sentence(Span(0, 9, "汽车出口版图出现变化"), ""), load_vocabulary())
+        {'vehicles': 'exports'}
+    """
+    cues = [c for c in _cues(sentence, vocab, 0, len(sentence.norm), "vehicles", {})
+            if not vocab.metrics[c[2]].is_change]  # fmt: skip
+    cue = _nearest_before(cues)
+    return {"vehicles": cue[2]} if cue else {}
+
+
 def refine_metric(sentence: Sentence, idx: int, metric: str | None, vocab: Vocabulary,
                   carry: Carry | None = None) -> str | None:  # fmt: skip
     """Correct a metric by what the figure counts and where it stands.
@@ -192,7 +209,7 @@ def _is_level_verb(sentence: Sentence, cue: tuple[int, int, str], vocab: Vocabul
     return vocab.metrics[cue[2]].is_change and _level_after_decrease(sentence, cue[1], vocab)
 
 
-# NOTE: complexity 15: an ordered cascade of inheritance rules (previous figure, 这一数字, earlier
+# NOTE: complexity 13: an ordered cascade of inheritance rules (previous figure, 这一数字, earlier
 # cue, unit); the first that applies wins.
 def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
                       carry: Carry) -> tuple[str | None, int]:  # fmt: skip
@@ -203,14 +220,7 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
         level = prev.metric and not vocab.metrics[prev.metric].is_change
         if prev.unit_class == r.unit_class and level:
             return _powertrain_of(sentence, r, prev.metric), -1
-    # NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of
-    # the same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents.
-    same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
-    follows = (
-        same_paragraph
-        and r.unit_class in ("vehicles", "money")
-        and not _has_any_cue(sentence, vocab, r.unit_class, ctx)
-    )
+    follows = _follows_previous(sentence, r, vocab, ctx, carry)
     if (ANAPHORA_METRIC_RE.search(sentence.norm) or follows) and r.unit_class in carry.metrics:
         return carry.metrics[r.unit_class], -1
     # NOTE: a change cue in an earlier clause belonged to that clause's figure (同比增长17%，
@@ -226,6 +236,25 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
         if r.unit_class in metric.unit_driven_for:
             return metric.name, -1
     return None, -1
+
+
+def _follows_previous(sentence: Sentence, r: Reading, vocab: Vocabulary, ctx: dict,
+                      carry: Carry) -> bool:  # fmt: skip
+    """Whether a cue-less figure goes on with the metric of the sentence right before.
+
+    NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of the
+    same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents. A metric
+    only named by a sentence without figures passes to a ranking (甲国以57万辆位居第三), not to
+    any cue-less figure after it.
+    """
+    same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
+    ranked = not carry.metrics_named or bool(RANKING_RE.search(sentence.norm))
+    return (
+        same_paragraph
+        and ranked
+        and r.unit_class in ("vehicles", "money")
+        and not _has_any_cue(sentence, vocab, r.unit_class, ctx)
+    )
 
 
 def _has_any_cue(sentence: Sentence, vocab: Vocabulary, cls: str, ctx: dict) -> bool:

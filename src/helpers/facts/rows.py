@@ -57,8 +57,8 @@ def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
         'EU'
     """
     c_lo, c_hi = sentence.clauses[r.clause]
-    if found := _markets(sentence, c_lo, r.start):
-        return attr.market_code(found[-1])
+    if in_clause := _clause_market(sentence, r, vocab):
+        return in_clause
     if word := attr.market_from_words(sentence.norm[c_lo:c_hi], vocab):
         return word
     if found := _markets(sentence, 0, r.start) or _markets(sentence, c_lo, c_hi):
@@ -69,6 +69,37 @@ def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
         return "world"
     china_ish = any(m.iso == "CN" or m.entity_id == "chinese_brands" for m in sentence.mentions)
     return "CN" if china_ish or subject_id == "china" else ""
+
+
+def _clause_market(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
+    """Markets summed in the clause (EU+AU), else the last market named in it before the figure."""
+    if combined := _combined_markets(sentence, r, vocab):
+        return combined
+    found = _markets(sentence, sentence.clauses[r.clause][0], r.start)
+    return attr.market_code(found[-1]) if found else ""
+
+
+def _combined_markets(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
+    """对欧盟、澳大利亚等3个市场合计出口6.3万辆: one figure for several markets ("EU+AU").
+
+    NOTE: such a figure cannot stand in a per-destination table; its market joins the codes so
+    that it is kept, but it is no topic fact (:func:`helpers.catalog.metrics.is_topic_fact`).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> text = "對歐盟、澳洲兩地合計出口6萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> _combined_markets(s, s.readings[0], load_vocabulary())
+        'EU+AU'
+    """
+    c_lo = sentence.clauses[r.clause][0]
+    cue = vocab.patterns["combined_cues"].search(sentence.norm, c_lo, r.start)
+    markets = _markets(sentence, c_lo, cue.start()) if cue else []
+    codes = list(dict.fromkeys(attr.market_code(m) for m in markets))
+    return "+".join(codes) if len(codes) >= 2 else ""
 
 
 def choose_qualifier(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
@@ -307,7 +338,7 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
         # next sentence's 对墨西哥出口 is not the last-listed company's.
         carry.subject, carry.subject_text = [], ""
     # NOTE: 这一数字 in the next sentence points back to the headline (first) figure.
-    carry.metrics, carry.metrics_paragraph = {}, sentence.span.paragraph
+    carry.metrics, carry.metrics_paragraph, carry.metrics_named = {}, sentence.span.paragraph, False
     for r in sentence.readings:
         if r.metric:
             carry.metrics.setdefault(r.unit_class, r.metric)

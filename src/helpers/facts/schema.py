@@ -82,6 +82,8 @@ TRUCK_AFTER_RE = re.compile(r"[^，,。；;\d]{0,12}(?:卡车|货车|重卡|(?i:
 NEV_VALUE_AFTER_RE = re.compile(r"\s*的?(?:纯电动|新能源|电动)(?:载人)?(?:汽)?车")
 # A figure right after these is the current level a plan starts from (从目前的约250辆增加到
 # 1000辆), not the target.
+# A ranking sentence (以57万辆位居第三, 分列第四至第六).
+RANKING_RE = re.compile(r"位居|位列|排名|排第|居第|分列|居首|跃居|退居")
 REACHED_RE = re.compile(r"[\d%％][^，,。；;]{0,3}(?:至|到)\s*$")
 CURRENT_LEVEL_RE = re.compile(r"(?:目前|当前|现有|现时|现在|如今)的?\s*$")
 # Figures about goods leaving China: their market is a destination, never China itself.
@@ -169,6 +171,7 @@ class Carry:
     segment: str = ""
     segment_metric: str = ""  # the metric of the figure the carried segment came with
     metrics: dict[str, str] = field(default_factory=dict)
+    metrics_named: bool = False  # metrics named by a sentence without figures (topic_metric)
     metrics_paragraph: int = -1
     last_rows: list[dict] = field(default_factory=list)
 

@@ -18,6 +18,8 @@ from helpers.facts.schema import (
 
 # A clause that starts with its subject, maybe after a ranking word (瑞萨排第二，占比19.7%; 其次是
 # 英特尔，占比18%): that subject holds for the figures up to the next one named.
+# 甲与乙合作…: partners named in a list, not a combination.
+PARTNERS_AFTER_RE = re.compile(r"\s*(?:合作|联合|携手|共同|合资|签署|签约|达成)")
 CLAUSE_OPENING_RE = re.compile(
     r"[\s、，,；;：:]*(?:其次(?:是|为)?|然后是|再次是|之后是|而|第[一二三四五六七八九十\d]+(?:名|位)?(?:是|为)?)?\s*"
 )
@@ -273,12 +275,41 @@ def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[lis
 
 
 def _in_clause(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[attr.Mention]:
-    """The first subject of the clause, after the previous figure of the clause if any."""
+    """The first subject of the clause, after the previous figure of the clause if any.
+
+    A list heading the clause (甲、乙等品牌海外销量达16万辆; 甲和乙新能源车销售超过1万辆)
+    with the only figure of its unit in the clause is one combined figure.
+    """
     r = sentence.readings[idx]
     c_lo = sentence.clauses[r.clause][0]
     prev_end = max((x.end for x in sentence.readings[:idx] if x.clause == r.clause), default=c_lo)
     found = _subjects(sentence, prev_end, r.start) or _subjects(sentence, c_lo, r.start)
-    return found[:1]
+    alone = [x for x in sentence.readings if x.clause == r.clause and x.unit_class == r.unit_class]
+    run = _joined_run(sentence, found)
+    return run if len(run) >= 2 and len(alone) == 1 else found[:1]
+
+
+def _joined_run(sentence: Sentence, found: list[attr.Mention]) -> list[attr.Mention]:
+    """The subjects joined to the first by list separators (、 和 与 及), in text order.
+
+    NOTE: a list followed by a verb of working together (甲与乙合作…) names partners, not a
+    combined figure: then only the first counts.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence
+        >>> text = "名爵、上汽大通等自主品牌"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> [m.entity_id for m in _joined_run(s, s.mentions)]
+        ['mg', 'maxus']
+    """
+    run = found[:1]
+    for m in found[1:]:
+        if not attr.LIST_JOIN_RE.fullmatch(sentence.norm[run[-1].end : m.start]):
+            break
+        run.append(m)
+    partners = run and PARTNERS_AFTER_RE.match(sentence.norm, run[-1].end)
+    return run[:1] if partners else list_items(sentence, run)
 
 
 def _named_since_last_figure(sentence: Sentence, idx: int, vocab: Vocabulary) -> list:
