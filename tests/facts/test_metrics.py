@@ -205,3 +205,15 @@ def test_a_comparison_base_in_chinese_numerals_is_its_own_level():
         ("fleet_size", 29.0, "2025-11"),
         ("change", 2.0, "2025-12-31"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("小马智行新一代Robotaxi的纯电续航里程达650公里。", id="driving-range"),
+        pytest.param("文远知行Robotaxi采用7nm制程的芯片，算力达254TOPS。", id="process-and-tops"),
+        pytest.param("萝卜快跑第六代无人车的售价为20.5万元。", id="price"),
+    ],
+)
+def test_specs_are_no_topic_facts(body):
+    assert not any(r["is_topic_fact"] for r in rows(body))

@@ -149,3 +149,32 @@ def test_a_ranking_takes_the_metric_named_by_the_sentence_before():
 def test_a_metric_named_without_figures_does_not_reach_any_later_figure():
     body = "新能源汽车出口是亮点。两者口径不同，与协会的700万辆不可直接比较。"
     assert rows(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "2024年韩国出口汽车270万辆。",
+            [("south_korea", "exports", 2.7e6, "world")],
+            id="foreign-country-exporting-cars",
+        ),
+        pytest.param(
+            "日本去年出口了汽车410万辆。",
+            [("japan", "exports", 4.1e6, "world")],
+            id="with-a-time-word",
+        ),
+        pytest.param(
+            "2025年12月阿联酋出口量达10万辆，跃居当月第一。",
+            [("china", "exports", 1e5, "AE")],
+            id="export-volume-noun-is-a-destination",
+        ),
+        pytest.param(
+            "去年中国出口俄罗斯汽车90万辆。",
+            [("china", "exports", 9e5, "RU")],
+            id="country-after-the-verb",
+        ),
+    ],
+)
+def test_a_foreign_exporter_is_not_a_destination(body, expected):
+    assert rows(body) == expected

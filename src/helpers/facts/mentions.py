@@ -93,22 +93,36 @@ def _preposition_before(before: str, vocab: Vocabulary) -> re.Match | None:
     return found if found and found.end() == len(before) else None
 
 
+def _names_makers(after: str, preposition: re.Match | None, vocab: Vocabulary) -> bool:
+    """A region before 车企/汽车 (not after a direction, not before 市场) stands for its makers."""
+    maker = vocab.patterns["maker_suffixes"].match(after)
+    directed = preposition is not None and bool(
+        vocab.patterns["directional_prepositions"].fullmatch(preposition.group())
+    )
+    return (
+        bool(maker)
+        and not directed
+        and not vocab.patterns["market_suffixes"].match(after[maker.end() :])
+    )
+
+
 def _region_role(norm: str, end: int, iso: str, preposition: re.Match | None,
                  vocab: Vocabulary) -> str:  # fmt: skip
     """A region is a market, a plant's location or (日本车企) the subject, by its neighbours.
 
     NOTE: a direction (对, 向, 销往) beats the maker suffix: 对墨西哥汽车出口 is China's exports
-    to Mexico, while 日本汽车出口 and 在日本汽车占优的市场 name Japan's makers.
+    to Mexico, while 日本汽车出口 and 在日本汽车占优的市场 name Japan's makers. A foreign
+    country heading its own export verb with no preposition (韩国出口汽车278万辆) is the
+    exporter.
     """
     after = norm[end : end + 6]
-    maker = vocab.patterns["maker_suffixes"].match(after)
-    directed = preposition is not None and bool(
-        vocab.patterns["directional_prepositions"].fullmatch(preposition.group())
-    )
-    if maker and not directed and not vocab.patterns["market_suffixes"].match(after[maker.end() :]):
+    if _names_makers(after, preposition, vocab):
         return "subject"  # 日本车企, 在日本汽车占优的市场 (but 在中国汽车市场 is a market)
     if vocab.patterns["location_suffixes"].match(after):
         return "location"
+    exporter = preposition is None and vocab.patterns["exporter_verbs"].match(norm, end)
+    if exporter and iso != HOME_ISO:
+        return "subject"  # 韩国出口汽车278万辆: Korea's exports, not China's to Korea
     if iso != HOME_ISO or vocab.patterns["market_suffixes"].match(after):
         return "market"
     if MARKET_PHRASE_RE.match(norm, end):
