@@ -59,3 +59,9 @@ def test_an_ambiguous_maker_alone_gets_its_figure():
     assert [(r["entity_id"], r["metric"], r["value"]) for r in rows] == [
         ("li_auto", "sales", 41000.0)
     ]
+
+
+def test_a_rejected_ambiguous_alias_keeps_the_sure_name_inside_it():
+    # 上海汽车 may be SAIC; here it is Shanghai's car exports, and 上海 is still found.
+    assert roles("上海汽車出口市場逐漸多元化") == [("shanghai", "subject")]
+    assert find_mentions("上海汽車出口市場逐漸多元化")[0].text == "上海"

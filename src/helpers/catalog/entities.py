@@ -349,7 +349,8 @@ def find_entities(
         include_ambiguous: also match aliases that are ordinary words (理想, 大眾, 長城).
 
     Returns:
-        One dict per mention, in text order: ``text``, ``start``, ``end``, ``entity_id``.
+        One dict per mention, in text order: ``text``, ``start``, ``end``, ``entity_id`` and
+        ``is_ambiguous`` (the alias is an ordinary word too).
 
     Example:
         >>> [(e["text"], e["entity_id"]) for e in find_entities("名爵MG與騰勢")]
@@ -360,16 +361,25 @@ def find_entities(
     width_folded = normalize_width(text)
     spans = [m.span() for m in folded_re.finditer(_lower(width_folded)) if m.group()]
     spans += [m.span() for m in exact_re.finditer(width_folded) if m.group()]
+    ambiguous = _ambiguous_keys(catalog)
     return [
         {
             "text": text[start:end],
             "start": start,
             "end": end,
-            "entity_id": catalog.alias_index[_match_key(width_folded[start:end])],
+            "entity_id": catalog.alias_index[key],
+            "is_ambiguous": key in ambiguous,
         }
         for start, end in _longest_first(spans)
         if not _starts_inside_word(width_folded, start)
+        for key in [_match_key(width_folded[start:end])]
     ]
+
+
+@functools.cache
+def _ambiguous_keys(catalog: Catalog) -> frozenset[str]:
+    """Match keys of the aliases that are ordinary words too."""
+    return frozenset(_match_key(a) for e in catalog.entities.values() for a in e.ambiguous)
 
 
 def _starts_inside_word(text: str, start: int) -> bool:

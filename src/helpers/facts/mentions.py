@@ -130,7 +130,7 @@ def _region_role(norm: str, end: int, iso: str, preposition: re.Match | None,
     return "market" if preposition else "subject"
 
 
-def _entities(body: str, norm: str, catalog: Catalog, include_ambiguous: bool) -> list[dict]:
+def _entities(body: str, norm: str, catalog: Catalog) -> list[dict]:
     """Catalog mentions found in the body or in its Simplified copy, longest first.
 
     NOTE: scraped pages mix scripts inside one name (蘿卜快跑: Traditional 蘿, Simplified 卜);
@@ -139,11 +139,12 @@ def _entities(body: str, norm: str, catalog: Catalog, include_ambiguous: bool) -
 
     Example:
         >>> text = "蘿卜快跑"
-        >>> [e["entity_id"] for e in _entities(text, matching_copy(text), load_catalog(), False)]
+        >>> [e["entity_id"] for e in _entities(text, matching_copy(text), load_catalog())]
         ['baidu_apollo_go']
     """
-    found = find_entities(body, catalog=catalog, include_ambiguous=include_ambiguous)
-    found += find_entities(norm, catalog=catalog, include_ambiguous=include_ambiguous)
+    found = find_entities(body, catalog=catalog, include_ambiguous=True)
+    if norm != body:  # a Simplified body is its own copy: one search is enough
+        found += find_entities(norm, catalog=catalog, include_ambiguous=True)
     kept: list[dict] = []
     for e in sorted(found, key=lambda e: (e["start"], e["start"] - e["end"])):
         if not kept or e["start"] >= kept[-1]["end"]:
@@ -164,16 +165,32 @@ def _listed_ambiguous(body: str, norm: str, catalog: Catalog) -> list[dict]:
         ['saic', 'changan', 'geely']
     """
     norm = norm or matching_copy(body)
-    sure = _entities(body, norm, catalog, include_ambiguous=False)
-    spans = {(e["start"], e["end"]) for e in sure}
+    found = _entities(body, norm, catalog)
+    sure = [e for e in found if not e["is_ambiguous"]]
     kept = list(sure)
-    for e in _entities(body, norm, catalog, include_ambiguous=True):
-        if (e["start"], e["end"]) in spans:
+    for e in found:
+        if not e["is_ambiguous"]:
             continue
         near = [x for x in sure if LIST_JOIN_RE.fullmatch(_between(body, x, e))]
         if near or _names_a_subject(norm, e, catalog):
             kept.append(e)
+        else:  # 上海汽车出口: not SAIC here, but 上海 inside it is still a sure name
+            kept += _inside(body, norm, e, catalog)
     return sorted(kept, key=lambda e: e["start"])
+
+
+def _inside(body: str, norm: str, e: dict, catalog: Catalog) -> list[dict]:
+    """The sure names within the span of a rejected ambiguous alias (offsets in the body)."""
+    lo, hi = e["start"], e["end"]
+    return [
+        {
+            **x,
+            "start": x["start"] + lo,
+            "end": x["end"] + lo,
+            "text": body[lo:hi][x["start"] : x["end"]],
+        }
+        for x in find_entities(norm[lo:hi], catalog=catalog)
+    ]
 
 
 def _names_a_subject(norm: str, e: dict, catalog: Catalog) -> bool:
