@@ -217,3 +217,20 @@ def test_a_comparison_base_in_chinese_numerals_is_its_own_level():
 )
 def test_specs_are_no_topic_facts(body):
     assert not any(r["is_topic_fact"] for r in rows(body))
+
+
+def test_one_cue_of_a_bullet_block_does_not_wipe_the_other_bullets():
+    # An unpunctuated analyst note: the 里程碑 of one bullet must not reach the next figures.
+    body = (
+        "要点 - 追踪显示奥斯汀仅有30辆特斯拉Robotaxi在运营 这与宣称的差距很大 [1] - "
+        "Waymo每周出行达到40万次的里程碑 Waymo的车队规模估计约为2400辆 [2]"
+    )
+    assert got(body, "entity_id", "metric", "value") == [
+        ("tesla", "fleet_size", 30.0),
+        ("waymo", "fleet_size", 2400.0),
+    ]
+
+
+def test_shipped_by_rail_is_a_sales_cue_only_before_vehicles():
+    assert got("比亚迪今年经中欧班列共发送汽车5万辆。", "metric", "value") == [("sales", 5e4)]
+    assert got("比亚迪发送通知，交付3万辆。", "metric", "value") == [("sales", 3e4)]

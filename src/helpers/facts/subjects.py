@@ -268,7 +268,9 @@ def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[lis
         return [[m] for m in each]
     if combined := _listed_subjects(sentence, r, vocab.patterns["combined_cues"]):
         return [combined]
-    for rule in (_in_clause, _named_since_last_figure, _previous_figure_s, _fitting_earlier):
+    rules = (_in_clause, _named_since_last_figure, _previous_figure_s, _fitting_earlier,
+             _named_right_after)  # fmt: skip
+    for rule in rules:
         if found := rule(sentence, idx, vocab):
             return [found]
     return []
@@ -352,6 +354,17 @@ def _fitting_earlier(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[at
     fitting = [m for m in earlier if _fits(m, r.metric, vocab)]
     earlier = fitting or earlier
     return earlier[-1:]
+
+
+def _named_right_after(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[attr.Mention]:
+    """仅有32辆特斯拉Model Y: with no subject before, the name right after the count is it."""
+    r = sentence.readings[idx]
+    after = _subjects(sentence, r.end, r.end + 6)
+    return (
+        after[:1]
+        if after and not re.search(r"[，,。；;\d]", sentence.norm[r.end : after[0].start])
+        else []
+    )
 
 
 def _fits(mention: attr.Mention, metric: str | None, vocab: Vocabulary) -> bool:

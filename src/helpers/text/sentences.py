@@ -37,6 +37,7 @@ SENTENCE_END_RE = re.compile(
 # Chinese word (after a word, not after a number: 約 5 萬台) is one in unpunctuated notes.
 CLAUSE_END_RE = re.compile(
     r"(?<!\d),|,(?!\d)|[，；;：:、]|(?<=[\u4e00-\u9fffA-Za-z）)])\s+(?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[A-Za-z])"
 )
 CLAUSE_BREAKS = "，,；;：:"
 # 《…》 marks a title (newspaper, report, film); 〈…〉 a chapter or article title.
