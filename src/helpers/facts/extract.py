@@ -33,7 +33,9 @@ Metric vocabulary (issue 6 plus documented extensions): exports, nev_exports, ph
 bev_exports, overseas_sales, export_value, sales, production, market_share, penetration,
 installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, funding, price,
 gross_margin, rides, investment, capacity, yoy_growth, qoq_growth, change (``base_metric`` says
-what changed).
+what changed). Issue 14 added parts and look-alikes that are context, never topic facts:
+ice_exports and commercial_exports (parts of the export total), nev_export_value, mix_share (a
+share with no market or scope), revenue_share, truck_fleet and loss.
 
 NOTE: articles without a published date get a reference date estimated from the text (the
 latest month- or day-level period written in it, else the latest year); every period that
