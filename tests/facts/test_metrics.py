@@ -234,3 +234,7 @@ def test_one_cue_of_a_bullet_block_does_not_wipe_the_other_bullets():
 def test_shipped_by_rail_is_a_sales_cue_only_before_vehicles():
     assert got("比亚迪今年经中欧班列共发送汽车5万辆。", "metric", "value") == [("sales", 5e4)]
     assert got("比亚迪发送通知，交付3万辆。", "metric", "value") == [("sales", 3e4)]
+
+
+def test_export_tax_rebates_are_no_export_value():
+    assert rows("今年重庆汽车出口退税约3亿元。") == []
