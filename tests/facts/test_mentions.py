@@ -65,3 +65,11 @@ def test_a_rejected_ambiguous_alias_keeps_the_sure_name_inside_it():
     # 上海汽车 may be SAIC; here it is Shanghai's car exports, and 上海 is still found.
     assert roles("上海汽車出口市場逐漸多元化") == [("shanghai", "subject")]
     assert find_mentions("上海汽車出口市場逐漸多元化")[0].text == "上海"
+
+
+def test_an_owner_of_no_named_brand_is_the_subject():
+    assert roles("吉利旗下的沃尔沃") == [("geely", "owner"), ("volvo", "subject")]
+    rows = extract_article_facts("t", "文远知行旗下Robotaxi车队规模已超过900辆。", "2025-12-31")
+    assert [(r["entity_id"], r["metric"], r["value"]) for r in rows] == [
+        ("weride", "fleet_size", 900.0)
+    ]

@@ -238,3 +238,8 @@ def test_shipped_by_rail_is_a_sales_cue_only_before_vehicles():
 
 def test_export_tax_rebates_are_no_export_value():
     assert rows("今年重庆汽车出口退税约3亿元。") == []
+
+
+def test_deliveries_shipped_abroad_are_overseas_sales():
+    body = "小鵬汽車10月共交付新車4萬部，其中海外付運約3千部。"
+    assert got(body, "metric", "value", "is_topic_fact")[-1] == ("overseas_sales", 3e3, True)

@@ -27,7 +27,7 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from helpers.catalog.entities import Catalog, cached_tokenizer, find_entities, load_catalog, rollup
 from helpers.catalog.metrics import Vocabulary, load_vocabulary
@@ -42,6 +42,8 @@ MARKET_PHRASE_RE = re.compile(r"[^，,。；;的和与及、]{1,10}?市场")
 # 以/按/依…计: the basis a figure is counted on (以中国主机厂方案计, 按中国市场计).
 MEASURE_BY_RE = re.compile(r"[以按依] *$")
 LIST_JOIN_RE = re.compile(r" *(?:、|和|与|與|及|以及|,|，) *")
+# How far after 旗下 (吉利旗下的沃尔沃) an owned name may start.
+OWNED_REACH = 5
 # A stock ticker (TSLA-US, AMZN.US, 9660.HK): the exchange code names no market.
 TICKER_BEFORE_RE = re.compile(r"[A-Za-z0-9][-.]$")
 # What a clause must hold after an ambiguous alias for it to be the subject of a figure.
@@ -233,6 +235,22 @@ def _catalog_mentions(body: str, norm: str, catalog: Catalog, vocab: Vocabulary)
         out.append(
             Mention(e["start"], e["end"], e["text"], e["entity_id"], role, entity.iso, entity.types)
         )
+    return _owners_of_nothing_named(out)
+
+
+def _owners_of_nothing_named(mentions: list[Mention]) -> list[Mention]:
+    """An owner (X旗下) with no name right after it owns a thing, not a brand: it is the subject.
+
+    NOTE: 吉利旗下的沃尔沃 is Volvo's figure; 文远知行旗下Robotaxi车队规模超过1000辆 is WeRide's.
+
+    Example:
+        >>> [(m.entity_id, m.role) for m in find_mentions("文遠知行旗下Robotaxi車隊")]
+        [('weride', 'subject')]
+    """
+    out = []
+    for m in mentions:
+        owned = any(0 <= x.start - m.end <= OWNED_REACH for x in mentions if x is not m)
+        out.append(m if m.role != "owner" or owned else replace(m, role="subject"))
     return out
 
 
