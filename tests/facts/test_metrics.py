@@ -243,3 +243,13 @@ def test_export_tax_rebates_are_no_export_value():
 def test_deliveries_shipped_abroad_are_overseas_sales():
     body = "小鵬汽車10月共交付新車4萬部，其中海外付運約3千部。"
     assert got(body, "metric", "value", "is_topic_fact")[-1] == ("overseas_sales", 3e3, True)
+
+
+def test_shares_in_brackets_after_the_names_of_a_ranking():
+    body = "2025年城市NOA芯片装机量前三依次为英伟达（47%）、华为（25%）、地平线（16%）。"
+    assert got(body, "entity_id", "metric", "value") == [
+        ("nvidia", "market_share", 47.0),
+        ("huawei", "market_share", 25.0),
+        ("horizon_robotics", "market_share", 16.0),
+    ]
+    assert rows("比亚迪（同比增长20%）表现亮眼。") == []

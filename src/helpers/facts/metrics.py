@@ -7,6 +7,7 @@ from helpers.facts import mentions as attr
 from helpers.facts.schema import (
     ANAPHORA_METRIC_RE,
     BASE_VALUE_RE,
+    BRACKET_OPEN_RE,
     CHIP_TYPES,
     EXPORT_FAMILY,
     NEV_VALUE_AFTER_RE,
@@ -140,6 +141,7 @@ def refine_metric(sentence: Sentence, idx: int, metric: str | None, vocab: Vocab
         'mix_share'
     """
     r = sentence.readings[idx]
+    metric = metric or _bracketed_share(sentence, r)
     if metric == "market_share" and not share_has_scope(sentence, r, vocab, carry):
         return "mix_share"
     if metric in ("fleet_size", "fleet_target") and TRUCK_AFTER_RE.match(sentence.norm, r.end):
@@ -147,6 +149,17 @@ def refine_metric(sentence: Sentence, idx: int, metric: str | None, vocab: Vocab
     if metric == "export_value" and _nev_value(sentence, idx):
         return "nev_export_value"
     return _fitted(sentence, r, metric)
+
+
+def _bracketed_share(sentence: Sentence, r: Reading) -> str | None:
+    """A cue-less percent in brackets right after a name (英伟达（48.2%）、华为（26.1%）) is its
+    share in a ranking; the share still needs its scope (:func:`share_has_scope`).
+    """
+    if r.unit_class != "percent" or not BRACKET_OPEN_RE.search(sentence.norm, 0, r.start):
+        return None
+    opening = BRACKET_OPEN_RE.search(sentence.norm, 0, r.start).start()
+    named = any(m.end == opening and m.role == "subject" for m in sentence.mentions)
+    return "market_share" if named else None
 
 
 def share_has_scope(sentence: Sentence, r: Reading, vocab: Vocabulary,

@@ -82,6 +82,8 @@ TRUCK_AFTER_RE = re.compile(r"[^，,。；;\d]{0,12}(?:卡车|货车|重卡|(?i:
 NEV_VALUE_AFTER_RE = re.compile(r"\s*的?(?:纯电动|新能源|电动)(?:载人)?(?:汽)?车")
 # A figure right after these is the current level a plan starts from (从目前的约250辆增加到
 # 1000辆), not the target.
+# An opening bracket right before a figure, maybe with 约/占 (英伟达（48.2%）, 华为(约26%)).
+BRACKET_OPEN_RE = re.compile(r"[（(]\s*(?:约|近|超过|占)?\s*$")
 # A ranking sentence (以57万辆位居第三, 分列第四至第六).
 RANKING_RE = re.compile(r"位居|位列|排名|排第|居第|分列|居首|跃居|退居")
 REACHED_RE = re.compile(r"[\d%％][^，,。；;]{0,3}(?:至|到)\s*$")
