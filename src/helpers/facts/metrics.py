@@ -152,8 +152,9 @@ def refine_metric(sentence: Sentence, idx: int, metric: str | None, vocab: Vocab
 
 
 def _bracketed_share(sentence: Sentence, r: Reading) -> str | None:
-    """A cue-less percent in brackets right after a name (英伟达（48.2%）、华为（26.1%）) is its
-    share in a ranking; the share still needs its scope (:func:`share_has_scope`).
+    """A cue-less percent in brackets right after a name is its share in a ranking.
+
+    英伟达（48.2%）、华为（26.1%）: the share still needs its scope (:func:`share_has_scope`).
     """
     if r.unit_class != "percent" or not BRACKET_OPEN_RE.search(sentence.norm, 0, r.start):
         return None
