@@ -253,3 +253,19 @@ def test_shares_in_brackets_after_the_names_of_a_ranking():
         ("horizon_robotics", "market_share", 16.0),
     ]
     assert rows("比亚迪（同比增长20%）表现亮眼。") == []
+
+
+def test_a_share_of_a_market_total_named_earlier_in_the_sentence():
+    body = "据研究机构统计，上半年前视一体机装配量为480万套，其中Mobileye占比34%，地平线占比31%。"
+    assert got(body, "entity_id", "metric", "value")[-2:] == [
+        ("mobileye", "market_share", 34.0),
+        ("horizon_robotics", "market_share", 31.0),
+    ]
+
+
+def test_a_robotaxi_count_written_after_the_word():
+    body = "萝卜快跑：全球部署超2000辆\n文远知行：Robotaxi约700辆"
+    assert got(body, "entity_id", "metric", "value") == [
+        ("baidu_apollo_go", "fleet_size", 2000.0),
+        ("weride", "fleet_size", 700.0),
+    ]

@@ -39,7 +39,7 @@ PATTERN_KEYS = (
     "milestone_clause_patterns", "company_source_cues", "combined_cues",
     "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
     "directional_prepositions", "market_total_cues", "instrument_prefixes", "ratio_patterns",
-    "share_scope_words", "adas_scope_words", "exporter_verbs",
+    "share_scope_words", "adas_scope_words", "exporter_verbs", "mix_cues",
     "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
 )  # fmt: skip
 # NOTE: markets that are not "foreign" for the ev_exports rule on sales.

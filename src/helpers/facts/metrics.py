@@ -167,19 +167,21 @@ def share_has_scope(sentence: Sentence, r: Reading, vocab: Vocabulary,
                     carry: Carry | None = None) -> bool:  # fmt: skip
     """Whether a share figure is a market share.
 
-    It is when the sentence names a share word (份额, 市占率, 在…市场) or a market (中国市场,
-    全球, 国内), when its clause names an ADAS scope (NOA, 智驾芯片), or when it goes on with the
-    market shares of the sentence before in the paragraph (甲以47%居首。乙、丙分别占27%和4%).
+    It is when the sentence names a share word (份额, 市占率, 在…市场), a market (中国市场,
+    全球, 国内) or an ADAS scope (NOA, 前视一体机), or when it goes on with the market shares of
+    the sentence before in the paragraph (甲以47%居首。乙、丙分别占27%和4%). It is not when it
+    is a part of the subject's own total (占上半年总出货量近50%) or of a spec band (100Tops区间，
+    占43%).
 
     NOTE: issue 14: a market share needs a share cue and a market or scope. 占比 alone may be
-    the mix of a company's own output (征程6占总出货量近50%) or of a spec band (100Tops区间占
-    43%).
+    the mix of a company's own output or of a spec band.
     """
+    if vocab.patterns["mix_cues"].search(sentence.norm, 0, r.start):
+        return False
     if vocab.patterns["share_scope_words"].search(sentence.norm):
         return True
-    c_lo, c_hi = sentence.clauses[r.clause]
     market = any(m.role == "market" for m in sentence.mentions)
-    adas = vocab.patterns["adas_scope_words"].search(sentence.norm, c_lo, c_hi)
+    adas = vocab.patterns["adas_scope_words"].search(sentence.norm)
     go_on = carry is not None and carry.metrics_paragraph == sentence.span.paragraph
     go_on = go_on and carry.metrics.get("percent") == "market_share"
     return market or adas or go_on or bool(attr.market_from_words(sentence.norm, vocab))
