@@ -293,10 +293,12 @@ def _outward_market(market: str, metric: str) -> str:
     named, an export or overseas figure counts for the world.
 
     Example:
-        >>> _outward_market("CN", "exports"), _outward_market("CN", "sales")
-        ('world', 'CN')
+        >>> _outward_market("CN", "exports"), _outward_market("", "exports")
+        ('world', 'world')
+        >>> _outward_market("CN", "sales")
+        'CN'
     """
-    return "world" if market == attr.HOME_ISO and metric in OUTWARD_METRICS else market
+    return "world" if market in ("", attr.HOME_ISO) and metric in OUTWARD_METRICS else market
 
 
 @dataclass
