@@ -109,9 +109,9 @@ def _usable_class(sentence: Sentence, n: dict) -> str | None:
     after = sentence.span.text[n["end"] :]
     if cls is None or _is_vague(n, after) or RATE_SUFFIX_RE.match(after):
         return None
-    if cls == "vehicles" and _counts_machines(sentence, n):
-        return None
-    return "units" if cls == "vehicles" and _counts_chips(sentence, n) else cls
+    if cls == "vehicles" and _counts_chips(sentence, n):
+        return "units"  # before the machines test: 芯片…台 after a chip's name counts chips
+    return None if cls == "vehicles" and _counts_machines(sentence, n) else cls
 
 
 def read_numbers(sentence: Sentence) -> list[Reading]:
