@@ -190,8 +190,8 @@ def test_bu_counts_vehicles_in_hong_kong_filings_but_not_phones():
 
 
 def test_a_range_shares_the_whole_scale_of_its_upper_bound():
-    (row,) = rows("EyeQ全年出货量预估35-35.5百万套。")
-    assert (row["value"], row["value_high"]) == (3.5e7, 3.55e7)
+    (row,) = rows("EyeQ今年出货指引为40-40.5百万套。")
+    assert (row["value"], row["value_high"]) == (4e7, 4.05e7)
 
 
 def test_a_comparison_base_in_chinese_numerals_is_its_own_level():

@@ -357,7 +357,7 @@ def test_slash_fractions_without_share_context_stay_numbers(text, value):
         pytest.param("付運1萬部", [(1e4, None, "vehicles")], id="bu-counts-vehicles"),
         pytest.param("一部分車", [], id="bu-starting-a-word"),
         pytest.param("里程1.2億英里", [(1.2e8, None, "miles")], id="miles"),
-        pytest.param("預估35-35.5百萬台", [(3.5e7, 3.55e7, "vehicles")], id="range-shares-bai-wan"),
+        pytest.param("指引為40-40.5百萬台", [(4e7, 4.05e7, "vehicles")], id="range-shares-bai-wan"),
         pytest.param("出口3萬—5萬輛", [(3e4, 5e4, "vehicles")], id="range-with-em-dash"),
         pytest.param("銷量1.2千台", [(1.2e3, None, "vehicles")], id="qian-tai"),
     ],

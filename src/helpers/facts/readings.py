@@ -86,7 +86,7 @@ def _counts_chips(sentence: Sentence, number: dict) -> bool:
     reads 套 there, so the chip-shipment cues (出货…套) apply as they do to 套 and 颗.
 
     Example:
-        >>> text = "EyeQ 全年出貨量預估3,500萬台,另特斯拉交付新車30萬台"
+        >>> text = "EyeQ 今年出貨指引為3,500萬台,另特斯拉交付新車30萬台"
         >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
         >>> [_counts_chips(s, n) for n in extract_numbers(text)], s.norm[12:19]
         ([True, False], '3,500万套')

@@ -80,7 +80,7 @@ def _clause_market(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
 
 
 def _combined_markets(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
-    """对欧盟、澳大利亚等3个市场合计出口6.3万辆: one figure for several markets ("EU+AU").
+    """对英国、德国两国合计出口5万辆: one figure for several markets ("GB+DE").
 
     NOTE: such a figure cannot stand in a per-destination table; its market joins the codes so
     that it is kept, but it is no topic fact (:func:`helpers.catalog.metrics.is_topic_fact`).
@@ -89,11 +89,11 @@ def _combined_markets(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
         >>> from helpers.text.sentences import Span
         >>> from helpers.catalog.metrics import load_vocabulary
         >>> from helpers.facts.readings import make_sentence, read_numbers
-        >>> text = "對歐盟、澳洲兩地合計出口6萬輛"
+        >>> text = "對英國、德國兩地合計出口6萬輛"
         >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
         >>> s.readings = read_numbers(s)
         >>> _combined_markets(s, s.readings[0], load_vocabulary())
-        'EU+AU'
+        'GB+DE'
     """
     c_lo = sentence.clauses[r.clause][0]
     cue = vocab.patterns["combined_cues"].search(sentence.norm, c_lo, r.start)

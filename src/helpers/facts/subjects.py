@@ -300,7 +300,7 @@ def _joined_run(sentence: Sentence, found: list[attr.Mention]) -> list[attr.Ment
     Example:
         >>> from helpers.text.sentences import Span
         >>> from helpers.facts.readings import make_sentence
-        >>> text = "名爵、上汽大通等自主品牌"
+        >>> text = "名爵、上汽大通等品牌"
         >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
         >>> [m.entity_id for m in _joined_run(s, s.mentions)]
         ['mg', 'maxus']

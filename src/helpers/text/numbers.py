@@ -334,12 +334,12 @@ def _apply_range(s: str, first: _Num) -> tuple[_Num, dict | None]:
 def _shared_low(first: _Num, second: _Num) -> float:
     """The lower bound of a range, scaled like the upper bound when written bare.
 
-    200至240億: the lower bound shares 億; 35-35.5百万: it shares 百万, the whole scale of the
+    200至240億: the lower bound shares 億; 40-40.5百万: it shares 百万, the whole scale of the
     upper bound's leading number, not only its last magnitude character.
 
     Example:
-        >>> [(n["value"], n["high"]) for n in extract_numbers("預估35-35.5百萬台")]
-        [(35000000.0, 35500000.0)]
+        >>> [(n["value"], n["high"]) for n in extract_numbers("指引為40-40.5百萬台")]
+        [(40000000.0, 40500000.0)]
     """
     low, lead = first.value, second.extras.get("lead")
     if first.magnitude == 1 and second.magnitude > 1 and low < (lead or second.extras["base"]):
