@@ -28,7 +28,7 @@ def subjects(body: str, metric: str | None = None) -> list[str]:
             id="ranking-split-by-semicolons",
         ),
         pytest.param(
-            "高通的市占率最高，占比为43%\n瑞萨排第二，占比为20%\n其次是英特尔，占比为18%",
+            "高通份额第一，约43%\n瑞萨排第二，占比为20%\n其次是英特尔，占比为18%",
             ["qualcomm", "renesas", "intel"],
             id="ranking-split-by-line-breaks",
         ),
