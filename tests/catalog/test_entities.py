@@ -225,6 +225,17 @@ def test_tokenizer_keeps_catalog_names_whole():
             "needs iso",
             id="region-without-iso",
         ),
+        pytest.param(
+            "  wuhu:\n    types: [region]\n    iso: CN\n    level: county\n"
+            "    names: {zh-Hans: 芜湖, zh-Hant: 蕪湖, en: Wuhu}\n",
+            "level is for regions only",
+            id="unknown-region-level",
+        ),
+        pytest.param(
+            BYD.replace("[automaker]\n", "[automaker]\n    level: city\n"),
+            "level is for regions only",
+            id="level-on-a-company",
+        ),
     ],
 )
 def test_validation_errors(entry, message):
@@ -239,3 +250,48 @@ def test_script_variants_are_added():
 
 def test_qizhong_is_not_china():
     assert [e["entity_id"] for e in find_entities("其中國內銷售,中國出口")] == ["china"]
+
+
+# Operators, vendors and suppliers met in real news (issue 14), each in 简 / 繁 / English.
+@pytest.mark.parametrize(
+    ("text", "entity_id", "top"),
+    [
+        pytest.param("如祺出行", "ruqi_mobility", "ruqi_mobility", id="ruqi-hans"),
+        pytest.param("如祺", "ruqi_mobility", "ruqi_mobility", id="ruqi-short"),
+        pytest.param("曹操出行", "cao_cao_mobility", "cao_cao_mobility", id="caocao"),
+        pytest.param("滴滴自動駕駛", "didi_autonomous", "didi_autonomous", id="didi-hant"),
+        pytest.param("AutoX", "autox", "autox", id="autox"),
+        pytest.param("Momenta", "momenta", "momenta", id="momenta"),
+        pytest.param("元戎啟行", "deeproute", "deeproute", id="deeproute-hant"),
+        pytest.param("大疆车载", "zhuoyu", "zhuoyu", id="dji-automotive"),
+        pytest.param("芯馳", "semidrive", "semidrive", id="semidrive-hant"),
+        pytest.param("芯擎科技", "siengine", "siengine", id="siengine"),
+        pytest.param("龍鷹一號", "longying_1", "siengine", id="siengine-product-hant"),
+        pytest.param("英特爾", "intel", "intel", id="intel-hant"),
+        pytest.param("Intel", "intel", "intel", id="intel-en"),
+        pytest.param("黑芝麻", "black_sesame", "black_sesame", id="black-sesame"),
+        pytest.param("德州儀器", "texas_instruments", "texas_instruments", id="ti-hant"),
+        pytest.param("瑞薩", "renesas", "renesas", id="renesas-hant"),
+        pytest.param("安霸", "ambarella", "ambarella", id="ambarella"),
+        pytest.param("SuperVision", "mobileye_supervision", "mobileye", id="supervision"),
+        pytest.param("特斯拉FSD", "tesla_fsd_chip", "tesla", id="tesla-fsd"),
+        pytest.param("華為乾崑", "qiankun", "huawei", id="qiankun-taiwan-spelling"),
+        pytest.param("本土晶片廠商", "chinese_chip_vendors", "chinese_chip_vendors", id="local"),
+    ],
+)
+def test_real_news_entities(text, entity_id, top):
+    assert ids(text) == [entity_id]
+    assert rollup(entity_id) == top
+
+
+def test_shanghai_cars_are_shanghai_unless_listed_with_makers():
+    # 上海汽车出口 is the city's exports in customs news; SAIC is 上汽 / 上汽集团.
+    assert ids("今年上海汽車出口增長") == ["shanghai"]
+    assert "saic" in ids("上海汽车、吉利", include_ambiguous=True)
+
+
+def test_region_levels_are_loaded():
+    catalog = load_catalog()
+    assert catalog.entities["anhui"].level == "province"
+    assert catalog.entities["wuhu"].level == "city"
+    assert catalog.entities["mexico"].level is None

@@ -348,3 +348,19 @@ def test_fractions_next_to_share_words_are_percents(text, value, qualifier):
 def test_slash_fractions_without_share_context_stay_numbers(text, value):
     n = only(text)
     assert (n["kind"], n["value"]) == ("number", pytest.approx(value))
+
+
+# --- issue 14: counters and scales of real news (own phrases) -----------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("付運1萬部", [(1e4, None, "vehicles")], id="bu-counts-vehicles"),
+        pytest.param("一部分車", [], id="bu-starting-a-word"),
+        pytest.param("里程1.2億英里", [(1.2e8, None, "miles")], id="miles"),
+        pytest.param("指引為40-40.5百萬台", [(4e7, 4.05e7, "vehicles")], id="range-shares-bai-wan"),
+        pytest.param("出口3萬—5萬輛", [(3e4, 5e4, "vehicles")], id="range-with-em-dash"),
+        pytest.param("銷量1.2千台", [(1.2e3, None, "vehicles")], id="qian-tai"),
+    ],
+)
+def test_counters_and_scales_of_real_news(text, expected):
+    assert [(n["value"], n["high"], n["unit"]) for n in extract_numbers(text)] == expected

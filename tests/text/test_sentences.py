@@ -39,3 +39,30 @@ def test_matching_copy_has_the_same_length():
     text = "輝達市佔率４９．３６％，蘿蔔快跑車隊"
     copy = matching_copy(text)
     assert len(copy) == len(text) and copy.startswith("辉达市占率49.36%")
+
+
+@pytest.mark.parametrize(
+    ("body", "texts"),
+    [
+        pytest.param(
+            "要點 - 甲廠占比40% [3] - 乙廠占比30% [4][12] 丙",
+            ["要點", "甲廠占比40% [3]", "乙廠占比30% [4][12]", "丙"],
+            id="dash-bullets-and-citations",
+        ),
+        pytest.param(
+            "概況\n• 出貨5萬台 • 營收2億元", ["概況", "出貨5萬台", "營收2億元"], id="bullet-dots"
+        ),
+        pytest.param("區間為1 - 5輛。", ["區間為1 - 5輛。"], id="spaced-number-range-stays"),
+        pytest.param("甲說。[2]乙", ["甲說。[2]", "乙"], id="citation-after-full-stop"),
+    ],
+)
+def test_unpunctuated_notes_split_at_bullets(body, texts):
+    spans = split_sentences(body)
+    assert [s.text for s in spans] == texts
+    assert all(body[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_space_before_a_word_ends_a_clause_but_not_inside_a_number():
+    (s,) = split_sentences("車隊僅約40輛 與官方說法差距明顯 約 5 萬台")
+    assert [c.text for c in split_clauses(s)] == ["車隊僅約40輛 ", "與官方說法差距明顯 ",
+                                                  "約 5 萬台"]  # fmt: skip

@@ -33,6 +33,8 @@ ID_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 # Two-letter ISO-3166 codes (EU for Europe); multi-country regions with no ISO code use one of
 # MULTI_REGION_CODES (ASEAN, LATAM, MIDEAST, AFRICA) so that no code can clash with a country.
 MULTI_REGION_CODES = ("ASEAN", "LATAM", "MIDEAST", "AFRICA")
+# Levels a Chinese region may declare (全省 / 全市 refer back to the last region of the level).
+REGION_LEVELS = ("province", "city")
 ISO_RE = re.compile(r"[A-Z]{2}|" + "|".join(MULTI_REGION_CODES))
 # Latin aliases this short (MG, EU, US, BYD) match case-sensitively: "us" is a word.
 CASE_SENSITIVE_MAX_LEN = 3
@@ -61,6 +63,7 @@ class Entity:
     ambiguous: frozenset[str]
     parent: str | None = None
     iso: str | None = None
+    level: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,11 +131,18 @@ def _check_entry(entity_id: str, raw: dict, known_types: set[str]) -> None:
     missing = [lang for lang in LANGS if not raw.get("names", {}).get(lang)]
     if missing:
         raise CatalogError(f"{where}: add display names for {missing}")
+    _check_region(where, raw)
+
+
+def _check_region(where: str, raw: dict) -> None:
+    """A region needs an iso code; only a region may declare a level, one of REGION_LEVELS."""
     if "region" in raw["types"] and not ISO_RE.fullmatch(str(raw.get("iso", ""))):
         raise CatalogError(
             f"{where}: a region needs iso: a two-letter ISO-3166 code, EU, or one of "
             f"{list(MULTI_REGION_CODES)}"
         )
+    if "level" in raw and ("region" not in raw["types"] or raw["level"] not in REGION_LEVELS):
+        raise CatalogError(f"{where}: level is for regions only, one of {list(REGION_LEVELS)}")
 
 
 def _explicit_aliases(raw: dict) -> list[tuple[str, str]]:
@@ -193,6 +203,7 @@ def _make_entity(entity_id: str, raw: dict, pairs: tuple[tuple[str, str], ...]) 
         ambiguous=frozenset(ambiguous),
         parent=raw.get("parent"),
         iso=raw.get("iso"),
+        level=raw.get("level"),
     )
 
 
@@ -221,7 +232,8 @@ def parse_catalog(text: str) -> Catalog:
 
     Raises:
         CatalogError: on a duplicate id or alias, a bad id, an unknown type, a missing name,
-            a region without iso, or a parent that does not exist.
+            a region without iso, a level outside :data:`REGION_LEVELS`, or a parent that does
+            not exist.
 
     Example:
         >>> doc = "types: [chip_vendor]\nentities:\n  nvidia:\n    types: [chip_vendor]\n"
@@ -337,7 +349,8 @@ def find_entities(
         include_ambiguous: also match aliases that are ordinary words (理想, 大眾, 長城).
 
     Returns:
-        One dict per mention, in text order: ``text``, ``start``, ``end``, ``entity_id``.
+        One dict per mention, in text order: ``text``, ``start``, ``end``, ``entity_id`` and
+        ``is_ambiguous`` (the alias is an ordinary word too).
 
     Example:
         >>> [(e["text"], e["entity_id"]) for e in find_entities("名爵MG與騰勢")]
@@ -348,16 +361,25 @@ def find_entities(
     width_folded = normalize_width(text)
     spans = [m.span() for m in folded_re.finditer(_lower(width_folded)) if m.group()]
     spans += [m.span() for m in exact_re.finditer(width_folded) if m.group()]
+    ambiguous = _ambiguous_keys(catalog)
     return [
         {
             "text": text[start:end],
             "start": start,
             "end": end,
-            "entity_id": catalog.alias_index[_match_key(width_folded[start:end])],
+            "entity_id": catalog.alias_index[key],
+            "is_ambiguous": key in ambiguous,
         }
         for start, end in _longest_first(spans)
         if not _starts_inside_word(width_folded, start)
+        for key in [_match_key(width_folded[start:end])]
     ]
+
+
+@functools.cache
+def _ambiguous_keys(catalog: Catalog) -> frozenset[str]:
+    """Match keys of the aliases that are ordinary words too."""
+    return frozenset(_match_key(a) for e in catalog.entities.values() for a in e.ambiguous)
 
 
 def _starts_inside_word(text: str, start: int) -> bool:
@@ -419,6 +441,17 @@ def jieba_userdict_lines(catalog: Catalog | None = None) -> list[str]:
     return [f"{w} {JIEBA_FREQ} {JIEBA_TAG}" for w in words]
 
 
+@functools.cache
+def cached_tokenizer(catalog: Catalog):
+    """One shared :func:`make_tokenizer` per catalog, built on first use (about a second).
+
+    Example:
+        >>> cached_tokenizer(load_catalog()) is cached_tokenizer(load_catalog())
+        True
+    """
+    return make_tokenizer(catalog)
+
+
 def make_tokenizer(catalog: Catalog | None = None):
     """Return a fresh jieba Tokenizer that knows every catalog alias (about 1 s to build).
 
@@ -429,8 +462,15 @@ def make_tokenizer(catalog: Catalog | None = None):
         >>> "英伟达" in tok.lcut("英伟达和地平线的芯片")
         True
     """
-    import jieba  # imported lazily: it prints a start-up message and costs a second
+    import logging
+    import warnings
 
+    with warnings.catch_warnings():
+        # NOTE: jieba imports pkg_resources, which warns that it is deprecated (jieba #1026).
+        warnings.simplefilter("ignore")
+        import jieba  # imported lazily: it costs a second
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines are not ours to show
     tokenizer = jieba.Tokenizer()
     for line in jieba_userdict_lines(catalog):
         word, freq, tag = line.rsplit(" ", 2)

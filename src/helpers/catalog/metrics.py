@@ -33,6 +33,15 @@ TOPIC_RULES = (
     "share_by_subject",
     "adas_is_chip_share",
 )
+# Word lists of metrics.yaml compiled into ``Vocabulary.patterns`` (one alternation each).
+PATTERN_KEYS = (
+    "hypothetical_patterns", "negation_patterns", "milestone_patterns",
+    "milestone_clause_patterns", "company_source_cues", "combined_cues",
+    "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
+    "directional_prepositions", "market_total_cues", "instrument_prefixes", "ratio_patterns",
+    "share_scope_words", "adas_scope_words", "exporter_verbs", "mix_cues",
+    "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
+)  # fmt: skip
 # NOTE: markets that are not "foreign" for the ev_exports rule on sales.
 HOME_MARKETS = ("", "CN", "world")
 
@@ -74,6 +83,7 @@ class Vocabulary:
     market_abbreviations: dict[str, str]
     source_types: frozenset[str]
     generic_subjects: dict[str, re.Pattern]
+    region_anaphora: dict[str, re.Pattern]
     key_metric_map: dict[str, dict[str, str]]
     key_only_metrics: frozenset[str]
 
@@ -177,15 +187,6 @@ def parse_vocabulary(text: str) -> Vocabulary:
     doc = yaml.safe_load(text)
     unit_classes, topics = set(doc["unit_classes"]), tuple(doc["topics"])
     metrics = {n: _metric(n, r, unit_classes, set(topics)) for n, r in doc["metrics"].items()}
-    pattern_keys = (
-        "hypothetical_patterns", "negation_patterns", "milestone_patterns",
-        "milestone_clause_patterns",
-        "company_source_cues", "combined_cues",
-        "respectively_cues", "each_cues", "anaphora_cues", "decrease_cues", "market_prepositions",
-        "location_suffixes", "maker_suffixes", "market_suffixes", "owner_suffixes",
-    )  # fmt: skip
-    patterns = {k: _alternation(doc[k], k) for k in pattern_keys}
-    patterns["level_after_decrease"] = _compile(doc["level_after_decrease"], "level_after")
     vocab = Vocabulary(
         metrics=metrics,
         topics=topics,
@@ -194,18 +195,26 @@ def parse_vocabulary(text: str) -> Vocabulary:
             name: (tuple(_compile(p, name) for p in c["patterns"]), frozenset(c["subject_types"]))
             for name, c in doc["contexts"].items()
         },
-        patterns=patterns,
+        patterns=_patterns(doc),
         qualifier_cues={q: _alternation(w, q) for q, w in doc["qualifier_cues"].items()},
         segments=tuple((s, _alternation(w, s)) for s, w in doc["segments"].items()),
         market_words={m: _alternation(w, m) for m, w in doc["market_words"].items()},
         market_abbreviations=dict(doc["market_abbreviations"]),
         source_types=frozenset(doc["source_types"]),
         generic_subjects={k: _compile(p, k) for k, p in doc["generic_subjects"].items()},
+        region_anaphora={lvl: _alternation(w, lvl) for lvl, w in doc["region_anaphora"].items()},
         key_metric_map=dict(doc["key_metric_map"]),
         key_only_metrics=frozenset(doc.get("key_only_metrics", [])),
     )
     _check_references(vocab)
     return vocab
+
+
+def _patterns(doc: dict) -> dict[str, re.Pattern]:
+    """The word lists of :data:`PATTERN_KEYS`, each compiled to one alternation."""
+    patterns = {k: _alternation(doc[k], k) for k in PATTERN_KEYS}
+    patterns["level_after_decrease"] = _compile(doc["level_after_decrease"], "level_after")
+    return patterns
 
 
 def load_text(path: str | Path = VOCABULARY_PATH) -> str:
@@ -235,10 +244,11 @@ def is_topic_fact(vocab: Vocabulary, topic: str, metric: str, market: str = "") 
     """
     if metric not in vocab.topic_facts.get(topic, ()):
         return False
-    if market in MULTI_REGION_CODES:
+    if market in MULTI_REGION_CODES or "+" in market:
         # NOTE: the issue's market vocabulary is ISO alpha-2, EU and world. A multi-country
-        # market outside it (东盟 = ASEAN) is kept on the fact but is no topic fact: it overlaps
-        # the country markets (TH, PH, …) a destination table ranks.
+        # market outside it (东盟 = ASEAN) or several markets summed (EU+AU) is kept on the
+        # fact but is no topic fact: it overlaps the country markets (TH, PH, …) a destination
+        # table ranks.
         return False
     if topic == "ev_exports" and metric == "sales":
         return (market or "") not in HOME_MARKETS

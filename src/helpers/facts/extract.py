@@ -33,7 +33,9 @@ Metric vocabulary (issue 6 plus documented extensions): exports, nev_exports, ph
 bev_exports, overseas_sales, export_value, sales, production, market_share, penetration,
 installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, funding, price,
 gross_margin, rides, investment, capacity, yoy_growth, qoq_growth, change (``base_metric`` says
-what changed).
+what changed). Issue 14 added parts and look-alikes that are context, never topic facts:
+ice_exports and commercial_exports (parts of the export total), nev_export_value, mix_share (a
+share with no market or scope), revenue_share, truck_fleet and loss.
 
 NOTE: an article without a published date gets a reference date only when its text pins one
 down (a dateline without a year, an as-of or release date) or its neighbours in the same raw
@@ -60,9 +62,11 @@ from helpers.core import versions
 from helpers.facts import cache
 from helpers.facts import mentions as attr
 from helpers.facts.dating import body_periods, dated_by, own_date
+from helpers.facts.metrics import topic_metric
 from helpers.facts.readings import make_sentence, read_numbers
 from helpers.facts.rows import sentence_facts
 from helpers.facts.schema import ARTICLE_EXTRAS, COLUMNS, ArticleContext, Carry, Sentence
+from helpers.facts.subjects import sentence_items
 from helpers.text.sentences import (
     split_sentences,
 )
@@ -89,7 +93,11 @@ def _update_carry(carry: Carry, sentence: Sentence, vocab: Vocabulary) -> None:
     else:
         carry.segment, carry.segment_metric = headline["segment"], headline["metric"]
     if not sentence.readings:
-        carry.metrics = {}  # cue-less figures inherit only from the sentence right before
+        # cue-less figures inherit only from the sentence right before: its figures' metrics,
+        # or, when it has none, the vehicle metric it names (出口市场版图出现变化。甲国以57万辆
+        # 位居第三: the ranking's figures are exports).
+        carry.metrics = topic_metric(sentence, vocab)
+        carry.metrics_paragraph, carry.metrics_named = sentence.span.paragraph, True
     subjects = [m for m in sentence.mentions if m.role == "subject"]
     if subjects and not sentence.readings:
         carry.subject, carry.subject_text = [subjects[0].entity_id], subjects[0].text
@@ -128,10 +136,11 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog,
                          ref_is_floor=basis == "closed_year")  # fmt: skip
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
-    carry, rows, previous = Carry(), [], None
+    carry, rows, previous, items = Carry(), [], None, []
     for span in split_sentences(body):
         sentence = make_sentence(span, body, all_periods=ctx.all_periods, mentions=mentions)
         sentence.previous_start = previous.start if previous is not None else span.start
+        sentence.previous_items, items = items, sentence_items(sentence)
         previous, carry.subject_age = span, carry.subject_age + 1
         sentence.readings = read_numbers(sentence)
         if sentence.span.paragraph != carry.paragraph:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from helpers.catalog.metrics import Vocabulary
+from helpers.facts import mentions as attr
 from helpers.facts.schema import (
     ANAPHORA_METRIC_RE,
     BASE_VALUE_RE,
+    BRACKET_OPEN_RE,
+    CHIP_TYPES,
     EXPORT_FAMILY,
+    NEV_VALUE_AFTER_RE,
     POWERTRAIN_RES,
+    RANKING_RE,
+    REACHED_RE,
+    TRUCK_AFTER_RE,
     Carry,
     Reading,
     Sentence,
@@ -79,8 +86,12 @@ def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
     """
     r = sentence.readings[idx]
     c_lo, c_hi = sentence.clauses[r.clause]
+    # NOTE: 总收入按年增长75.9%至1.54亿元: a figure right after 至/到 is the level reached; the
+    # change cue before belongs to the percent.
+    reached = bool(REACHED_RE.search(sentence.norm, c_lo, r.start))
     before = [c for c in _cues(sentence, vocab, c_lo, r.start, r.unit_class, ctx)
-              if not _is_level_verb(sentence, c, vocab)]  # fmt: skip
+              if not _is_level_verb(sentence, c, vocab)
+              and not (reached and vocab.metrics[c[2]].is_change)]  # fmt: skip
     if cue := _nearest_before(before):
         return _overriding(cue, before, vocab)
     if BASE_VALUE_RE.search(sentence.norm, c_lo, r.start):
@@ -93,6 +104,112 @@ def choose_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
     if after:
         return min(after)[2], min(after)[0]
     return _inherited_metric(sentence, idx, vocab, ctx, carry)
+
+
+def topic_metric(sentence: Sentence, vocab: Vocabulary) -> dict[str, str]:
+    """{"vehicles": metric} for the last level cue of vehicles a figure-less sentence names.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence
+        >>> topic_metric(make_sentence(Span(0, 9, "汽车出口版图出现变化"), ""), load_vocabulary())
+        {'vehicles': 'exports'}
+    """
+    cues = [c for c in _cues(sentence, vocab, 0, len(sentence.norm), "vehicles", {})
+            if not vocab.metrics[c[2]].is_change]  # fmt: skip
+    cue = _nearest_before(cues)
+    return {"vehicles": cue[2]} if cue else {}
+
+
+def refine_metric(sentence: Sentence, idx: int, metric: str | None, vocab: Vocabulary,
+                  carry: Carry | None = None) -> str | None:  # fmt: skip
+    """Correct a metric by what the figure counts and where it stands.
+
+    - a share with no market or scope is a mix (:func:`share_has_scope`);
+    - a fleet figure counting trucks (170辆自动驾驶卡车) is no Robotaxi fleet;
+    - an export value of NEVs (货值 after an NEV count, 价值N亿美元的电动汽车) is a part;
+    - vehicles counted for an ADAS or chip supplier are fitted vehicles (:func:`_fitted`).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> s = make_sentence(Span(0, 12, "該系列占總出貨量近50%"), "")
+        >>> s.readings = read_numbers(s)
+        >>> refine_metric(s, 0, "market_share", load_vocabulary())
+        'mix_share'
+    """
+    r = sentence.readings[idx]
+    metric = metric or _bracketed_share(sentence, r)
+    if metric == "market_share" and not share_has_scope(sentence, r, vocab, carry):
+        return "mix_share"
+    if metric in ("fleet_size", "fleet_target") and TRUCK_AFTER_RE.match(sentence.norm, r.end):
+        return "truck_fleet"
+    if metric == "export_value" and _nev_value(sentence, idx):
+        return "nev_export_value"
+    return _fitted(sentence, r, metric)
+
+
+def _bracketed_share(sentence: Sentence, r: Reading) -> str | None:
+    """A cue-less percent in brackets right after a name is its share in a ranking.
+
+    英伟达（48.2%）、华为（26.1%）: the share still needs its scope (:func:`share_has_scope`).
+    """
+    if r.unit_class != "percent" or not BRACKET_OPEN_RE.search(sentence.norm, 0, r.start):
+        return None
+    opening = BRACKET_OPEN_RE.search(sentence.norm, 0, r.start).start()
+    named = any(m.end == opening and m.role == "subject" for m in sentence.mentions)
+    return "market_share" if named else None
+
+
+def share_has_scope(sentence: Sentence, r: Reading, vocab: Vocabulary,
+                    carry: Carry | None = None) -> bool:  # fmt: skip
+    """Whether a share figure is a market share.
+
+    It is when the sentence names a share word (份额, 市占率, 在…市场), a market (中国市场,
+    全球, 国内) or an ADAS scope (NOA, 前视一体机), or when it goes on with the market shares of
+    the sentence before in the paragraph (甲以47%居首。乙、丙分别占27%和4%). It is not when it
+    is a part of the subject's own total (占上半年总出货量近50%) or of a spec band (100Tops区间，
+    占43%).
+
+    NOTE: issue 14: a market share needs a share cue and a market or scope. 占比 alone may be
+    the mix of a company's own output or of a spec band.
+    """
+    if vocab.patterns["mix_cues"].search(sentence.norm, 0, r.start):
+        return False
+    if vocab.patterns["share_scope_words"].search(sentence.norm):
+        return True
+    market = any(m.role == "market" for m in sentence.mentions)
+    adas = vocab.patterns["adas_scope_words"].search(sentence.norm)
+    go_on = carry is not None and carry.metrics_paragraph == sentence.span.paragraph
+    go_on = go_on and carry.metrics.get("percent") == "market_share"
+    return market or adas or go_on or bool(attr.market_from_words(sentence.norm, vocab))
+
+
+def _nev_value(sentence: Sentence, idx: int) -> bool:
+    """An export value whose goods are NEVs: 价值32亿美元的电动汽车, or 货值 after an NEV count."""
+    r = sentence.readings[idx]
+    if NEV_VALUE_AFTER_RE.match(sentence.norm, r.end):
+        return True
+    before = [x for x in sentence.readings[:idx] if x.unit_class == "vehicles" and x.metric]
+    return bool(before) and before[-1].metric == "nev_exports"
+
+
+def _fitted(sentence: Sentence, r: Reading, metric: str | None) -> str | None:
+    """Vehicles sold with a supplier's ADAS are its fitted vehicles, not its sales.
+
+    NOTE: 華為乾崑智駕以45.2萬輛獨占27.8%份額: a chip or ADAS supplier sells no cars; the cars
+    counted for it carry its system (installed units). Only for the first subject of the
+    clause, and only one that is no automaker (小米 sells its own cars).
+    """
+    if r.unit_class != "vehicles" or metric not in (None, "sales"):
+        return metric
+    c_lo = sentence.clauses[r.clause][0]
+    named = [m for m in sentence.mentions if m.role == "subject" and c_lo <= m.start < r.start]
+    types = attr.types_of(named[-1].entity_id) if named else frozenset()
+    supplier = bool(types & CHIP_TYPES) and "automaker" not in types
+    return "installed_units" if supplier else metric
 
 
 def _overriding(cue: tuple[int, int, str], cues: list, vocab: Vocabulary) -> tuple[str, int]:
@@ -108,7 +225,7 @@ def _is_level_verb(sentence: Sentence, cue: tuple[int, int, str], vocab: Vocabul
     return vocab.metrics[cue[2]].is_change and _level_after_decrease(sentence, cue[1], vocab)
 
 
-# NOTE: complexity 15: an ordered cascade of inheritance rules (previous figure, 这一数字, earlier
+# NOTE: complexity 13: an ordered cascade of inheritance rules (previous figure, 这一数字, earlier
 # cue, unit); the first that applies wins.
 def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict,
                       carry: Carry) -> tuple[str | None, int]:  # fmt: skip
@@ -119,14 +236,7 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
         level = prev.metric and not vocab.metrics[prev.metric].is_change
         if prev.unit_class == r.unit_class and level:
             return _powertrain_of(sentence, r, prev.metric), -1
-    # NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of
-    # the same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents.
-    same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
-    follows = (
-        same_paragraph
-        and r.unit_class in ("vehicles", "money")
-        and not _has_any_cue(sentence, vocab, r.unit_class, ctx)
-    )
+    follows = _follows_previous(sentence, r, vocab, ctx, carry)
     if (ANAPHORA_METRIC_RE.search(sentence.norm) or follows) and r.unit_class in carry.metrics:
         return carry.metrics[r.unit_class], -1
     # NOTE: a change cue in an earlier clause belonged to that clause's figure (同比增长17%，
@@ -142,6 +252,25 @@ def _inherited_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict
         if r.unit_class in metric.unit_driven_for:
             return metric.name, -1
     return None, -1
+
+
+def _follows_previous(sentence: Sentence, r: Reading, vocab: Vocabulary, ctx: dict,
+                      carry: Carry) -> bool:  # fmt: skip
+    """Whether a cue-less figure goes on with the metric of the sentence right before.
+
+    NOTE: 这一数字 refers back; so does a cue-less ranking sentence right after a figure of the
+    same unit in the same paragraph (俄罗斯以58.27万辆退居第二). Never for percents. A metric
+    only named by a sentence without figures passes to a ranking (甲国以57万辆位居第三), not to
+    any cue-less figure after it.
+    """
+    same_paragraph = carry.metrics_paragraph == sentence.span.paragraph
+    ranked = not carry.metrics_named or bool(RANKING_RE.search(sentence.norm))
+    return (
+        same_paragraph
+        and ranked
+        and r.unit_class in ("vehicles", "money")
+        and not _has_any_cue(sentence, vocab, r.unit_class, ctx)
+    )
 
 
 def _has_any_cue(sentence: Sentence, vocab: Vocabulary, cls: str, ctx: dict) -> bool:
@@ -194,7 +323,7 @@ def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> s
         'phev_exports'
     """
     r = sentence.readings[idx]
-    levels = [c for c in _cues(sentence, vocab, 0, r.start, None, ctx)
+    levels = [c for c in _cues(sentence, vocab, 0, r.start, _level_class(sentence, idx), ctx)
               if not vocab.metrics[c[2]].is_change]  # fmt: skip
     c_lo = sentence.clauses[r.clause][0]
     in_clause = _nearest_before([c for c in levels if c[0] >= c_lo])
@@ -204,6 +333,17 @@ def base_metric(sentence: Sentence, idx: int, vocab: Vocabulary, ctx: dict) -> s
     # NOTE: 纯电车型出口下降10.4%，插混车型则增长190%: the second clause names its own
     # powertrain without repeating 出口; it changes that powertrain's exports.
     return cue[2] if in_clause else _powertrain_of(sentence, r, cue[2])
+
+
+def _level_class(sentence: Sentence, idx: int) -> str | None:
+    """The unit of the level figure a change refers to: that of the last other-unit figure.
+
+    NOTE: one cue may fit metrics of two units (新能源汽车出口: NEV exports in vehicles, their
+    value in money); the figure that changed is the level figure before, so its unit decides.
+    """
+    r = sentence.readings[idx]
+    before = [x.unit_class for x in sentence.readings[:idx] if x.unit_class != r.unit_class]
+    return before[-1] if before else None
 
 
 def signed_value(sentence: Sentence, idx: int, cue_start: int, vocab: Vocabulary) -> float:

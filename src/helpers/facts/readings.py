@@ -8,8 +8,11 @@ from helpers.facts import mentions as attr
 from helpers.facts.schema import (
     ASIDE_RE,
     CAPTION_RE,
+    CHIP_TYPES,
     KIND_CLASSES,
+    KM_PER_MILE,
     LONE_MAGNITUDES,
+    NON_VEHICLE_AFTER_RE,
     NON_VEHICLE_RE,
     OUTPUT_UNITS,
     RATE_SUFFIX_RE,
@@ -54,19 +57,61 @@ def _is_vague(number: dict, text_after: str) -> bool:
 
 
 def _counts_machines(sentence: Sentence, number: dict) -> bool:
-    """人形机器人220台: a 台 figure about machines that are not vehicles.
+    """人形机器人220台, 3000部手机: a 台/部 figure about machines that are not vehicles.
 
     Example:
-        >>> text = "首批人形機器人220台交付,另交付新車300台"
+        >>> text = "首批人形機器人220台交付,另交付新車300台,賣出5000部手機"
         >>> s = make_sentence(Span(0, len(text), text), text)
         >>> [_counts_machines(s, n) for n in extract_numbers(text)]
-        [True, False]
+        [True, False, True]
     """
-    if not number["text"].rstrip().endswith(("台", "臺")):
+    if not number["text"].rstrip().endswith(("台", "臺", "部")):
         return False
+    if NON_VEHICLE_AFTER_RE.match(sentence.norm, number["end"]):
+        return True
     machines = list(NON_VEHICLE_RE.finditer(sentence.norm, 0, number["start"]))
     between = sentence.norm[machines[-1].end() : number["start"]] if machines else "车"
     return not re.search("[车辆]", between)
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _counts_chips(sentence: Sentence, number: dict) -> bool:
+    """A 台 figure whose nearest name before it is a chip or chip product counts chips.
+
+    NOTE: filings write 台 for anything shipped (EyeQ出货量…3,500萬台): after a chip name with
+    no 车/辆 in between, the count is of chips (unit class ``units``); the matching copy then
+    reads 套 there, so the chip-shipment cues (出货…套) apply as they do to 套 and 颗.
+
+    Example:
+        >>> text = "EyeQ 今年出貨指引為3,500萬台,另特斯拉交付新車30萬台"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> [_counts_chips(s, n) for n in extract_numbers(text)], s.norm[12:19]
+        ([True, False], '3,500万套')
+    """
+    if not number["text"].rstrip().endswith(("台", "臺")):
+        return False
+    named = [m for m in sentence.mentions if m.end <= number["start"] and m.role == "subject"]
+    if not named or set(named[-1].types) - CHIP_TYPES:
+        return False
+    if re.search("[车辆]", sentence.norm[named[-1].end : number["start"]]):
+        return False
+    at = number["end"] - 1
+    sentence.norm = sentence.norm[:at] + "套" + sentence.norm[at + 1 :]
+    return True
+
+
+def _usable_class(sentence: Sentence, n: dict) -> str | None:
+    """The unit class a number is read with, or None when it is no usable figure."""
+    cls = unit_class(n)
+    after = sentence.span.text[n["end"] :]
+    if cls is None or _is_vague(n, after) or RATE_SUFFIX_RE.match(after):
+        return None
+    if cls == "vehicles" and _counts_chips(sentence, n):
+        return "units"  # before the machines test: 芯片…台 after a chip's name counts chips
+    return None if cls == "vehicles" and _counts_machines(sentence, n) else cls
 
 
 def read_numbers(sentence: Sentence) -> list[Reading]:
@@ -82,14 +127,11 @@ def read_numbers(sentence: Sentence) -> list[Reading]:
     out = []
     titles = title_spans(sentence.span.text)
     for n in extract_numbers(sentence.span.text):
-        cls = unit_class(n)
-        after = sentence.span.text[n["end"] :]
-        if cls is None or _is_vague(n, after) or RATE_SUFFIX_RE.match(after):
-            continue
-        if inside(titles, n["start"], n["end"]):
+        cls = _usable_class(sentence, n)
+        if cls is None or inside(titles, n["start"], n["end"]):
             continue  # a number in a 《title》 is part of a name
-        if cls == "vehicles" and _counts_machines(sentence, n):
-            continue
+        if n["unit"] == "miles":
+            n = {**n, "value": n["value"] * KM_PER_MILE, "high": _times(n["high"], KM_PER_MILE)}
         unit = n["currency"] if cls == "money" else OUTPUT_UNITS[cls]
         out.append(
             Reading(

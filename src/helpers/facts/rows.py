@@ -9,13 +9,24 @@ from helpers.catalog.entities import Catalog
 from helpers.catalog.metrics import Vocabulary, is_topic_fact
 from helpers.facts import mentions as attr
 from helpers.facts.dating import choose_period
-from helpers.facts.metrics import _context_ok, _cues, base_metric, choose_metric, signed_value
+from helpers.facts.metrics import (
+    _context_ok,
+    _cues,
+    base_metric,
+    choose_metric,
+    refine_metric,
+    signed_value,
+)
 from helpers.facts.schema import (
     CHIP_TYPES,
+    CURRENT_LEVEL_RE,
     DOMAIN_SEGMENTS,
+    EXPORT_FAMILY,
     NOT_FROM_CARRIED_SOURCE,
+    OUTWARD_METRICS,
     PART_KEY,
     PART_RE,
+    PART_SEGMENTS,
     ROBOTAXI_TYPES,
     SOURCE_REACH,
     STATISTICS_BODY,
@@ -46,8 +57,8 @@ def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
         'EU'
     """
     c_lo, c_hi = sentence.clauses[r.clause]
-    if found := _markets(sentence, c_lo, r.start):
-        return attr.market_code(found[-1])
+    if in_clause := _clause_market(sentence, r, vocab):
+        return in_clause
     if word := attr.market_from_words(sentence.norm[c_lo:c_hi], vocab):
         return word
     if found := _markets(sentence, 0, r.start) or _markets(sentence, c_lo, c_hi):
@@ -58,6 +69,37 @@ def choose_market(sentence: Sentence, r: Reading, metric: str, subject_id: str,
         return "world"
     china_ish = any(m.iso == "CN" or m.entity_id == "chinese_brands" for m in sentence.mentions)
     return "CN" if china_ish or subject_id == "china" else ""
+
+
+def _clause_market(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
+    """Markets summed in the clause (EU+AU), else the last market named in it before the figure."""
+    if combined := _combined_markets(sentence, r, vocab):
+        return combined
+    found = _markets(sentence, sentence.clauses[r.clause][0], r.start)
+    return attr.market_code(found[-1]) if found else ""
+
+
+def _combined_markets(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
+    """对英国、德国两国合计出口5万辆: one figure for several markets ("GB+DE").
+
+    NOTE: such a figure cannot stand in a per-destination table; its market joins the codes so
+    that it is kept, but it is no topic fact (:func:`helpers.catalog.metrics.is_topic_fact`).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> text = "對英國、德國兩地合計出口6萬輛"
+        >>> s = make_sentence(Span(0, len(text), text), text, mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> _combined_markets(s, s.readings[0], load_vocabulary())
+        'GB+DE'
+    """
+    c_lo = sentence.clauses[r.clause][0]
+    cue = vocab.patterns["combined_cues"].search(sentence.norm, c_lo, r.start)
+    markets = _markets(sentence, c_lo, cue.start()) if cue else []
+    codes = list(dict.fromkeys(attr.market_code(m) for m in markets))
+    return "+".join(codes) if len(codes) >= 2 else ""
 
 
 def choose_qualifier(sentence: Sentence, r: Reading, vocab: Vocabulary) -> str:
@@ -112,6 +154,8 @@ def assign_topic(vocab: Vocabulary, metric: str, types: frozenset[str], market: 
 
 
 def _share_topic(types: frozenset[str], segment: str, robotaxi: bool) -> str:
+    if segment in PART_SEGMENTS:
+        return "other"
     if types & CHIP_TYPES or (not types and segment == "adas_chip"):
         return "chip_share"
     if (types & ROBOTAXI_TYPES and robotaxi) or (not types and segment == "robotaxi"):
@@ -123,8 +167,12 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
     """Spans where no figure is read: hypotheticals, denials and milestones.
 
     Hypothetical scopes run from 当/如果 to the end of that clause (当…时 spans the figure);
-    denials (而非传闻中的1000辆) and milestones (首次突破 and the figure after it; a clause
-    naming a 里程碑 or 第N辆) are skipped too.
+    denials (而非传闻中的1000辆), ratios in passing (每出口3辆就有1辆) and milestones (首次突破
+    and the figure after it; a clause naming a 里程碑 or 第N辆) are skipped too.
+
+    NOTE: 首次突破 restates a threshold the figure before has crossed (11月出口72.8万辆，单月
+    首次突破70万辆). A forecast of crossing it (今年出口可望首次突破700万辆) is the forecast
+    figure itself: kept, with its qualifier.
     """
     spans = []
     for m in vocab.patterns["hypothetical_patterns"].finditer(sentence.norm):
@@ -132,8 +180,11 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
         spans.append((m.start(), end))
     for m in vocab.patterns["negation_patterns"].finditer(sentence.norm):
         spans.append((m.start(), sentence.clauses[sentence.clause_of(m.start())][1]))
+    spans += [m.span() for m in vocab.patterns["ratio_patterns"].finditer(sentence.norm)]
     for m in vocab.patterns["milestone_patterns"].finditer(sentence.norm):
-        spans.append((m.start(), m.end() + 2))
+        c_lo = sentence.clauses[sentence.clause_of(m.start())][0]
+        if not vocab.qualifier_cues["forecast"].search(sentence.norm, c_lo, m.start()):
+            spans.append((m.start(), m.end() + 2))
     for m in vocab.patterns["milestone_clause_patterns"].finditer(sentence.norm):
         spans.append(sentence.clauses[sentence.clause_of(m.start())])
     return spans
@@ -142,7 +193,8 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
 # --- one sentence -----------------------------------------------------------------------------
 def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: str,
                     market: str, carry: Carry, vocab: Vocabulary,
-                    anaphoric: bool = False) -> tuple[str, str] | None:  # fmt: skip
+                    anaphoric: bool = False, r: Reading | None = None
+                    ) -> tuple[str, str] | None:  # fmt: skip
     """(entity_id, entity_text) from mentions, the carried subject or the metric default.
 
     NOTE: the subject of an earlier sentence carries to the next :data:`SUBJECT_REACH`
@@ -153,7 +205,8 @@ def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: st
         return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects)
     if sentence.row_subject is not None:
         return sentence.row_subject  # 出口620万辆，同比增长5.8%: the growth is of the same subject
-    if _carries_subject(sentence, metric, carry, vocab, anaphoric):
+    carried = _carries_subject(sentence, metric, carry, vocab, anaphoric)
+    if carried and not (r is not None and _carry_blocked(sentence, r, metric, carry, vocab)):
         return "+".join(carry.subject), carry.subject_text
     return _default_subject(sentence, metric, market, vocab)
 
@@ -172,6 +225,29 @@ def _carries_subject(sentence: Sentence, metric: str, carry: Carry, vocab: Vocab
     market_level = market_level and not _is_market_subject(carry.subject)
     recent = carry.subject_age <= SUBJECT_REACH or anaphoric
     return not sourced and not market_level and recent
+
+
+def _carry_blocked(sentence: Sentence, r: Reading, metric: str, carry: Carry,
+                   vocab: Vocabulary) -> bool:  # fmt: skip
+    """Figures an earlier sentence's subject never takes.
+
+    NOTE: a clause stating a market total (汽车出口总量, 全国, 行业) with no subject of its own is
+    the market's, not the company named last (比亚迪出口40万辆。全年汽车出口总量达600万辆).
+    A foreign country carried from an earlier sentence is a destination the text talked about
+    (墨西哥成为第一大出口目的国), never the exporter of a later export figure.
+    """
+    c_lo = sentence.clauses[r.clause][0]
+    total = vocab.patterns["market_total_cues"].search(sentence.norm, c_lo, r.start)
+    foreign = metric in EXPORT_FAMILY and all(_is_foreign_region(c) for c in carry.subject)
+    return bool(total) or foreign
+
+
+def _is_foreign_region(entity_id: str) -> bool:
+    """A region outside China (墨西哥, 欧洲) or a foreign abbreviation (对俄 -> market_ru)."""
+    if entity_id.startswith("market_"):
+        return True
+    entity = attr.load_catalog().entities.get(entity_id)
+    return entity is not None and "region" in entity.types and entity.iso != attr.HOME_ISO
 
 
 def _is_market_subject(subject: list[str]) -> bool:
@@ -195,9 +271,34 @@ def _default_subject(sentence: Sentence, metric: str, market: str,
 
 
 def _china_abroad(entity_id: str, metric: str, market: str) -> str:
-    """China's sales *in* a foreign market are Chinese brands' sales (中国汽车在欧洲销量)."""
+    """China's sales *in* a foreign market are Chinese brands' sales (中国汽车在欧洲销量).
+
+    NOTE: the other way round, 中国车企出口 (Chinese makers' exports) is the national export
+    statistic: CAAM counts exports by the makers it surveys. Its subject is China.
+
+    Example:
+        >>> _china_abroad("china", "sales", "EU"), _china_abroad("chinese_brands", "exports", "")
+        ('chinese_brands', 'china')
+    """
     foreign = market not in ("", "CN", "world")
+    if entity_id == "chinese_brands" and metric in EXPORT_FAMILY:
+        return "china"
     return "chinese_brands" if entity_id == "china" and metric == "sales" and foreign else entity_id
+
+
+def _outward_market(market: str, metric: str) -> str:
+    """China is never the destination of its own exports: such a figure's market is the world.
+
+    NOTE: 在上海口岸出口 names where goods leave, 中国出口 the exporter; with no foreign market
+    named, an export or overseas figure counts for the world.
+
+    Example:
+        >>> _outward_market("CN", "exports"), _outward_market("", "exports")
+        ('world', 'world')
+        >>> _outward_market("CN", "sales")
+        'CN'
+    """
+    return "world" if market in ("", attr.HOME_ISO) and metric in OUTWARD_METRICS else market
 
 
 @dataclass
@@ -228,6 +329,7 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
     rows: list[dict] = []
     for idx, r in enumerate(sentence.readings):
         metric, cue_start = choose_metric(sentence, idx, vocab, ctx_ok, carry)
+        metric = refine_metric(sentence, idx, metric, vocab, carry)
         r.metric = metric
         if metric is None or any(lo <= r.start < hi for lo, hi in skip):
             continue
@@ -238,7 +340,7 @@ def sentence_facts(sentence: Sentence, ctx: ArticleContext, carry: Carry) -> lis
         # next sentence's 对墨西哥出口 is not the last-listed company's.
         carry.subject, carry.subject_text = [], ""
     # NOTE: 这一数字 in the next sentence points back to the headline (first) figure.
-    carry.metrics, carry.metrics_paragraph = {}, sentence.span.paragraph
+    carry.metrics, carry.metrics_paragraph, carry.metrics_named = {}, sentence.span.paragraph, False
     for r in sentence.readings:
         if r.metric:
             carry.metrics.setdefault(r.unit_class, r.metric)
@@ -306,10 +408,10 @@ def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.
     kind, item = pending.mapped or ("", None)
     metric = _promote_target(sentence, r, pending.metric, vocab)
     provisional = attr.market_code(item) if kind == "market" else ""
-    market = provisional or choose_market(sentence, r, metric, "", vocab)
+    market = _outward_market(provisional or choose_market(sentence, r, metric, "", vocab), metric)
     sentence.last_market = market
     anaphoric = bool(vocab.patterns["anaphora_cues"].search(sentence.norm))
-    subject = _subject_record(sentence, group, metric, market, carry, vocab, anaphoric)
+    subject = _subject_record(sentence, group, metric, market, carry, vocab, anaphoric, r)
     if subject is None:
         return None
     sentence.row_subject = subject
@@ -327,7 +429,12 @@ def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.
 
 
 def _promote_target(sentence: Sentence, r: Reading, metric: str, vocab: Vocabulary) -> str:
-    """A fleet_size in a sentence with a target cue before it is a fleet_target."""
+    """A fleet_size in a sentence with a target cue before it is a fleet_target.
+
+    NOTE: the level a plan starts from (计划…从目前的约250辆增加到1000辆) stays a fleet size.
+    """
+    if CURRENT_LEVEL_RE.search(sentence.norm, sentence.clauses[r.clause][0], r.start):
+        return metric
     for target in vocab.metrics.values():
         if target.target_of == metric and vocab.qualifier_cues["target"].search(
             sentence.norm, 0, r.start

@@ -24,8 +24,11 @@ UNIT_CLASSES = {
     "units": "units",
     "TOPS": "TOPS",
     "km": "km",
+    "miles": "km",
     "times": "rides",
 }
+# Distances in miles (Waymo, Tesla news) are stored in km, the facts table's unit.
+KM_PER_MILE = 1.609344
 KIND_CLASSES = {"percent": "percent", "percentage_point": "pp", "money": "money"}
 OUTPUT_UNITS = {"vehicles": "vehicles", "units": "units", "percent": "percent", "pp": "pp",
                 "TOPS": "TOPS", "km": "km", "rides": "rides"}  # fmt: skip
@@ -35,6 +38,10 @@ SCALE_SUFFIX_RE = re.compile(r"^ *[级級]")
 # 台 counts machines of any kind: after one of these, with no 车/辆 in between, a 台 figure
 # counts robots or chargers, not vehicles (人形机器人220台; Optimus…目标是年产一百万台).
 NON_VEHICLE_RE = re.compile(r"机器人|(?i:optimus)|充电桩|换电站|服务器|手机|电脑|无人机|芯片")
+# The same nouns right after a 台/部 figure (3000部手机, 220台人形机器人), bar 机器人出租车.
+NON_VEHICLE_AFTER_RE = re.compile(
+    r"\s*(?:人形)?(?:机器人(?!出租)|充电桩|换电站|服务器|手机|电脑|无人机|芯片)"
+)
 # 100美元/kWh, 26辆/千人: a rate per something, not an amount of anything.
 RATE_SUFFIX_RE = re.compile(r"^ *[/／] *[A-Za-z\u4e00-\u9fff]")
 YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *年")
@@ -54,7 +61,11 @@ AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿|累计")
 ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
 THEN_RE = re.compile(r"当时|同期")
 # Subject types that may stand as subject per topic rule (see assign_topic).
-CHIP_TYPES = frozenset({"chip_vendor", "chip_product"})
+# NOTE: an ADAS system supplier (Momenta) competes in the same NOA / ADAS markets as the chip
+# vendors: its share of such a market is a chip_share fact.
+CHIP_TYPES = frozenset({"chip_vendor", "chip_product", "adas_supplier"})
+# Segments naming a market of other parts (lidar, cameras, screens): no chip share there.
+PART_SEGMENTS = frozenset({"other_parts"})
 ROBOTAXI_TYPES = frozenset({"robotaxi_operator"})
 COLUMNS = [
     "fact_id", "article_id", "topic", "is_topic_fact", "entity_id", "entity_text", "parent_id",
@@ -73,6 +84,21 @@ NOT_FROM_CARRIED_SOURCE = frozenset({"price", "revenue", "funding", "gross_margi
 POWERTRAIN_RES = [(re.compile(p), m) for p, m in (("插混|插电|混合动力", "phev_exports"),
                   ("纯电", "bev_exports"), ("新能源|电动", "nev_exports"))]  # fmt: skip
 EXPORT_FAMILY = frozenset({"exports", "nev_exports", "phev_exports", "bev_exports"})
+# What a fleet figure counts when it counts trucks (170多辆自动驾驶卡车, 超过170辆自有及租赁
+# 自动驾驶卡车组成的车队): no digit in between, so a second figure's noun is not this one's.
+TRUCK_AFTER_RE = re.compile(r"[^，,。；;\d]{0,12}(?:卡车|货车|重卡|(?i:robotruck))")
+# A money figure followed by the NEVs it is the value of (出口了价值32亿美元的电动汽车).
+NEV_VALUE_AFTER_RE = re.compile(r"\s*的?(?:纯电动|新能源|电动)(?:载人)?(?:汽)?车")
+# A figure right after these is the current level a plan starts from (从目前的约250辆增加到
+# 1000辆), not the target.
+# An opening bracket right before a figure, maybe with 约/占 (英伟达（48.2%）, 华为(约26%)).
+BRACKET_OPEN_RE = re.compile(r"[（(]\s*(?:约|近|超过|占)?\s*$")
+# A ranking sentence (以57万辆位居第三, 分列第四至第六).
+RANKING_RE = re.compile(r"位居|位列|排名|排第|居第|分列|居首|跃居|退居")
+REACHED_RE = re.compile(r"[\d%％][^，,。；;]{0,3}(?:至|到)\s*$")
+CURRENT_LEVEL_RE = re.compile(r"(?:目前|当前|现有|现时|现在|如今)的?\s*$")
+# Figures about goods leaving China: their market is a destination, never China itself.
+OUTWARD_METRICS = EXPORT_FAMILY | {"export_value", "overseas_sales"}
 COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                **{str(d): d for d in range(2, 10)}}  # fmt: skip
 # A dateline: month and day without a year at the very start of a body (11月25日，…).
@@ -143,6 +169,7 @@ class Sentence:
     asides: list[tuple[int, int]] = field(default_factory=list)  # （…） remarks: no cues there
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
     carried_period: str = ""  # the passage's period its figures continue (facts.extract)
+    previous_items: list[attr.Mention] = field(default_factory=list)  # its listed subjects
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding offset ``pos`` (0 when none does)."""
@@ -162,6 +189,7 @@ class Carry:
     segment: str = ""
     segment_metric: str = ""  # the metric of the figure the carried segment came with
     metrics: dict[str, str] = field(default_factory=dict)
+    metrics_named: bool = False  # metrics named by a sentence without figures (topic_metric)
     metrics_paragraph: int = -1
     last_rows: list[dict] = field(default_factory=list)
 

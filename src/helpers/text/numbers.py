@@ -307,7 +307,7 @@ def _read_special(s: str, m: re.Match) -> _Num | None:
     return _Num(start=m.start(), end=end, num_start=m.start(), num_end=end, value=value, kind=kind)
 
 
-# NOTE: complexity 15: the numeral grammar: one branch per range form (至, 到, -, ~) and shared
+# NOTE: complexity 12: the numeral grammar: one branch per range form (至, 到, -, ~) and shared
 # unit.
 def _apply_range(s: str, first: _Num) -> tuple[_Num, dict | None]:
     """Join ``A至B``/``A-B`` sharing B's magnitude and unit; return the item and its suffix."""
@@ -322,15 +322,29 @@ def _apply_range(s: str, first: _Num) -> tuple[_Num, dict | None]:
     second_suffix = _match_suffix(s, second)
     if suffix and (not second_suffix or second_suffix["kind"] != suffix["kind"]):
         return first, suffix
-    low = first.value
-    if first.magnitude == 1 and second.magnitude > 1 and low < second.extras["base"]:
-        low *= second.magnitude  # 200至240億: the lower bound shares 億
+    low = _shared_low(first, second)
     if low > second.value:
         return first, suffix
     first.low, first.high, first.value = low, second.value, low
     first.end = first.num_end = second.end
     first.magnitude, first.single_cn = second.magnitude, False
     return first, second_suffix
+
+
+def _shared_low(first: _Num, second: _Num) -> float:
+    """The lower bound of a range, scaled like the upper bound when written bare.
+
+    200至240億: the lower bound shares 億; 40-40.5百万: it shares 百万, the whole scale of the
+    upper bound's leading number, not only its last magnitude character.
+
+    Example:
+        >>> [(n["value"], n["high"]) for n in extract_numbers("指引為40-40.5百萬台")]
+        [(40000000.0, 40500000.0)]
+    """
+    low, lead = first.value, second.extras.get("lead")
+    if first.magnitude == 1 and second.magnitude > 1 and low < (lead or second.extras["base"]):
+        return low * (second.value / lead if lead else second.magnitude)
+    return low
 
 
 def _scale_range(core: _Num, before: float) -> None:

@@ -59,8 +59,11 @@ CURRENCY_PREFIXES = {
     "¥": "CNY", "€": "EUR", "£": "GBP",
 }  # fmt: skip
 # Units of counted things, mapped to the unit names the facts table uses.
+# NOTE: 部 counts vehicles in Hong Kong filings (付運1萬部); 英里 is a distance the facts stage
+# turns into km. A 部 that starts a word (部分, 部门, 部署, 部长) is no counter (UNIT_RE).
 UNITS = {
-    "輛": "vehicles", "辆": "vehicles", "台": "vehicles", "臺": "vehicles",
+    "輛": "vehicles", "辆": "vehicles", "台": "vehicles", "臺": "vehicles", "部": "vehicles",
+    "英里": "miles", "英哩": "miles",
     "顆": "units", "颗": "units", "套": "units", "片": "units", "家": "companies", "起": "cases",
     "公里": "km", "千米": "km", "km": "km", "TOPS": "TOPS", "kWh": "kWh", "GWh": "GWh",
     "個": "items", "个": "items", "款": "models", "次": "times", "人": "people",
@@ -137,9 +140,13 @@ ZHE_RE = re.compile(r" *折(?![合扣旧舊叠疊算价價射返腾騰线線角]
 CURRENCY_RE = re.compile(
     " *(" + "|".join(sorted(CURRENCIES, key=len, reverse=True)) + r")(?![素宇旦年])"
 )
+UNIT_LOOKAHEAD = {"部": "(?![分门門署长長件委位队隊落属屬])"}
 UNIT_RE = re.compile(
     " *("
-    + "|".join(u + ("(?![A-Za-z])" if u.isascii() else "") for u in sorted(UNITS, key=len)[::-1])
+    + "|".join(
+        u + ("(?![A-Za-z])" if u.isascii() else UNIT_LOOKAHEAD.get(u, ""))
+        for u in sorted(UNITS, key=len)[::-1]
+    )
     + ")"
 )
 DATE_RE = re.compile(" *(" + "|".join(DATE_MARKERS) + ")")
@@ -414,4 +421,6 @@ def _make_core(tokens: list[_Token], value: float, acc: _Acc) -> _Num:
     )
     core.extras["base"] = value / core.magnitude
     core.extras["latin_edge"] = tokens[0].kind == "arabic"
+    # The leading Arabic number (35.5 of 35.5百万): a bare lower bound scales like it.
+    core.extras["lead"] = _arabic_value(tokens[0].text) if tokens[0].kind == "arabic" else None
     return core

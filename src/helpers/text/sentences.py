@@ -9,6 +9,11 @@ NOTE: sentences end at 。！？!? and at line breaks; a ``.`` never ends a sent
 Latin names are far more common than Latin full stops in this corpus). Clauses split sentences
 further at ，,；;：: — except a comma between digits (1,344,020).
 
+NOTE: analyst notes scraped as one line (``要点 - 2025年9月,甲占比40% [5] - 乙…``) have no 。 at
+all: a bullet dash between words, a bullet symbol (• ◎ ●) and a citation mark ([5]) end a
+sentence too, and inside such text a space before a Chinese word ends a clause. Otherwise one
+cue (a 里程碑, a 如果) would reach over every number of the block.
+
 Example:
     >>> [(s.start, s.text) for s in split_sentences("出口709.8萬輛。同比增長21.1%！")]
     [(0, '出口709.8萬輛。'), (10, '同比增長21.1%！')]
@@ -21,9 +26,19 @@ from dataclasses import dataclass
 
 from helpers.text.script import normalize_width, opencc_converter
 
-SENTENCE_END_RE = re.compile(r"[。！？!?]+[”’」』\"')）]*|\n+")
-# A comma between two digits is a thousands separator, not a clause break.
-CLAUSE_END_RE = re.compile(r"(?<!\d),|,(?!\d)|[，；;：:、]")
+CITATION = r"(?:\s*\[\d{1,3}\])"
+# Kept with the sentence before (end marks, citation marks) or dropped between two (a line
+# break; a bullet: a dash with spaces around it between words, or a bullet symbol).
+SENTENCE_END_RE = re.compile(
+    rf"(?P<end>[。！？!?]+[”’」』\"')）]*{CITATION}*|{CITATION}+)"
+    r"|(?P<sep>\n+|(?<![\d\s])\s+[-–—]\s+(?![\d\s])|\s*[•●◎▪◾■◆]\s*)"
+)
+# A comma between two digits is a thousands separator, not a clause break; a space before a
+# Chinese word (after a word, not after a number: 約 5 萬台) is one in unpunctuated notes.
+CLAUSE_END_RE = re.compile(
+    r"(?<!\d),|,(?!\d)|[，；;：:、]|(?<=[\u4e00-\u9fffA-Za-z）)])\s+(?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[A-Za-z])"
+)
 CLAUSE_BREAKS = "，,；;：:"
 # 《…》 marks a title (newspaper, report, film); 〈…〉 a chapter or article title.
 TITLE_RE = re.compile(r"《[^《》\n]{1,80}》|〈[^〈〉\n]{1,80}〉")
@@ -51,13 +66,16 @@ def split_sentences(body: str) -> list[Span]:
     Example:
         >>> [(s.text, s.paragraph) for s in split_sentences("甲出口。乙進口\n丙增長")]
         [('甲出口。', 0), ('乙進口', 0), ('丙增長', 1)]
+        >>> [s.text for s in split_sentences("要點 - 甲占40% [5] - 乙占30%")]
+        ['要點', '甲占40% [5]', '乙占30%']
     """
     spans: list[Span] = []
     start, paragraph = 0, 0
     for m in SENTENCE_END_RE.finditer(body):
-        end = m.start() if m.group().startswith("\n") else m.end()
+        end = m.start() if m.lastgroup == "sep" else m.end()
         _add_span(spans, body, start, end, paragraph)
-        paragraph += m.group().count("\n")
+        # NOTE: a bullet starts a new item as a line break does.
+        paragraph += max(m.group().count("\n"), int(m.lastgroup == "sep"))
         start = m.end()
     _add_span(spans, body, start, len(body), paragraph)
     return spans
