@@ -197,8 +197,11 @@ def test_golden_dev_gold(shared_dir):
 # fourth set's first blind score was below 0.95 and stays reported as such).
 FLOORS = {"heldout": 0.95, "heldout2": 0.95, "heldout3": 0.95, "heldout4": 0.94, "heldout5": 0.92,
           "heldout6": 0.90}  # fmt: skip
-STRICT_FLOORS = {"sample": 0.95, "dev": 0.90, "heldout": 0.94, "heldout2": 0.87, "heldout3": 0.94,
-                 "heldout4": 0.86, "heldout5": 0.88, "heldout6": 0.82}  # fmt: skip
+# NOTE: raised after issue 14's real-text rules (dates, subjects, cues) were merged, to the
+# strict scores measured then, rounded down: sample 0.960, heldout 0.967/0.952, heldout2 0.894,
+# heldout3 0.947/0.957, heldout4 0.922/0.931, heldout5 0.897/0.929, heldout6 0.864/0.905.
+STRICT_FLOORS = {"sample": 0.96, "dev": 0.90, "heldout": 0.95, "heldout2": 0.89, "heldout3": 0.94,
+                 "heldout4": 0.92, "heldout5": 0.89, "heldout6": 0.86}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
