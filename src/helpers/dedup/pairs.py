@@ -1,4 +1,4 @@
-"""Candidate pairs (MinHash + LSH banding) and their exact Jaccard similarity and containment."""
+"""Candidate pairs (MinHash + LSH banding), their exact Jaccard and containment, their figures."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.dedup import minhash
+from helpers.dedup import figures, minhash
 from helpers.dedup.thresholds import DEFAULT_PARAMS, DedupParams
+from helpers.text.numbers import SKIPPED_KINDS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -25,6 +26,7 @@ class _Nodes:
     of_row: np.ndarray  # node index of each input row (input order)
     texts: list[str]  # node texts; '' for texts too short to match
     rep_ids: np.ndarray  # smallest article_id of each node
+    rep_rows: np.ndarray  # input row position of that article
 
 
 def _text_nodes(norm: pd.DataFrame, min_chars: int) -> _Nodes:
@@ -47,7 +49,7 @@ def _text_nodes(norm: pd.DataFrame, min_chars: int) -> _Nodes:
     of_row = np.empty(len(ids), dtype=np.int64)
     of_row[order] = node
     node_texts = np.where(long, texts, "")[is_new].tolist()
-    return _Nodes(of_row=of_row, texts=node_texts, rep_ids=ids[is_new])
+    return _Nodes(of_row=of_row, texts=node_texts, rep_ids=ids[is_new], rep_rows=order[is_new])
 
 
 def _worth_checking(est: np.ndarray, sizes: np.ndarray, params: DedupParams) -> np.ndarray:
@@ -61,13 +63,19 @@ def _worth_checking(est: np.ndarray, sizes: np.ndarray, params: DedupParams) -> 
 
 
 def _edge_kinds(
-    cand: np.ndarray, jac: np.ndarray, con: np.ndarray, sizes: np.ndarray, params: DedupParams
+    cand: np.ndarray,
+    jac: np.ndarray,
+    con: np.ndarray,
+    sizes: np.ndarray,
+    params: DedupParams,
+    compatible: np.ndarray | None = None,
 ) -> np.ndarray:
     """``near``/``contained``/'' per candidate node pair; a truncated text joins one container.
 
     Among the pairs where a text is the smaller one and contained, the best container has
     the highest containment, then the most shingles, then the smallest node numbers (node
-    numbers follow article_id order, see :class:`_Nodes`).
+    numbers follow article_id order, see :class:`_Nodes`). Pairs whose figures disagree
+    (``compatible`` False, see :mod:`helpers.dedup.figures`) never join.
 
     NOTE: one container per contained text stops a short text (say, a lone disclaimer) from
     chaining every article that quotes it into one cluster.
@@ -78,11 +86,15 @@ def _edge_kinds(
         >>> jac, con = np.array([0.2, 0.3, 0.8]), np.array([0.95, 0.95, 0.9])
         >>> _edge_kinds(cand, jac, con, sizes, DEFAULT_PARAMS).tolist()
         ['', 'contained', 'near']
+        >>> _edge_kinds(cand, jac, con, sizes, DEFAULT_PARAMS, np.array([1, 0, 1], bool)).tolist()
+        ['contained', '', 'near']
     """
+    ok = np.ones(len(cand), dtype=bool) if compatible is None else compatible
     kind = np.full(len(cand), "", dtype=object)
-    near = jac >= params.jaccard_threshold  # NaN (not checked) compares False
+    near = (jac >= params.jaccard_threshold) & ok  # NaN (not checked) compares False
     contained = (
         ~near
+        & ok
         & (con >= params.containment_threshold)
         & (sizes.min(axis=1) >= params.min_contained_shingles)
     )
@@ -97,19 +109,89 @@ def _edge_kinds(
     return kind
 
 
+def _similar(jac: np.ndarray, con: np.ndarray, sizes: np.ndarray, params: DedupParams):
+    """Pairs alike enough for their figures to matter: a copy, or a template of one."""
+    with np.errstate(invalid="ignore"):
+        return (jac >= params.template_threshold) | (
+            (con >= params.containment_threshold)
+            & (sizes.min(axis=1) >= params.min_contained_shingles)
+        )
+
+
+@dataclass(frozen=True)
+class _FigureColumns:
+    """Per candidate pair: the figure verdict, the evidence, the side lacking a fact figure."""
+
+    verdict: np.ndarray
+    only_here: np.ndarray
+    only_other: np.ndarray
+    fewer: np.ndarray  # 0: neither side lacks a figure facts read, 1: the first, 2: the second
+
+
+def _lacking_side(diff: figures.FigureDiff) -> int:
+    """1 or 2 when only the other side has figures that facts read (not dates), else 0."""
+
+    def reads(figs: tuple[figures.Figure, ...]) -> bool:
+        return any(f.kind not in SKIPPED_KINDS for f in figs)
+
+    if diff.verdict == "fewer" and reads(diff.only_b):
+        return 1
+    if diff.verdict == "more" and reads(diff.only_a):
+        return 2
+    return 0
+
+
+def compare_pair_figures(
+    cand: np.ndarray, todo: np.ndarray, nodes: _Nodes, bodies: list[str], conversions: list[str]
+) -> _FigureColumns:
+    """Figure verdicts of candidate pairs ``todo`` (a mask); equal screens are ``same``.
+
+    NOTE: the screen (:func:`helpers.dedup.figures.figure_screens`) settles most pairs in
+    numpy; only pairs whose numeral runs differ are parsed.
+    """
+    n = len(cand)
+    cols = _FigureColumns(
+        verdict=np.full(n, "", dtype=object),
+        only_here=np.full(n, "", dtype=object),
+        only_other=np.full(n, "", dtype=object),
+        fewer=np.zeros(n, dtype=np.int8),
+    )
+    at = np.flatnonzero(todo)
+    if not len(at):
+        return cols
+    used = np.unique(cand[at])
+    screens = figures.figure_screens([nodes.texts[i] for i in used.tolist()])
+    local = np.searchsorted(used, cand[at])
+    same = screens[local[:, 0]] == screens[local[:, 1]]
+    cols.verdict[at[same]] = "same"
+    rows = nodes.rep_rows
+    for i, (a, b) in zip(at[~same].tolist(), cand[at[~same]].tolist(), strict=True):
+        ra, rb = rows[a], rows[b]
+        diff = figures.compare_figures(bodies[ra], conversions[ra], bodies[rb], conversions[rb])
+        cols.verdict[i] = diff.verdict
+        cols.only_here[i] = figures.figure_texts(diff.only_a)
+        cols.only_other[i] = figures.figure_texts(diff.only_b)
+        cols.fewer[i] = _lacking_side(diff)
+    return cols
+
+
 def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PARAMS):
     """Find near-duplicate candidates between distinct texts and check them exactly.
 
     Args:
-        norm: articles with ``article_id`` and ``text_norm`` (:func:`add_text_norm`).
+        norm: articles with ``article_id``, ``body`` and ``text_norm`` (:func:`add_text_norm`).
         params: shingle size, MinHash/LSH shape and thresholds.
 
     Returns:
         One row per LSH candidate pair of distinct texts: ``article_id`` < ``other_id`` (the
         smallest article id holding each text), ``estimate`` (MinHash), ``checked``,
         ``jaccard`` and ``containment`` (exact; NaN when the estimate was too low to check),
-        ``shingles``/``other_shingles`` (set sizes) and ``edge`` (``near``, ``contained`` or
-        '' when the pair does not join).
+        ``shingles``/``other_shingles`` (set sizes), ``figures`` (the verdict of
+        :func:`helpers.dedup.figures.compare_figures` for pairs alike enough, else ''),
+        ``figures_only_here``/``figures_only_other`` (the differing numbers as written),
+        ``fewer_figures_id`` (the side lacking a figure the other has, '' if none) and
+        ``edge`` (``near``, ``contained``, ``template`` when the figures conflict, or ''
+        when the pair does not join).
 
     Example:
         >>> from helpers.dedup.textnorm import add_text_norm
@@ -119,10 +201,13 @@ def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PA
         >>> find_duplicate_pairs(norm)[["article_id", "other_id", "edge"]].values.tolist()
         [['x', 'y', 'near']]
     """
-    return _find_pairs(norm, _text_nodes(norm, params.min_match_chars), params)
+    bodies = norm["body"].fillna("").astype(str).tolist()
+    return _find_pairs(norm, _text_nodes(norm, params.min_match_chars), params, bodies)
 
 
-def _find_pairs(norm: pd.DataFrame, nodes: _Nodes, params: DedupParams) -> pd.DataFrame:
+def _find_pairs(
+    norm: pd.DataFrame, nodes: _Nodes, params: DedupParams, bodies: list[str]
+) -> pd.DataFrame:
     """:func:`find_duplicate_pairs` over the nodes of ``norm`` (:func:`_text_nodes`)."""
     sets = minhash.hash_shingles(nodes.texts, k=params.shingle_size, seed=params.seed)
     sig = minhash.oph_signatures(sets, num_perm=params.num_perm, seed=params.seed)
@@ -134,17 +219,31 @@ def _find_pairs(norm: pd.DataFrame, nodes: _Nodes, params: DedupParams) -> pd.Da
     inter = minhash.overlap_counts(sets, cand[check])
     jac[check] = minhash.jaccard(sets, cand[check], inter)
     con[check] = minhash.containment(sets, cand[check], inter)
-    pairs = pd.DataFrame(
+    figs = compare_pair_figures(
+        cand, _similar(jac, con, sizes, params), nodes, bodies, norm["conversion"].tolist()
+    )
+    edge = _edge_kinds(cand, jac, con, sizes, params, ~np.isin(figs.verdict, FAR_VERDICTS))
+    edge[figs.verdict == "conflict"] = "template"
+    ids = nodes.rep_ids[cand].astype(str).reshape(-1, 2)
+    fewer = np.where(figs.fewer == 1, ids[:, 0], np.where(figs.fewer == 2, ids[:, 1], ""))
+    return pd.DataFrame(
         {
-            "article_id": nodes.rep_ids[cand[:, 0]].astype(str),
-            "other_id": nodes.rep_ids[cand[:, 1]].astype(str),
+            "article_id": ids[:, 0],
+            "other_id": ids[:, 1],
             "estimate": est,
             "checked": check,
             "jaccard": jac,
             "containment": con,
             "shingles": sizes[:, 0],
             "other_shingles": sizes[:, 1],
-            "edge": pd.Series(_edge_kinds(cand, jac, con, sizes, params), dtype=object),
+            "figures": pd.Series(figs.verdict, dtype=object),
+            "figures_only_here": pd.Series(figs.only_here, dtype=object),
+            "figures_only_other": pd.Series(figs.only_other, dtype=object),
+            "fewer_figures_id": pd.Series(fewer, dtype=object),
+            "edge": pd.Series(edge, dtype=object),
         }
     )
-    return pairs
+
+
+# Figure verdicts that keep a pair from joining (see helpers.dedup.figures).
+FAR_VERDICTS = ("conflict", "differ")
