@@ -41,7 +41,11 @@ import pandas as pd
 
 from helpers.dedup import minhash
 from helpers.dedup.boilerplate import extra_boilerplate_chars
-from helpers.dedup.groups import constrained_components, read_spans, template_labels
+from helpers.dedup.groups import (
+    constrained_components,
+    read_spans,
+    template_labels,
+)
 from helpers.dedup.pairs import _find_pairs, _Nodes, _text_nodes
 from helpers.dedup.textnorm import _add_text_norm
 from helpers.dedup.thresholds import (
@@ -57,31 +61,6 @@ from helpers.dedup.thresholds import (
 # ---------------------------------------------------------------------------------------------
 # Clusters, representatives, report
 # ---------------------------------------------------------------------------------------------
-def connected_components(n: int, edges: np.ndarray) -> np.ndarray:
-    """Label nodes ``0..n-1`` by component; a component's label is its smallest node.
-
-    Example:
-        >>> connected_components(5, np.array([[0, 3], [3, 4]])).tolist()
-        [0, 1, 2, 0, 0]
-    """
-    # NOTE: min-label propagation in numpy instead of a Python union-find (0.02-0.06 s on
-    # 20 000 articles, ~1.5 ms this way). Each round gives both ends of every edge, and the
-    # nodes their labels point to, the smaller label; label[x] is always a node of x's
-    # component no larger than x, so once every edge has equal ends the label of a component
-    # is its smallest node. Pointer jumping (label[label]) shortens the chains of long paths.
-    label = np.arange(n, dtype=np.int64)
-    a, b = (np.asarray(edges, dtype=np.int64).reshape(-1, 2)[:, j] for j in (0, 1))
-    while len(a):
-        la, lb = label[a], label[b]
-        low = np.minimum(la, lb)
-        for ends in (a, b, la, lb):
-            np.minimum.at(label, ends, low)
-        label = label[label]
-        if (label[a] == label[b]).all():
-            break
-    return label
-
-
 def _column(df: pd.DataFrame, name: str, default: object) -> pd.Series:
     return df[name] if name in df.columns else pd.Series(default, index=df.index)
 

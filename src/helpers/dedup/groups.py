@@ -24,11 +24,29 @@ from helpers.text.numbers import SKIPPED_KINDS
 from helpers.text.sentences import format_spans, split_sentences
 
 
-def _components(n: int, edges: np.ndarray) -> np.ndarray:
-    # Imported here: clusters imports this module (the function lives there for its users).
-    from helpers.dedup.clusters import connected_components
+def connected_components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Label nodes ``0..n-1`` by component; a component's label is its smallest node.
 
-    return connected_components(n, edges)
+    Example:
+        >>> connected_components(5, np.array([[0, 3], [3, 4]])).tolist()
+        [0, 1, 2, 0, 0]
+    """
+    # NOTE: min-label propagation in numpy instead of a Python union-find (0.02-0.06 s on
+    # 20 000 articles, ~1.5 ms this way). Each round gives both ends of every edge, and the
+    # nodes their labels point to, the smaller label; label[x] is always a node of x's
+    # component no larger than x, so once every edge has equal ends the label of a component
+    # is its smallest node. Pointer jumping (label[label]) shortens the chains of long paths.
+    label = np.arange(n, dtype=np.int64)
+    a, b = (np.asarray(edges, dtype=np.int64).reshape(-1, 2)[:, j] for j in (0, 1))
+    while len(a):
+        la, lb = label[a], label[b]
+        low = np.minimum(la, lb)
+        for ends in (a, b, la, lb):
+            np.minimum.at(label, ends, low)
+        label = label[label]
+        if (label[a] == label[b]).all():
+            break
+    return label
 
 
 def _find(parent: list[int], x: int) -> int:
@@ -75,7 +93,7 @@ def constrained_components(
         ...                        np.array([0.9, 0.7, 0.95]), np.array([[0, 3]])).tolist()
         [0, 0, 2, 2]
     """
-    label = _components(n, edges)
+    label = connected_components(n, edges)
     forbidden = np.asarray(forbidden, dtype=np.int64).reshape(-1, 2)
     inside = forbidden[label[forbidden[:, 0]] == label[forbidden[:, 1]]]
     if not len(inside):
@@ -105,7 +123,7 @@ def template_labels(component: np.ndarray, template_edges: np.ndarray) -> np.nda
     edges = np.asarray(template_edges, dtype=np.int64).reshape(-1, 2)
     n = len(component)
     both = np.concatenate([np.stack([np.arange(n), component], axis=1), edges])
-    return _components(n, both)
+    return connected_components(n, both)
 
 
 def new_figure_spans(body: str, conversion: str, canon_body: str, canon_conversion: str) -> str:
