@@ -258,7 +258,7 @@ def run_ours(df: pd.DataFrame, params: dedup.thresholds.DedupParams) -> np.ndarr
 
 
 def _components(n: int, edges: list[tuple[int, int]]) -> np.ndarray:
-    return dedup.clusters.connected_components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
+    return dedup.groups.connected_components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
 
 
 def run_datasketch(
