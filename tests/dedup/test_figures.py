@@ -132,3 +132,38 @@ def test_a_chain_of_copies_never_joins_two_templates():
     edges = np.array([[0, 2], [1, 2]])
     labels = groups.constrained_components(3, edges, np.array([0.8, 0.9]), np.array([[0, 1]]))
     assert labels.tolist() == [0, 1, 1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories across outlets
+# ---------------------------------------------------------------------------------------------
+RELEASE_A = (
+    "小鹏汽车周一公布，十一月共交付新车36728辆，同比增长102%，其中海外交付4213辆。\n"
+    "公司称，新款车型上市后订单明显增加，工厂已经开始双班生产。"
+    "截至十一月底，今年累计交付量达到355209辆，已经超过去年全年。"
+)
+RELEASE_B = (
+    "据小鹏汽车官方消息，该公司上个月交付新车36728辆，较去年同期翻了一番多，达102%。"
+    "海外市场贡献了4213辆。\n"
+    "分析人士指出，这家新势力车企今年前十一个月的累计交付为355209辆，"
+    "全年目标基本锁定，明年的看点在于新平台能否如期量产。"
+)
+RELEASE_C = RELEASE_B.replace("小鹏汽车官方", "公司公告").replace("这家新势力车企", "小鹏")
+
+
+def test_rewrites_by_three_outlets_are_one_story_of_three_clusters():
+    df = frame(
+        {"a": RELEASE_A, "b": RELEASE_B, "c": RELEASE_C, "x": monthly_brief(3)[0]},
+        source_name=["汽车日报", "财经周刊", "科技快讯", "汽车日报"],
+    )
+    out = dedup.deduplicate(df).articles
+    assert out.set_index("article_id").loc[["a", "b"], "is_canonical"].all()
+    stories = by_id(out, "story_id")
+    assert stories["a"] == stories["b"] == stories["c"] != stories["x"]
+    assert by_id(out, "story_outlets") == {"a": 3, "b": 3, "c": 3, "x": 1}
+
+
+def test_template_briefs_are_not_one_story():
+    briefs = {f"b{m:02d}": monthly_brief(m)[0] for m in range(1, 13)}
+    out = dedup.deduplicate(frame(briefs)).articles
+    assert out["story_id"].nunique() == 12

@@ -47,6 +47,7 @@ from helpers.dedup.groups import (
     template_labels,
 )
 from helpers.dedup.pairs import _find_pairs, _Nodes, _text_nodes
+from helpers.dedup.stories import story_outlets, story_pairs
 from helpers.dedup.textnorm import _add_text_norm
 from helpers.dedup.thresholds import (
     BORDERLINE_MARGIN,
@@ -321,6 +322,10 @@ def _assign_clusters(
     # A template group is named by the representative of its first cluster (by node number,
     # i.e. article_id order).
     out["template_id"] = ids[canon[nodes.rep_rows[node_template[nodes.of_row]]]]
+    node_story = template_labels(node_comp, story_pairs(nodes.texts))
+    out["story_id"] = ids[canon[nodes.rep_rows[node_story[nodes.of_row]]]]
+    outlets = _column(norm, "source_name", "")
+    out["story_outlets"] = story_outlets(out["story_id"], outlets).to_numpy()
     spans = read_spans(member[~same_text], canon[member[~same_text]], bodies,
                        norm["conversion"].tolist(), norm["text_norm"].tolist())  # fmt: skip
     read = np.full(len(norm), "", dtype=object)

@@ -124,34 +124,59 @@ def figure_screens(texts: list[str]) -> np.ndarray:
 
 
 def _chunk_screens(texts: list[str]) -> np.ndarray:
+    runs = numeral_runs(texts)
+    out = np.zeros(len(texts), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        token = minhash.mix64(runs.hashes ^ np.uint64(0x9E3779B9))
+    np.add.at(out, runs.doc, token)
+    return out
+
+
+@dataclass(frozen=True)
+class NumeralRuns:
+    """The runs of :data:`NUMERAL_CHARS` in many texts (one entry per run, in text order)."""
+
+    doc: np.ndarray  # text index of each run
+    hashes: np.ndarray  # uint64 hash of the run's characters (order-sensitive)
+    lengths: np.ndarray  # characters per run
+    is_year: np.ndarray  # four digits starting 19 or 20 (2025年: a date, not a figure)
+
+
+def numeral_runs(texts: list[str]) -> NumeralRuns:
+    """Find every run of digits and Chinese numerals (with 万, 亿) in ``texts``, in numpy.
+
+    NOTE: the run alone, not the character after it: in a matching form that is the next
+    sentence's first character once punctuation is gone, which a reordered copy changes.
+
+    Example:
+        >>> r = numeral_runs(["2025年出口352万辆", "增长12"])
+        >>> r.doc.tolist(), r.lengths.tolist(), r.is_year.tolist()
+        ([0, 0, 1], [4, 4, 2], [True, False, False])
+    """
     codes, lengths = minhash.text_codes(texts)
     n = len(codes)
-    out = np.zeros(len(texts), dtype=np.uint64)
-    if not n:
-        return out
     doc = np.repeat(np.arange(len(texts)), lengths)
     is_num = _NUMERAL[np.minimum(codes, 0xFFFF)] & (codes < 0x10000)
-    new_doc = np.r_[True, doc[1:] != doc[:-1]]
+    new_doc = np.r_[True, doc[1:] != doc[:-1]] if n else np.zeros(0, dtype=bool)
     starts = np.flatnonzero(is_num & (new_doc | ~np.r_[False, is_num[:-1]]))
-    if not len(starts):
-        return out
     # Position of each numeral character inside its run: index minus the run's start.
     run_start = np.zeros(n, dtype=np.int64)
     run_start[starts] = starts
-    run_start = np.maximum.accumulate(run_start)
+    run_start = np.maximum.accumulate(run_start) if n else run_start
     at = np.flatnonzero(is_num)
     with np.errstate(over="ignore"):
         salted = codes[at].astype(np.uint64) | ((at - run_start[at]).astype(np.uint64) << 32)
         char_hash = minhash.mix64(salted)
     run_of = np.searchsorted(starts, at, side="right") - 1
-    run_hash = np.zeros(len(starts), dtype=np.uint64)
-    np.add.at(run_hash, run_of, char_hash)
-    # NOTE: the run alone, not the character after it: in a matching form that is the next
-    # sentence's first character once punctuation is gone, which a reordered copy changes.
-    with np.errstate(over="ignore"):
-        token = minhash.mix64(run_hash ^ np.uint64(0x9E3779B9))
-    np.add.at(out, doc[starts], token)
-    return out
+    hashes = np.zeros(len(starts), dtype=np.uint64)
+    np.add.at(hashes, run_of, char_hash)
+    run_len = np.bincount(run_of, minlength=len(starts))
+    second = codes[np.minimum(starts + 1, max(n - 1, 0))] if n else codes
+    first = codes[starts] if n else codes
+    year = (run_len == 4) & (
+        ((first == ord("1")) & (second == ord("9"))) | ((first == ord("2")) & (second == ord("0")))
+    )
+    return NumeralRuns(doc=doc[starts], hashes=hashes, lengths=run_len, is_year=year)
 
 
 # ---------------------------------------------------------------------------------------------

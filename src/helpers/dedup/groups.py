@@ -114,7 +114,9 @@ def constrained_components(
 
 
 def template_labels(component: np.ndarray, template_edges: np.ndarray) -> np.ndarray:
-    """Label each node's cluster by the template group it belongs to (its smallest node).
+    """Label each node's cluster by the group its ``template_edges`` link it to (smallest node).
+
+    Used for template groups (``template`` pairs) and for stories (shared figures).
 
     Example:
         >>> template_labels(np.array([0, 0, 2, 3]), np.array([[1, 2]])).tolist()

@@ -41,6 +41,8 @@ OUTPUT_COLUMNS = (
     "dup_rule",
     "similarity",
     "template_id",
+    "story_id",
+    "story_outlets",
     "read_spans",
 )
 

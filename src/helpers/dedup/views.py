@@ -137,3 +137,31 @@ def read_in_part(articles: pd.DataFrame, *, text_col: str = "body") -> pd.DataFr
         for body, spans in zip(rows[text_col], rows["read_spans"], strict=True)
     ]
     return rows[["article_id", "dup_of", "read_spans"]].assign(sentences=sentences)
+
+
+def stories_across_outlets(articles: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
+    """Stories told by more than one cluster (rewrites by other outlets), largest first.
+
+    Example:
+        >>> a = pd.DataFrame({"article_id": ["x", "y", "z"], "cluster_id": ["x", "y", "z"],
+        ...                   "story_id": ["x", "x", "z"], "story_outlets": [2, 2, 1],
+        ...                   "source_name": ["日报", "周刊", "日报"]})
+        >>> stories_across_outlets(a)[["story_id", "clusters", "outlets"]].values.tolist()
+        [['x', 2, '周刊; 日报']]
+    """
+    named = _column_or(articles, "source_name").fillna("").astype(str)
+    grouped = articles.assign(source_name=named).groupby("story_id")
+    table = pd.DataFrame(
+        {
+            "clusters": grouped["cluster_id"].nunique(),
+            "articles": grouped.size(),
+            "story_outlets": grouped["story_outlets"].first(),
+            "outlets": grouped["source_name"].agg(lambda s: "; ".join(sorted({x for x in s if x}))),
+        }
+    )
+    table = table[table["clusters"] > 1].sort_values(["clusters", "articles"], ascending=False)
+    return table.head(n).reset_index()
+
+
+def _column_or(df: pd.DataFrame, name: str) -> pd.Series:
+    return df[name] if name in df else pd.Series("", index=df.index)
