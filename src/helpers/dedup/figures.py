@@ -35,8 +35,10 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -52,7 +54,10 @@ ALIGN_THRESHOLD = 0.5
 # Digits and Chinese numeral characters: a run of them is one screen token.
 NUMERAL_CHARS = "0123456789零〇一二两三四五六七八九十百千万亿"
 # A text cut mid-figure ends in a number, maybe followed by these: that number is not read.
-CUT_TAIL = " \t\r\n…⋯.．"  # ellipses and spaces; a full stop ends a sentence, not a cut
+# Ellipses, spaces and "to be continued" marks; a full stop ends a sentence, not a cut.
+SENTENCE_FINAL = '。！？!?」』”"）)'
+HAN_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+CUT_TAIL_RE = re.compile(r"(?:[\s…⋯.．]|[（(]未完(?:待续|待續)?[)）])*$")
 
 
 @dataclass(frozen=True)
@@ -182,14 +187,18 @@ def numeral_runs(texts: list[str]) -> NumeralRuns:
 # ---------------------------------------------------------------------------------------------
 # The exact comparison of two bodies
 # ---------------------------------------------------------------------------------------------
-def _line_forms(body: str, conversion: str) -> list[tuple[int, str, str]]:
+# NOTE: a text is compared with several others (twelve briefs of one template: eleven pairs
+# each), so its lines' forms and figures are kept; bounded, as the inprocess runner reuses
+# the process.
+@functools.lru_cache(maxsize=1 << 14)
+def _line_forms(body: str, conversion: str) -> tuple[tuple[int, str, str], ...]:
     """``(offset, line, matching form)`` of each line of ``body``."""
     out, pos = [], 0
     for line in body.split("\n"):
         text = convert_script(line, conversion) if conversion != "none" else line
         out.append((pos, line, normalise_text(text)))
         pos += len(line) + 1
-    return out
+    return tuple(out)
 
 
 def _one_sided(lines: list[tuple[int, str, str]], other: Counter) -> list[tuple[int, str]]:
@@ -215,11 +224,52 @@ def _skeleton(sentence: str, spans: list[tuple[int, int]], conversion: str) -> s
     return normalise_text(convert_script(text, conversion) if conversion != "none" else text)
 
 
-def _line_figures(offset: int, line: str, conversion: str, is_last: bool) -> list[Figure]:
-    """Every number of one line as a :class:`Figure` (body offsets), but a cut-off last one."""
-    numbers = extract_numbers(line, skip_kinds=())
-    if is_last and numbers and numbers[-1]["end"] >= len(line.rstrip(CUT_TAIL)):
-        numbers = numbers[:-1]  # NOTE: a text cut mid-figure ("增长12" of "增长12.5%")
+def _close_gaps(line: str) -> tuple[str, list[int]]:
+    """``line`` without spaces between two Chinese characters, and each kept index.
+
+    NOTE: a stray space inside a unit (10个 月) makes the reader see another figure; the
+    figures' offsets are mapped back to ``line``.
+
+    Example:
+        >>> _close_gaps("前10个 月")
+        ('前10个月', [0, 1, 2, 3, 5])
+    """
+    if not HAN_GAP_RE.search(line):
+        return line, list(range(len(line)))
+    gone = {i for m in HAN_GAP_RE.finditer(line) for i in range(m.start(), m.end())}
+    kept = [i for i in range(len(line)) if i not in gone]
+    return "".join(line[i] for i in kept), kept
+
+
+def _unfinished_from(line: str) -> int:
+    """Where the last line's unfinished sentence starts (a cut text); ``len(line)`` if none.
+
+    Example:
+        >>> _unfinished_from("出口5万辆。同比增长12……"), _unfinished_from("出口5万辆。")
+        (6, 6)
+    """
+    end = CUT_TAIL_RE.search(line).start()
+    if end == 0 or line[end - 1] in SENTENCE_FINAL:
+        return len(line)
+    stops = [i for i in range(end) if line[i] in "。！？!?"]
+    return stops[-1] + 1 if stops else 0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _line_figures(line: str, conversion: str, is_last: bool) -> tuple[Figure, ...]:
+    """Every number of one line as a :class:`Figure` (line offsets).
+
+    NOTE: on a text's last line, the figures of an unfinished last sentence are left out: a
+    text cut mid-sentence or mid-figure ("增长12" of "增长12.5%") has no figure of its own there.
+    """
+    clean, kept = _close_gaps(line)
+    numbers = [
+        {**n, "start": kept[n["start"]], "end": kept[n["end"] - 1] + 1}
+        for n in extract_numbers(clean, skip_kinds=())
+    ]
+    if is_last:
+        cut = _unfinished_from(line)
+        numbers = [n for n in numbers if n["start"] < cut]
     out = []
     for m in SENTENCE_RE.finditer(line):
         inside = [n for n in numbers if m.start() <= n["start"] < m.end()]
@@ -230,15 +280,15 @@ def _line_figures(offset: int, line: str, conversion: str, is_last: bool) -> lis
         out += [
             Figure(
                 key=figure_key(n),
-                text=n["text"],
-                start=offset + n["start"],
-                end=offset + n["end"],
+                text=line[n["start"] : n["end"]],
+                start=n["start"],
+                end=n["end"],
                 kind=n["kind"],
                 skeleton=skeleton,
             )
             for n in inside
         ]
-    return out
+    return tuple(out)
 
 
 def _last_line_offset(body: str) -> int:
@@ -247,8 +297,13 @@ def _last_line_offset(body: str) -> int:
 
 
 def _figures(lines: list[tuple[int, str]], body: str, conversion: str) -> list[Figure]:
+    """The figures of some lines of ``body``, with offsets into ``body``."""
     last = _last_line_offset(body)
-    return [f for off, line in lines for f in _line_figures(off, line, conversion, off == last)]
+    return [
+        replace(f, start=f.start + off, end=f.end + off) if off else f
+        for off, line in lines
+        for f in _line_figures(line, conversion, off == last)
+    ]
 
 
 def _only(mine: list[Figure], theirs: list[Figure]) -> tuple[Figure, ...]:

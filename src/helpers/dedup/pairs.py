@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,23 +206,45 @@ def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PA
     return _find_pairs(norm, _text_nodes(norm, params.min_match_chars), params, bodies)
 
 
-def _find_pairs(
-    norm: pd.DataFrame, nodes: _Nodes, params: DedupParams, bodies: list[str]
-) -> pd.DataFrame:
-    """:func:`find_duplicate_pairs` over the nodes of ``norm`` (:func:`_text_nodes`)."""
-    sets = minhash.hash_shingles(nodes.texts, k=params.shingle_size, seed=params.seed)
+# A function proposing candidate pairs of node texts instead of our MinHash + LSH (the
+# benchmark plugs datasketch in here to compare candidate generators on equal terms).
+CandidateFinder = Callable[[list[str], DedupParams], np.ndarray]
+
+
+def _candidates(
+    sets: minhash.ShingleSets, texts: list[str], params: DedupParams, finder: CandidateFinder | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate node pairs, their MinHash estimates and which to check exactly."""
+    if finder is not None:
+        cand = minhash.unique_pairs(np.asarray(finder(texts, params)).reshape(-1, 2), len(texts))
+        est = np.full(len(cand), np.nan)
+        return cand, est, np.ones(len(cand), dtype=bool)  # every proposed pair is checked
     sig = minhash.oph_signatures(sets, num_perm=params.num_perm, seed=params.seed)
     cand = minhash.band_candidates(sig, bands=params.bands, rows=params.rows)
     est = minhash.estimate_jaccard(sig, cand)
     sizes = sets.sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
-    check = _worth_checking(est, sizes, params)
+    return cand, est, _worth_checking(est, sizes, params)
+
+
+def _find_pairs(
+    norm: pd.DataFrame,
+    nodes: _Nodes,
+    params: DedupParams,
+    bodies: list[str],
+    finder: CandidateFinder | None = None,
+) -> pd.DataFrame:
+    """:func:`find_duplicate_pairs` over the nodes of ``norm`` (:func:`_text_nodes`)."""
+    sets = minhash.hash_shingles(nodes.texts, k=params.shingle_size, seed=params.seed)
+    cand, est, check = _candidates(sets, nodes.texts, params, finder)
+    sizes = sets.sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
     jac, con = np.full(len(cand), np.nan), np.full(len(cand), np.nan)
     inter = minhash.overlap_counts(sets, cand[check])
     jac[check] = minhash.jaccard(sets, cand[check], inter)
     con[check] = minhash.containment(sets, cand[check], inter)
-    figs = compare_pair_figures(
-        cand, _similar(jac, con, sizes, params), nodes, bodies, norm["conversion"].tolist()
-    )
+    similar = _similar(jac, con, sizes, params)
+    if not params.compare_figures:  # NOTE: the benchmark's ablation (figures play no part)
+        similar = np.zeros(len(cand), dtype=bool)
+    figs = compare_pair_figures(cand, similar, nodes, bodies, norm["conversion"].tolist())
     edge = _edge_kinds(cand, jac, con, sizes, params, ~np.isin(figs.verdict, FAR_VERDICTS))
     edge[figs.verdict == "conflict"] = "template"
     ids = nodes.rep_ids[cand].astype(str).reshape(-1, 2)

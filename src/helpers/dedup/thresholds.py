@@ -62,6 +62,9 @@ class DedupParams:
     min_match_chars: int = MIN_MATCH_CHARS
     prefilter_margin: float = PREFILTER_MARGIN
     seed: int = SEED
+    # False: pairs join on similarity alone, as before issue 15 (no template pairs, no side
+    # lacking a figure; read_spans are still written). The benchmark's ablation of the rule.
+    compare_figures: bool = True
 
 
 DEFAULT_PARAMS = DedupParams()
