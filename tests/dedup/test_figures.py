@@ -122,9 +122,10 @@ def test_the_same_figure_written_otherwise_is_the_same_figure(copy):
     assert dedup.deduplicate(frame({"a": STORY, "b": copy})).articles["cluster_id"].nunique() == 1
 
 
-def test_figure_screens_ignore_order_and_see_other_digits():
-    h = figures.figure_screens(["出口352万辆增长12", "增长12出口352万辆", "出口352万辆增长13"])
-    assert h[0] == h[1] != h[2]
+def test_numeral_runs_ignore_order_and_see_other_digits():
+    runs = figures.numeral_runs_of(["出口352万辆增长12", "增长12出口352万辆", "出口352万辆增长13"])
+    d = figures.run_differences(runs, np.array([[0, 1], [0, 2]]))
+    assert (d.only_a.tolist(), d.only_b.tolist()) == ([0, 1], [0, 1])
 
 
 def test_a_chain_of_copies_never_joins_two_templates():

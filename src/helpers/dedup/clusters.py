@@ -322,12 +322,12 @@ def _assign_clusters(
     # A template group is named by the representative of its first cluster (by node number,
     # i.e. article_id order).
     out["template_id"] = ids[canon[nodes.rep_rows[node_template[nodes.of_row]]]]
-    node_story = template_labels(node_comp, story_pairs(nodes.texts))
+    node_story = template_labels(node_comp, story_pairs(nodes.texts, nodes.runs))
     out["story_id"] = ids[canon[nodes.rep_rows[node_story[nodes.of_row]]]]
     outlets = _column(norm, "source_name", "")
     out["story_outlets"] = story_outlets(out["story_id"], outlets).to_numpy()
     spans = read_spans(member[~same_text], canon[member[~same_text]], bodies,
-                       norm["conversion"].tolist(), norm["text_norm"].tolist())  # fmt: skip
+                       norm["conversion"].tolist(), (nodes.runs, nodes.of_row))  # fmt: skip
     read = np.full(len(norm), "", dtype=object)
     read[member[~same_text]] = spans
     out["read_spans"] = pd.Series(read, index=norm.index, dtype=object)

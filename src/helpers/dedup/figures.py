@@ -18,12 +18,14 @@ is one of :data:`VERDICTS`:
   have (two reprints that each added their own paragraph). Not joined by this pair, and
   not kept apart either: both may still join a common original.
 
-NOTE: the comparison is cheap where it can be. :func:`figure_screens` hashes the multiset
-of digit and numeral runs of each matching text in numpy; equal screens mean the same
-figures (a reprint), and only the other pairs are parsed, and only in the lines one copy
-has and the other does not (lines equal in matching form cancel). Matching forms drop the
-decimal point, so 3.52 and 35.2 look alike to the screen and to the line cancellation: no
-copy process or template changes only where a decimal point sits.
+NOTE: the comparison is cheap where it can be. :func:`run_differences` compares the
+multisets of digit and numeral runs of the matching texts of all pairs at once in numpy:
+the same runs mean the same figures (a reprint), runs on one side only a copy with fewer or
+more figures (a cut, an update). Only pairs where each side has runs the other lacks are
+parsed (:func:`compare_figures`), and only in the lines one copy has and the other does not
+(lines equal in matching form cancel), and only their sentences with a numeral. Matching
+forms drop the decimal point, so 3.52 and 35.2 look alike to the runs and to the line
+cancellation: no copy process or template changes only where a decimal point sits.
 
 Example:
     >>> a = "1月，全国乘用车出口35.2万辆，同比增长12%。\n业内认为海外需求仍然旺盛。"
@@ -39,6 +41,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,12 +59,15 @@ NUMERAL_CHARS = "0123456789零〇一二两三四五六七八九十百千万亿"
 # A text cut mid-figure ends in a number, maybe followed by these: that number is not read.
 # Ellipses, spaces and "to be continued" marks; a full stop ends a sentence, not a cut.
 SENTENCE_FINAL = '。！？!?」』”"）)'
+NUMERIC_HINT_RE = re.compile(r"[0-9０-９二两兩三四五六七八九十百千万亿萬億]|一[倍成半]")
+# Numeral runs of a sentence as written: full-width digits and 萬億兩 folded (no conversion).
+RAW_FOLD = str.maketrans("０１２３４５６７８９萬億兩", "0123456789万亿两")
+RAW_RUN_RE = re.compile(f"[{NUMERAL_CHARS}]+")
 HAN_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 CUT_TAIL_RE = re.compile(r"(?:[\s…⋯.．]|[（(]未完(?:待续|待續)?[)）])*$")
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One number of a text: its comparison key, its text and where it sits in the body."""
 
     key: tuple
@@ -70,6 +76,10 @@ class Figure:
     end: int
     kind: str
     skeleton: str  # its sentence's matching form without the numbers
+
+    def moved(self, by: int) -> Figure:
+        """The same figure ``by`` characters further on (a NamedTuple: cheap to build)."""
+        return Figure(self.key, self.text, self.start + by, self.end + by, self.kind, self.skeleton)
 
 
 @dataclass(frozen=True)
@@ -111,32 +121,6 @@ def _numeral_table() -> np.ndarray:
 _NUMERAL = _numeral_table()
 
 
-def figure_screens(texts: list[str]) -> np.ndarray:
-    """Hash each text's multiset of numeral runs (digits, Chinese numerals, 万 and 亿).
-
-    Texts are matching forms (``text_norm``). Equal hashes mean the same runs in any order:
-    the same figures for every copy process but a moved decimal point (see the module NOTE).
-
-    Example:
-        >>> h = figure_screens(["出口352万辆增长12", "增长12出口352万辆", "出口281万辆增长9", "无"])
-        >>> bool(h[0] == h[1]), bool(h[0] == h[2]), int(h[3])
-        (True, False, 0)
-    """
-    out = np.zeros(len(texts), dtype=np.uint64)
-    for start, stop in minhash.chunk_bounds(texts, minhash.CHUNK_CHARS):
-        out[start:stop] = _chunk_screens(texts[start:stop])
-    return out
-
-
-def _chunk_screens(texts: list[str]) -> np.ndarray:
-    runs = numeral_runs(texts)
-    out = np.zeros(len(texts), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        token = minhash.mix64(runs.hashes ^ np.uint64(0x9E3779B9))
-    np.add.at(out, runs.doc, token)
-    return out
-
-
 @dataclass(frozen=True)
 class NumeralRuns:
     """The runs of :data:`NUMERAL_CHARS` in many texts (one entry per run, in text order)."""
@@ -163,25 +147,94 @@ def numeral_runs(texts: list[str]) -> NumeralRuns:
     doc = np.repeat(np.arange(len(texts)), lengths)
     is_num = _NUMERAL[np.minimum(codes, 0xFFFF)] & (codes < 0x10000)
     new_doc = np.r_[True, doc[1:] != doc[:-1]] if n else np.zeros(0, dtype=bool)
-    starts = np.flatnonzero(is_num & (new_doc | ~np.r_[False, is_num[:-1]]))
-    # Position of each numeral character inside its run: index minus the run's start.
-    run_start = np.zeros(n, dtype=np.int64)
-    run_start[starts] = starts
-    run_start = np.maximum.accumulate(run_start) if n else run_start
     at = np.flatnonzero(is_num)
+    # A run starts where a numeral follows a non-numeral or opens a text.
+    first = (new_doc | ~np.r_[False, is_num[:-1]])[at]
+    heads = np.flatnonzero(first)  # positions in ``at`` of each run's first character
+    run_len = np.diff(np.r_[heads, len(at)])
+    offset = np.arange(len(at)) - np.repeat(heads, run_len)
     with np.errstate(over="ignore"):
-        salted = codes[at].astype(np.uint64) | ((at - run_start[at]).astype(np.uint64) << 32)
+        salted = codes[at].astype(np.uint64) | (offset.astype(np.uint64) << np.uint64(32))
         char_hash = minhash.mix64(salted)
-    run_of = np.searchsorted(starts, at, side="right") - 1
-    hashes = np.zeros(len(starts), dtype=np.uint64)
-    np.add.at(hashes, run_of, char_hash)
-    run_len = np.bincount(run_of, minlength=len(starts))
-    second = codes[np.minimum(starts + 1, max(n - 1, 0))] if n else codes
-    first = codes[starts] if n else codes
+    hashes = np.add.reduceat(char_hash, heads) if len(heads) else char_hash[:0]
+    starts = at[heads]
+    one, two = codes[starts], codes[np.minimum(starts + 1, max(n - 1, 0))]
     year = (run_len == 4) & (
-        ((first == ord("1")) & (second == ord("9"))) | ((first == ord("2")) & (second == ord("0")))
+        ((one == ord("1")) & (two == ord("9"))) | ((one == ord("2")) & (two == ord("0")))
     )
     return NumeralRuns(doc=doc[starts], hashes=hashes, lengths=run_len, is_year=year)
+
+
+def numeral_runs_of(texts: list[str]) -> NumeralRuns:
+    """:func:`numeral_runs` of many texts, in chunks (bounded temporaries), one result."""
+    parts = []
+    for start, stop in minhash.chunk_bounds(texts, minhash.CHUNK_CHARS):
+        r = numeral_runs(texts[start:stop])
+        parts.append(replace(r, doc=r.doc + start))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return NumeralRuns(empty, empty.astype(np.uint64), empty, empty.astype(bool))
+    return NumeralRuns(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in NumeralRuns.__dataclass_fields__)
+    )
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """Per pair of texts: numeral runs only the first has, only the second, and non-years."""
+
+    only_a: np.ndarray
+    only_b: np.ndarray
+    figures_a: np.ndarray  # of only_a, runs that are not years (a figure facts may read)
+    figures_b: np.ndarray
+
+
+def run_differences(runs: NumeralRuns, pairs: np.ndarray) -> RunDiff:
+    """Count, per pair ``(i, j)`` of texts, the numeral runs one has beyond the other.
+
+    Args:
+        runs: the runs of every text (:func:`numeral_runs_of`; ``doc`` is the text index).
+        pairs: ``(m, 2)`` text indices.
+
+    Multisets: a run twice in ``i`` and once in ``j`` counts once for ``i``. All pairs at
+    once in numpy (one sort of every pair's runs).
+
+    Example:
+        >>> texts = ["出口352万辆增长12", "增长12出口352万辆2025年", "出口281万辆增长9"]
+        >>> runs = numeral_runs_of(texts)
+        >>> d = run_differences(runs, np.array([[0, 1], [0, 2]]))
+        >>> d.only_a.tolist(), d.only_b.tolist(), d.figures_b.tolist()
+        ([0, 2], [1, 2], [0, 2])
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    n = len(pairs)
+    zero = np.zeros(n, dtype=np.int64)
+    if not n:
+        return RunDiff(zero, zero, zero, zero)
+    offsets = np.searchsorted(runs.doc, np.arange(int(pairs.max()) + 2))
+    sides = []
+    for side in (0, 1):
+        idx, counts = minhash._ragged_take(offsets, pairs[:, side])
+        owner = np.repeat(np.arange(n, dtype=np.uint64), counts)
+        # pair index in the high 24 bits, the run hash's top 40 bits below it
+        code = (owner << np.uint64(40)) | (runs.hashes[idx] >> np.uint64(24))
+        sides.append((code, ~runs.is_year[idx]))
+    codes = np.concatenate([sides[0][0], sides[1][0]])
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    side_b = np.r_[np.zeros(len(sides[0][0])), np.ones(len(sides[1][0]))]
+    count_b = np.bincount(inverse, weights=side_b, minlength=len(uniq))
+    count_a = np.bincount(inverse, minlength=len(uniq)) - count_b
+    figure = np.zeros(len(uniq), dtype=bool)
+    figure[inverse] = np.concatenate([sides[0][1], sides[1][1]])
+    owner = (uniq >> np.uint64(40)).astype(np.int64)
+    extra_a, extra_b = np.maximum(count_a - count_b, 0), np.maximum(count_b - count_a, 0)
+
+    def per_pair(x: np.ndarray) -> np.ndarray:
+        return np.bincount(owner, weights=x, minlength=n).astype(np.int64)
+
+    return RunDiff(
+        per_pair(extra_a), per_pair(extra_b), per_pair(extra_a * figure), per_pair(extra_b * figure)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,39 +309,53 @@ def _unfinished_from(line: str) -> int:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _line_figures(line: str, conversion: str, is_last: bool) -> tuple[Figure, ...]:
-    """Every number of one line as a :class:`Figure` (line offsets).
-
-    NOTE: on a text's last line, the figures of an unfinished last sentence are left out: a
-    text cut mid-sentence or mid-figure ("增长12" of "增长12.5%") has no figure of its own there.
-    """
-    clean, kept = _close_gaps(line)
+def _sentence_figures(sentence: str, conversion: str) -> tuple[Figure, ...]:
+    """Every number of one sentence as a :class:`Figure` (offsets in the sentence)."""
+    clean, kept = _close_gaps(sentence)
     numbers = [
         {**n, "start": kept[n["start"]], "end": kept[n["end"] - 1] + 1}
         for n in extract_numbers(clean, skip_kinds=())
     ]
-    if is_last:
-        cut = _unfinished_from(line)
-        numbers = [n for n in numbers if n["start"] < cut]
+    if not numbers:
+        return ()
+    skeleton = _skeleton(sentence, [(n["start"], n["end"]) for n in numbers], conversion)
+    return tuple(
+        Figure(
+            key=figure_key(n),
+            text=sentence[n["start"] : n["end"]],
+            start=n["start"],
+            end=n["end"],
+            kind=n["kind"],
+            skeleton=skeleton,
+        )
+        for n in numbers
+    )
+
+
+class _Sentence(NamedTuple):
+    start: int  # offset in the body
+    text: str
+    runs: tuple[str, ...]  # its numeral runs as written (full width and 萬億兩 folded)
+
+
+def _line_sentences(offset: int, line: str, is_last: bool) -> list[_Sentence]:
+    """The sentences of one line that hold a numeral, with their runs.
+
+    NOTE: on a text's last line an unfinished last sentence is left out: a text cut
+    mid-sentence or mid-figure ("增长12" of "增长12.5%") has no figure of its own there.
+    """
+    cut = _unfinished_from(line) if is_last else len(line)
     out = []
-    for m in SENTENCE_RE.finditer(line):
-        inside = [n for n in numbers if m.start() <= n["start"] < m.end()]
-        if not inside:
-            continue
-        spans = [(n["start"] - m.start(), n["end"] - m.start()) for n in inside]
-        skeleton = _skeleton(m.group(), spans, conversion)
-        out += [
-            Figure(
-                key=figure_key(n),
-                text=line[n["start"] : n["end"]],
-                start=n["start"],
-                end=n["end"],
-                kind=n["kind"],
-                skeleton=skeleton,
-            )
-            for n in inside
-        ]
-    return tuple(out)
+    for m in SENTENCE_RE.finditer(line, 0, cut):
+        runs = tuple(RAW_RUN_RE.findall(m.group().translate(RAW_FOLD)))
+        if runs:
+            out.append(_Sentence(offset + m.start(), m.group(), runs))
+    return out
+
+
+def _sentences(lines: list[tuple[int, str]], body: str) -> list[_Sentence]:
+    last = _last_line_offset(body)
+    return [s for off, line in lines for s in _line_sentences(off, line, off == last)]
 
 
 def _last_line_offset(body: str) -> int:
@@ -296,13 +363,17 @@ def _last_line_offset(body: str) -> int:
     return stripped.rfind("\n") + 1
 
 
-def _figures(lines: list[tuple[int, str]], body: str, conversion: str) -> list[Figure]:
-    """The figures of some lines of ``body``, with offsets into ``body``."""
-    last = _last_line_offset(body)
+def _figures(sentences: list[_Sentence], differing: Counter, conversion: str) -> list[Figure]:
+    """The figures of the sentences holding a ``differing`` run, offsets into the body.
+
+    NOTE: only those are read (the reader costs ~2 us per character); a sentence whose
+    runs the other text has too holds no figure of its own.
+    """
     return [
-        replace(f, start=f.start + off, end=f.end + off) if off else f
-        for off, line in lines
-        for f in _line_figures(line, conversion, off == last)
+        f.moved(s.start)
+        for s in sentences
+        if NUMERIC_HINT_RE.search(s.text) and any(r in differing for r in s.runs)
+        for f in _sentence_figures(s.text, conversion)
     ]
 
 
@@ -318,8 +389,9 @@ def _only(mine: list[Figure], theirs: list[Figure]) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+@functools.lru_cache(maxsize=1 << 14)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or {text})
 
 
 def _aligned(only_a: tuple[Figure, ...], only_b: tuple[Figure, ...], threshold: float) -> bool:
@@ -367,8 +439,11 @@ def compare_figures(
     lines_a, lines_b = _line_forms(body_a, conversion_a), _line_forms(body_b, conversion_b)
     side_a = _one_sided(lines_a, Counter(form for _, _, form in lines_b))
     side_b = _one_sided(lines_b, Counter(form for _, _, form in lines_a))
-    figs_a = _figures(side_a, body_a, conversion_a)
-    figs_b = _figures(side_b, body_b, conversion_b)
+    sents_a, sents_b = _sentences(side_a, body_a), _sentences(side_b, body_b)
+    runs_a = Counter(r for s in sents_a for r in s.runs)
+    runs_b = Counter(r for s in sents_b for r in s.runs)
+    figs_a = _figures(sents_a, runs_a - runs_b, conversion_a)
+    figs_b = _figures(sents_b, runs_b - runs_a, conversion_b)
     only_a, only_b = _only(figs_a, figs_b), _only(figs_b, figs_a)
     if not only_a and not only_b:
         verdict = "same"

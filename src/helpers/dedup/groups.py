@@ -156,21 +156,22 @@ def read_spans(
     canon: np.ndarray,
     bodies: list[str],
     conversions: list[str],
-    text_norms: list[str],
+    runs: tuple[figures.NumeralRuns, np.ndarray],
 ) -> list[str]:
     """:func:`new_figure_spans` of each copy ``members[i]`` against its ``canon[i]`` row.
 
-    NOTE: a copy whose numeral runs equal its representative's (the screen of
-    :func:`helpers.dedup.figures.figure_screens`: every exact, reordered or converted
+    ``runs``: the numeral runs of the text nodes and the node of each row.
+
+    NOTE: a copy with no numeral run beyond its representative's but years
+    (:func:`helpers.dedup.figures.run_differences`: every exact, reordered, converted or cut
     reprint) has no figure of its own and is not parsed.
     """
     out = [""] * len(members)
     if not len(members):
         return out
-    rows = np.concatenate([members, canon])
-    screens = figures.figure_screens([text_norms[r] for r in rows.tolist()])
-    differ = np.flatnonzero(screens[: len(members)] != screens[len(members) :])
-    for i in differ.tolist():
+    node_runs, of_row = runs
+    diff = figures.run_differences(node_runs, np.stack([of_row[members], of_row[canon]], axis=1))
+    for i in np.flatnonzero(diff.figures_a > 0).tolist():
         m, c = int(members[i]), int(canon[i])
         out[i] = new_figure_spans(bodies[m], conversions[m], bodies[c], conversions[c])
     return out

@@ -26,8 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.dedup import minhash
-from helpers.dedup.figures import numeral_runs
+from helpers.dedup.figures import NumeralRuns, numeral_runs_of
 
 MIN_RUN_CHARS = 3  # 12 (a growth rate) is common; 352万 or 1260 is not
 MIN_SHARED = 3
@@ -35,18 +34,10 @@ MIN_SHARE = 0.5
 MAX_DF = 16
 
 
-def _distinctive(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _distinctive(runs: NumeralRuns) -> tuple[np.ndarray, np.ndarray]:
     """``(node, token)`` of each distinctive numeral run, unique per node."""
-    nodes, tokens = [], []
-    for start, stop in minhash.chunk_bounds(texts, minhash.CHUNK_CHARS):
-        runs = numeral_runs(texts[start:stop])
-        keep = (runs.lengths >= MIN_RUN_CHARS) & ~runs.is_year
-        nodes.append(runs.doc[keep] + start)
-        tokens.append(runs.hashes[keep])
-    node, token = (
-        np.concatenate(nodes or [np.zeros(0, np.int64)]),
-        np.concatenate(tokens or [np.zeros(0, np.uint64)]),
-    )
+    keep = (runs.lengths >= MIN_RUN_CHARS) & ~runs.is_year
+    node, token = runs.doc[keep], runs.hashes[keep]
     # Tokens keep 40 bits so that the node fits beside them in one sortable uint64.
     code = ((token >> np.uint64(24)) << np.uint64(24)) | node.astype(np.uint64)
     code = np.unique(code)
@@ -57,16 +48,17 @@ def _counts(node: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(node, minlength=n)
 
 
-def story_pairs(texts: list[str]) -> np.ndarray:
+def story_pairs(texts: list[str], runs: NumeralRuns | None = None) -> np.ndarray:
     """Pairs of texts (indices, ``i < j``) that share enough distinctive figures.
 
     Args:
         texts: matching forms (``text_norm``; '' for texts too short to match).
+        runs: their numeral runs when already found (:func:`numeral_runs_of`).
 
     Returns:
         ``(m, 2)`` int64, sorted, unique.
     """
-    node, token = _distinctive(texts)
+    node, token = _distinctive(numeral_runs_of(texts) if runs is None else runs)
     if not len(node):
         return np.empty((0, 2), dtype=np.int64)
     order = np.lexsort((node, token))

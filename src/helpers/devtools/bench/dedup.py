@@ -142,7 +142,7 @@ def run_datasketch_normalised(df: pd.DataFrame, params) -> dict:
 
 
 def run_datasketch_verified(df: pd.DataFrame, params) -> dict:
-    """datasketch's LSH proposes candidate pairs of matching texts; ours checks and clusters."""
+    """Datasketch's LSH proposes candidate pairs of matching texts; ours checks and clusters."""
     return _labels(dedup.deduplicate(df, params=params, candidates=datasketch_pairs).articles)
 
 
@@ -247,8 +247,9 @@ def load_average() -> str:
 
 def machine_description() -> list[str]:
     """nproc, CPU model, RAM, Python and library versions, as markdown bullet lines."""
-    import datasketch
     from importlib.metadata import version
+
+    import datasketch
 
     cpu = "unknown"
     with open("/proc/cpuinfo", encoding="utf-8") as fh:

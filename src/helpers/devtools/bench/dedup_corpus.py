@@ -1,5 +1,7 @@
-"""The dedup benchmark's corpus: real-looking stories, copies made by processes independent of
-stage 02's rules, and hard negatives that a near-duplicate detector must keep apart.
+"""The dedup benchmark's corpus: stories, copies by processes blind to our rules, hard negatives.
+
+Real-looking stories, copies made by processes independent of stage 02's rules, and hard
+negatives that a near-duplicate detector must keep apart.
 
 Stories are built from sentence templates and phrase lists written for this benchmark
 (companies, markets, figures in the forms news uses; commentary sentences combined from
@@ -36,13 +38,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from helpers.core.paths import PROJ_ROOT
 from helpers.devtools.bench import dedup_phrases as ph
+from helpers.devtools.bench.dedup_phrases import Doc
 
 COPY_KINDS = (
     "exact", "script", "partial", "reorder", "noise", "headline",
@@ -58,22 +61,6 @@ TRAD_SHARE = 0.2  # originals written in Traditional (zhconv zh-tw / zh-hk)
 REAL_CORPUS = PROJ_ROOT.parent / "shared" / "corpus"
 HAN_PAIR_RE = re.compile(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
 NUMERAL_ZONE_RE = re.compile(r"[0-9０-９.．%％零〇一二两三四五六七八九十百千万亿萬億兩]+..?")
-
-
-@dataclass
-class Doc:
-    """One article under construction: sentences per paragraph, title, script, outlet."""
-
-    title: str
-    paragraphs: list[list[str]]
-    script: str = "hans"
-    outlet: str = ""
-    kind: str = "original"
-    head: list[str] = field(default_factory=list)  # lines before the body (a dateline)
-
-    def body(self) -> str:
-        """The body text: paragraphs joined by line breaks."""
-        return "\n".join([*self.head, *("".join(p) for p in self.paragraphs)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,30 +177,21 @@ def _insert(rng: np.random.Generator, doc: Doc, donor: list[str]) -> Doc:
     return replace(doc, paragraphs=paras)
 
 
-# NOTE: complexity 12: one branch per kind of copy the benchmark makes.
 def make_copy(rng: np.random.Generator, kind: str, doc: Doc, ctx: Context) -> Doc:
     """One copy of ``doc`` by one process (see :data:`COPY_KINDS`)."""
-    if kind == "script":
-        return _to_other_script(rng, doc)
-    if kind == "partial":
-        return _to_other_script(rng, doc, share=float(rng.uniform(0.3, 0.7)))
-    if kind == "reorder":
-        return _reorder(rng, doc)
-    if kind == "noise":
-        return _noise(rng, doc)
-    if kind == "headline":
-        return _headline(rng, doc)
-    if kind == "insert":
-        return _insert(rng, doc, ctx.donor(rng))
-    if kind == "truncate":
-        return _truncate(rng, doc)
-    if kind == "edit":
-        return _edit(rng, doc)
-    if kind == "update":
-        return _update(rng, doc, ctx.subject)
-    if kind == "notice":
-        return _notice(rng, doc)
-    return replace(doc)
+    processes = {
+        "script": lambda: _to_other_script(rng, doc),
+        "partial": lambda: _to_other_script(rng, doc, share=float(rng.uniform(0.3, 0.7))),
+        "reorder": lambda: _reorder(rng, doc),
+        "noise": lambda: _noise(rng, doc),
+        "headline": lambda: _headline(rng, doc),
+        "insert": lambda: _insert(rng, doc, ctx.donor(rng)),
+        "truncate": lambda: _truncate(rng, doc),
+        "edit": lambda: _edit(rng, doc),
+        "update": lambda: _update(rng, doc, ctx.subject),
+        "notice": lambda: _notice(rng, doc),
+    }
+    return processes.get(kind, lambda: replace(doc))()
 
 
 # ---------------------------------------------------------------------------------------------

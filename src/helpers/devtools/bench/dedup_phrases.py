@@ -14,7 +14,26 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
+
+
+@dataclass
+class Doc:
+    """One article under construction: sentences per paragraph, title, script, outlet."""
+
+    title: str
+    paragraphs: list[list[str]]
+    script: str = "hans"
+    outlet: str = ""
+    kind: str = "original"
+    head: list[str] = field(default_factory=list)  # lines before the body (a dateline)
+
+    def body(self) -> str:
+        """The body text: paragraphs joined by line breaks."""
+        return "\n".join([*self.head, *("".join(p) for p in self.paragraphs)])
+
 
 COMPANIES = (
     "比亚迪", "奇瑞汽车", "吉利汽车", "长城汽车", "上汽集团", "长安汽车", "理想汽车", "蔚来",
@@ -102,26 +121,68 @@ def _month(rng: np.random.Generator) -> int:
 def figure_sentence(rng: np.random.Generator, subject: str) -> str:
     """One sentence with one to three figures about ``subject`` (a company)."""
     m, market, city = _month(rng), pick(rng, MARKETS), pick(rng, CITIES)
+    metric, product, org = pick(rng, METRICS), pick(rng, PRODUCTS), pick(rng, ORGS)
     options = (
-        f"{subject}{m}月{pick(rng, METRICS)}达到{_count(rng, 3000, 400000)}，同比增长{_pct(rng)}。",
-        f"今年前{m}个月，{subject}累计{pick(rng, METRICS)}{_wan(rng, 1, 300)}，完成全年目标的{_pct(rng, 40, 99)}。",
-        f"在{market}市场，{subject}的份额升至{_pct(rng, 1, 30)}，较去年提高{rng.uniform(0.2, 6):.1f}个百分点。",
-        f"{subject}向{market}出口{pick(rng, PRODUCTS)}{_count(rng, 500, 60000)}，环比增长{_pct(rng)}。",
-        f"{subject}计划投资{int(rng.integers(5, 300))}亿元在{city}建设新工厂，设计年产能{int(rng.integers(5, 50))}万辆。",
-        f"{subject}第{int(rng.integers(1, 5))}季度营收{rng.uniform(10, 2000):.1f}亿元，毛利率为{_pct(rng, 5, 30)}。",
-        f"{subject}在{city}投放的无人驾驶车辆已超过{int(rng.integers(50, 2000))}辆，累计服务{rng.uniform(1, 900):.1f}万人次。",
-        f"{subject}旗下{pick(rng, PRODUCTS)}的起售价下调至{rng.uniform(6, 40):.2f}万元，降幅约{_pct(rng, 2, 20)}。",
-        f"据{pick(rng, ORGS)}统计，{m}月{subject}的新能源车渗透率为{_pct(rng, 20, 95)}。",
-        f"{subject}的海外门店数量增至{int(rng.integers(30, 1500))}家，覆盖{int(rng.integers(5, 90))}个国家和地区。",
+        f"{subject}{m}月{metric}达到{_count(rng, 3000, 400000)}，同比增长{_pct(rng)}。",
+        f"今年前{m}个月，{subject}累计{metric}{_wan(rng, 1, 300)}，"
+        f"完成全年目标的{_pct(rng, 40, 99)}。",
+        f"在{market}市场，{subject}的份额升至{_pct(rng, 1, 30)}，"
+        f"较去年提高{rng.uniform(0.2, 6):.1f}个百分点。",
+        f"{subject}向{market}出口{product}{_count(rng, 500, 60000)}，环比增长{_pct(rng)}。",
+        f"{subject}计划投资{int(rng.integers(5, 300))}亿元在{city}建设新工厂，"
+        f"设计年产能{int(rng.integers(5, 50))}万辆。",
+        f"{subject}第{int(rng.integers(1, 5))}季度营收{rng.uniform(10, 2000):.1f}亿元，"
+        f"毛利率为{_pct(rng, 5, 30)}。",
+        f"{subject}在{city}投放的无人驾驶车辆已超过{int(rng.integers(50, 2000))}辆，"
+        f"累计服务{rng.uniform(1, 900):.1f}万人次。",
+        f"{subject}旗下{product}的起售价下调至{rng.uniform(6, 40):.2f}万元，"
+        f"降幅约{_pct(rng, 2, 20)}。",
+        f"据{org}统计，{m}月{subject}的新能源车渗透率为{_pct(rng, 20, 95)}。",
+        f"{subject}的海外门店数量增至{int(rng.integers(30, 1500))}家，"
+        f"覆盖{int(rng.integers(5, 90))}个国家和地区。",
     )
     return pick(rng, options)
 
 
+TOPICS = (
+    "价格战", "本地化生产", "电池成本", "渠道库存", "年底冲量", "订单转化率", "政策环境",
+    "智能驾驶功能", "下沉市场需求", "出口物流", "滚装船运价", "芯片供应", "高阶辅助驾驶",
+    "换电网络", "充电设施", "插混车型", "利润率", "合资品牌份额", "中高端市场", "售后服务",
+    "以旧换新政策", "地方补贴", "竞争格局", "海外建厂", "新势力阵营", "供应商账期", "软件收入",
+    "城市领航功能", "无人驾驶出租车业务", "安全员配置", "机场接驳服务", "固态电池", "原材料价格",
+    "二手车出口", "关税安排", "汇率", "经销商信心", "试驾预约", "线上订单", "车机系统",
+    "平台化开发", "研发投入", "人才招聘", "品牌传播", "用户口碑",
+)  # fmt: skip
+PREDICATES = (
+    "短期内不会明显改善", "正在成为新的变量", "仍然存在较大的不确定性", "已经回到合理区间",
+    "比往年更受关注", "明显好于预期", "出现了分化", "开始拖累整体表现", "成为车企比拼的重点",
+    "还需要更长时间验证", "带来的影响正在显现", "有望在明年继续改善", "压力依然不小",
+    "暂时看不到拐点", "正在逐步恢复", "需要更多政策支持", "面临新的挑战", "已经基本稳定",
+    "变化速度超出预期", "决定了下一阶段的走势", "受到资本市场的追捧", "成为消费者关心的问题",
+    "正在被重新评估", "显示出较强的韧性", "进入了调整期",
+)  # fmt: skip
+TIMES = (
+    "", "今年以来，", "近期，", "进入四季度后，", "上周，", "从年初开始，", "最近两个月，",
+    "在刚刚结束的车展上，", "春节前后，", "截至目前，",
+)  # fmt: skip
+
+
+def _clause(rng: np.random.Generator) -> str:
+    if rng.random() < 0.3:
+        return pick(rng, CLAUSES)
+    place = pick(rng, (*MARKETS, *CITIES)) + "的" if rng.random() < 0.35 else ""
+    return f"{place}{pick(rng, TOPICS)}{pick(rng, PREDICATES)}"
+
+
 def commentary(rng: np.random.Generator) -> str:
-    """One commentary sentence: a speaker, a verb, one or two clauses."""
-    first = f"{pick(rng, SUBJECTS)}{pick(rng, VERBS)}，{pick(rng, CLAUSES)}"
+    """One commentary sentence: a time, a speaker, a verb, one or two clauses."""
+    speaker = pick(rng, SUBJECTS)
+    if rng.random() < 0.3:
+        role = pick(rng, ("一位高管", "负责人", "工程师", "销售总监"))
+        speaker = f"{pick(rng, COMPANIES)}的{role}"
+    first = f"{pick(rng, TIMES)}{speaker}{pick(rng, VERBS)}，{_clause(rng)}"
     if rng.random() < 0.6:
-        first += f"，{pick(rng, CONNECTORS)}{pick(rng, CLAUSES)}"
+        first += f"，{pick(rng, CONNECTORS)}{_clause(rng)}"
     return first + "。"
 
 
@@ -172,8 +233,6 @@ def _brief_head(rng: np.random.Generator, variant: int, m: int, org: str, what: 
 
 def template_briefs(rng: np.random.Generator) -> list[Doc]:
     """Monthly briefs of one template: fixed commentary, each month its own figures."""
-    from helpers.devtools.bench.dedup_corpus import Doc
-
     org = pick(rng, ORGS)
     what = pick(rng, ("乘用车出口", "汽车出口", "乘用车零售", "乘用车批发", "汽车产量"))
     comment = [[commentary(rng) for _ in range(int(rng.integers(2, 4)))] for _ in range(2)]
@@ -189,8 +248,6 @@ def template_briefs(rng: np.random.Generator) -> list[Doc]:
 
 def company_months(rng: np.random.Generator) -> tuple[list[Doc], str]:
     """A company's releases of consecutive months: one about-paragraph, new figures each."""
-    from helpers.devtools.bench.dedup_corpus import Doc
-
     company = pick(rng, COMPANIES)
     about = [
         f"关于{company}：公司成立于{int(rng.integers(1990, 2020))}年，总部位于{pick(rng, CITIES)}，"
@@ -212,8 +269,6 @@ def company_months(rng: np.random.Generator) -> tuple[list[Doc], str]:
 
 def two_outlets(rng: np.random.Generator) -> tuple[list[Doc], str]:
     """One event told by two outlets: the same figures, a quoted sentence, their own words."""
-    from helpers.devtools.bench.dedup_corpus import Doc
-
     company, m, market = pick(rng, COMPANIES), _month(rng), pick(rng, MARKETS)
     sold, growth, overseas = (
         int(rng.integers(5000, 300000)),

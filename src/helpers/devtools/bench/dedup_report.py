@@ -68,7 +68,7 @@ def fair_table(rows: list[dict], batch: str) -> str:
 
 def kind_table(rows: list[dict]) -> str:
     """Recall per copy process (rows) for each method (columns)."""
-    kinds = sorted({k for r in rows for k in r["kinds"]} - {"all copies"}) + ["all copies"]
+    kinds = [*sorted({k for r in rows for k in r["kinds"]} - {"all copies"}), "all copies"]
     names = [SHORT.get(r["method"], r["method"]) for r in rows]
     head = "| copy process | " + " | ".join(names) + " |\n|---|" + "---:|" * len(rows)
     lines = [
