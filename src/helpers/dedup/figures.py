@@ -445,13 +445,16 @@ def compare_figures(
     figs_a = _figures(sents_a, runs_a - runs_b, conversion_a)
     figs_b = _figures(sents_b, runs_b - runs_a, conversion_b)
     only_a, only_b = _only(figs_a, figs_b), _only(figs_b, figs_a)
+    return FigureDiff(_verdict(only_a, only_b, align_threshold), only_a, only_b)
+
+
+def _verdict(only_a: tuple[Figure, ...], only_b: tuple[Figure, ...], threshold: float) -> str:
+    """``same``/``fewer``/``more``/``conflict``/``differ`` from the figures only each side has."""
     if not only_a and not only_b:
-        verdict = "same"
-    elif not only_a or not only_b:
-        verdict = "fewer" if not only_a else "more"
-    else:
-        verdict = "conflict" if _aligned(only_a, only_b, align_threshold) else "differ"
-    return FigureDiff(verdict=verdict, only_a=only_a, only_b=only_b)
+        return "same"
+    if not only_a or not only_b:
+        return "fewer" if not only_a else "more"
+    return "conflict" if _aligned(only_a, only_b, threshold) else "differ"
 
 
 def figure_texts(figures: tuple[Figure, ...]) -> str:
