@@ -11,10 +11,14 @@ Steps (each a pure function; :func:`deduplicate` runs them in order):
    and whitespace removed. ``body`` is never changed.
 2. :func:`find_duplicate_pairs` — texts with equal ``text_norm`` are one node (exact
    duplicates); MinHash + LSH banding (:mod:`helpers.dedup.minhash`) proposes candidate node pairs,
-   which join only when their *exact* Jaccard similarity or containment passes a threshold.
-3. :func:`assign_clusters` — connected components; one representative per cluster by
-   :data:`CANONICAL_RULE`; every other member points to it (``dup_of``) with the rule and
-   similarity that tie it there.
+   which join only when their *exact* Jaccard similarity or containment passes a threshold
+   and their figures agree (:mod:`helpers.dedup.figures`: a pair whose figures conflict is a
+   ``template`` link, never a copy).
+3. :func:`assign_clusters` — connected components that never hold a template pair
+   (:mod:`helpers.dedup.groups`); one representative per cluster by :data:`CANONICAL_RULE`;
+   every other member points to it (``dup_of``) with the rule and similarity that tie it
+   there; ``template_id``, ``story_id``/``story_outlets`` (:mod:`helpers.dedup.stories`) and
+   ``read_spans`` (the sentences of a copy with a figure its representative lacks).
 4. :func:`build_report` — one row per dropped article; :func:`borderline_pairs` — checked
    pairs just below a threshold, to tune the thresholds.
 

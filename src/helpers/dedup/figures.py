@@ -254,6 +254,12 @@ def _line_forms(body: str, conversion: str) -> tuple[tuple[int, str, str], ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _form_counts(body: str, conversion: str) -> Counter:
+    """How many times each line form occurs in ``body`` (kept: read-only by its users)."""
+    return Counter(form for _, _, form in _line_forms(body, conversion))
+
+
 def _one_sided(lines: list[tuple[int, str, str]], other: Counter) -> list[tuple[int, str]]:
     """Lines whose matching form the other text does not have (as many times)."""
     left = Counter(other)
@@ -338,8 +344,9 @@ class _Sentence(NamedTuple):
     runs: tuple[str, ...]  # its numeral runs as written (full width and 萬億兩 folded)
 
 
-def _line_sentences(offset: int, line: str, is_last: bool) -> list[_Sentence]:
-    """The sentences of one line that hold a numeral, with their runs.
+@functools.lru_cache(maxsize=1 << 16)
+def _line_sentences(line: str, is_last: bool) -> tuple[_Sentence, ...]:
+    """The sentences of one line that hold a numeral, with their runs (offsets in the line).
 
     NOTE: on a text's last line an unfinished last sentence is left out: a text cut
     mid-sentence or mid-figure ("增长12" of "增长12.5%") has no figure of its own there.
@@ -349,13 +356,17 @@ def _line_sentences(offset: int, line: str, is_last: bool) -> list[_Sentence]:
     for m in SENTENCE_RE.finditer(line, 0, cut):
         runs = tuple(RAW_RUN_RE.findall(m.group().translate(RAW_FOLD)))
         if runs:
-            out.append(_Sentence(offset + m.start(), m.group(), runs))
-    return out
+            out.append(_Sentence(m.start(), m.group(), runs))
+    return tuple(out)
 
 
 def _sentences(lines: list[tuple[int, str]], body: str) -> list[_Sentence]:
     last = _last_line_offset(body)
-    return [s for off, line in lines for s in _line_sentences(off, line, off == last)]
+    return [
+        _Sentence(off + s.start, s.text, s.runs) if off else s
+        for off, line in lines
+        for s in _line_sentences(line, off == last)
+    ]
 
 
 def _last_line_offset(body: str) -> int:
@@ -437,8 +448,8 @@ def compare_figures(
         ('fewer', ['13.2万辆', '超两倍'])
     """
     lines_a, lines_b = _line_forms(body_a, conversion_a), _line_forms(body_b, conversion_b)
-    side_a = _one_sided(lines_a, Counter(form for _, _, form in lines_b))
-    side_b = _one_sided(lines_b, Counter(form for _, _, form in lines_a))
+    side_a = _one_sided(lines_a, _form_counts(body_b, conversion_b))
+    side_b = _one_sided(lines_b, _form_counts(body_a, conversion_a))
     sents_a, sents_b = _sentences(side_a, body_a), _sentences(side_b, body_b)
     runs_a = Counter(r for s in sents_a for r in s.runs)
     runs_b = Counter(r for s in sents_b for r in s.runs)

@@ -28,6 +28,7 @@ SEED = 20260202  # hash seed; changing it changes nothing but the (random) hash 
 
 
 CANONICAL_RULE = (
+    "a copy lacking a figure another copy of the story has (a cut reprint) comes last; then "
     "most complete clean body (longest text_norm without sentences the stage-01 boilerplate "
     "catalog recognises), then least boilerplate, then highest quality_score, then earliest "
     "published_date, then first seen (source_file, source_line), then smallest article_id"
