@@ -201,7 +201,9 @@ def find_duplicate_pairs(norm: pd.DataFrame, *, params: DedupParams = DEFAULT_PA
         ``containment`` (exact),
         ``shingles``/``other_shingles`` (set sizes), ``figures`` (the verdict of
         :func:`helpers.dedup.figures.compare_figures` for pairs alike enough, else ''),
-        ``figures_only_here``/``figures_only_other`` (the differing numbers as written),
+        ``figures_only_here``/``figures_only_other`` (the differing numbers as written,
+        for pairs whose figures were read: each side had numerals the other lacks; '' for
+        pairs their numeral runs settled),
         ``fewer_figures_id`` (the side lacking a figure the other has, '' if none) and
         ``edge`` (``near``, ``contained``, ``template`` when the figures conflict, or ''
         when the pair does not join).

@@ -5,11 +5,13 @@ figures. They are not copies (each keeps its facts and its outlet), yet a chart 
 should be able to say "reported by 3 outlets", and a figure two of them give differently is
 a conflict inside one story. Clusters are linked into one story when their texts share
 distinctive figures: at least :data:`MIN_SHARED` numeral runs of three or more characters
-that are not years (35.2万 is written ``352万`` in a matching form), making up at least
-:data:`MIN_SHARE` of the distinctive runs of the text with fewer.
+that are not years (35.2万 is written ``352万`` in a matching form) and are found in at most
+:data:`MAX_DF` texts, making up at least :data:`MIN_SHARE` of such runs of the text with
+fewer.
 
 NOTE: found through an inverted index of those runs, in numpy; a run found in more than
-:data:`MAX_DF` texts (a round number, a widely quoted national total) proposes no pair. The
+:data:`MAX_DF` texts (a common percentage, a round number, a widely quoted national total)
+neither proposes a pair nor counts in the share. The
 text similarity plays no part: a rewrite shares little prose, and a template brief of
 another month shares prose but not its figures.
 
@@ -29,7 +31,7 @@ import pandas as pd
 from helpers.dedup.figures import NumeralRuns, numeral_runs_of
 
 MIN_RUN_CHARS = 3  # 12 (a growth rate) is common; 352万 or 1260 is not
-MIN_SHARED = 3
+MIN_SHARED = 2
 MIN_SHARE = 0.5
 MAX_DF = 16
 
@@ -65,7 +67,8 @@ def story_pairs(texts: list[str], runs: NumeralRuns | None = None) -> np.ndarray
     node, token = node[order], token[order]
     starts = np.flatnonzero(np.r_[True, token[1:] != token[:-1]])
     df = np.diff(np.r_[starts, len(token)])
-    ok = np.repeat((df >= 2) & (df <= MAX_DF), df)
+    rare = np.repeat(df <= MAX_DF, df)  # a figure in many texts tells nothing (54.1%, 100万)
+    ok = rare & np.repeat(df >= 2, df)
     at = np.flatnonzero(ok)
     group, members = token[at], node[at]
     pairs = [
@@ -79,7 +82,7 @@ def story_pairs(texts: list[str], runs: NumeralRuns | None = None) -> np.ndarray
     n = len(texts)
     code, shared = np.unique(both[:, 0] * n + both[:, 1], return_counts=True)
     a, b = code // n, code % n
-    size = _counts(node, n)
+    size = _counts(node[rare], n)
     fewer = np.minimum(size[a], size[b])
     keep = (shared >= MIN_SHARED) & (shared >= MIN_SHARE * fewer)
     return np.stack([np.minimum(a, b)[keep], np.maximum(a, b)[keep]], axis=1)

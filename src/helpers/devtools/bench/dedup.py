@@ -200,7 +200,22 @@ def link_scores(result: dict, corpus: pd.DataFrame) -> dict[str, tuple[int, int]
         sub = corpus["family_kind"] == kind
         linked = hard_negative_merges(result[col][sub], corpus[sub]).get(kind, (0, 0))
         out[f"{kind} pairs sharing {col}"] = linked
+    if "story_id" in result:
+        out["other pairs of originals sharing story_id (unrelated stories)"] = _other_links(
+            result["story_id"], corpus
+        )
     return out
+
+
+def _other_links(story: np.ndarray, corpus: pd.DataFrame) -> tuple[int, int]:
+    """Pairs of originals of different events linked into one story, and all original pairs."""
+    orig = corpus.assign(story=story)[corpus["kind"] == "original"]
+    event = np.where(orig["event"] >= 0, orig["event"], -1 - orig["dup_group"])
+    sizes = orig.assign(event=event).groupby("story")["event"].value_counts()
+    per_story = sizes.groupby(level=0)
+    linked = int((per_story.sum() ** 2 - per_story.apply(lambda v: (v**2).sum())).sum() // 2)
+    n = len(orig)
+    return linked, n * (n - 1) // 2
 
 
 # ---------------------------------------------------------------------------------------------
