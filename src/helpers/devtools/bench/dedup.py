@@ -238,14 +238,18 @@ def _child(queue, method: Callable, args: tuple) -> None:
     except OSError:
         pass
     start_kb = _rss_kb("VmRSS")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     labels = method(*args)
-    seconds = time.perf_counter() - t0
-    queue.put((labels, seconds, max(_rss_kb("VmHWM") - start_kb, 0) / 1024))
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    queue.put((labels, seconds, max(_rss_kb("VmHWM") - start_kb, 0) / 1024, cpu))
 
 
-def measure(method: Callable, *args) -> tuple[dict, float, float]:
-    """Run ``method(*args)`` in a forked child; return its labels, seconds and peak extra MB."""
+def measure(method: Callable, *args) -> tuple[dict, float, float, float]:
+    """Run ``method(*args)`` in a forked child: its labels, seconds, peak extra MB, CPU seconds.
+
+    NOTE: CPU seconds beside wall time: on the shared 2-core machine wall time grows with
+    the other sessions' load, CPU time much less.
+    """
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=(queue, method, args))
@@ -297,6 +301,7 @@ def _row(name: str, runs: list[tuple], corpus: pd.DataFrame) -> dict:
     return {
         "method": name,
         "run_seconds": seconds,
+        "run_cpu": [r[3] for r in runs],
         "seconds": float(np.median(seconds)),
         "peak_mb": max(r[2] for r in runs),
         "kinds": kind_recall(result["cluster"], corpus),

@@ -85,9 +85,16 @@ def paired(rows: list[dict], names: dict[str, str]) -> str:
     ratios = ", ".join(f"{b / o:.1f}x" for o, b in zip(ours, batch, strict=True))
     fresh = float(np.median(batch)) / runs[names["cold"]][0]
     median = float(np.median(batch)) / float(np.median(ours))
+    cpu = {r["method"]: r["run_cpu"] for r in rows}
+    cpu_ratios = ", ".join(
+        f"{b / o:.1f}x" for o, b in zip(cpu[names["ours"]], cpu[names["batch"]], strict=True)
+    )
+    cpu_seconds = ", ".join(f"{r['method']} {np.median(r['run_cpu']):.2f} s" for r in rows)
     return (
         f"Paired ratios (update_batch / ours, run by run): {ratios}; median {median:.1f}x; "
-        f"fresh process vs median update_batch: {fresh:.1f}x."
+        f"fresh process vs median update_batch: {fresh:.1f}x. The same in CPU seconds "
+        f"(less sensitive to the other sessions' load): {cpu_ratios}.\n\nCPU seconds "
+        f"(median): {cpu_seconds}."
     )
 
 
