@@ -119,6 +119,9 @@ def _numeral_table() -> np.ndarray:
 
 
 _NUMERAL = _numeral_table()
+# Characters that make a number rounder, not more precise (trailing zeros and magnitudes).
+_SIGNIFICANT = _NUMERAL.copy()
+_SIGNIFICANT[[ord(c) for c in "0零〇十百千万亿"]] = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ class NumeralRuns:
     hashes: np.ndarray  # uint64 hash of the run's characters (order-sensitive)
     lengths: np.ndarray  # characters per run
     is_year: np.ndarray  # four digits starting 19 or 20 (2025年: a date, not a figure)
+    significant: np.ndarray  # characters up to the last that is not 0/零/〇/十/百/千/万/亿
 
 
 def numeral_runs(texts: list[str]) -> NumeralRuns:
@@ -138,9 +142,11 @@ def numeral_runs(texts: list[str]) -> NumeralRuns:
     sentence's first character once punctuation is gone, which a reordered copy changes.
 
     Example:
-        >>> r = numeral_runs(["2025年出口352万辆", "增长12"])
+        >>> r = numeral_runs(["2025年出口352万辆", "增长12", "100万与1500"])
         >>> r.doc.tolist(), r.lengths.tolist(), r.is_year.tolist()
-        ([0, 0, 1], [4, 4, 2], [True, False, False])
+        ([0, 0, 1, 2, 2], [4, 4, 2, 4, 4], [True, False, False, False, False])
+        >>> r.significant.tolist()
+        [4, 3, 2, 1, 2]
     """
     codes, lengths = minhash.text_codes(texts)
     n = len(codes)
@@ -162,7 +168,12 @@ def numeral_runs(texts: list[str]) -> NumeralRuns:
     year = (run_len == 4) & (
         ((one == ord("1")) & (two == ord("9"))) | ((one == ord("2")) & (two == ord("0")))
     )
-    return NumeralRuns(doc=doc[starts], hashes=hashes, lengths=run_len, is_year=year)
+    # The last significant character of each run: 1500 -> 15 (2), 7098万 -> 4, 100万 -> 1.
+    where = np.where(_SIGNIFICANT[np.minimum(codes[at], 0xFFFF)], offset, -1)
+    last = np.maximum.reduceat(where, heads) if len(heads) else where[:0]
+    return NumeralRuns(
+        doc=doc[starts], hashes=hashes, lengths=run_len, is_year=year, significant=last + 1
+    )
 
 
 def numeral_runs_of(texts: list[str]) -> NumeralRuns:
@@ -173,7 +184,7 @@ def numeral_runs_of(texts: list[str]) -> NumeralRuns:
         parts.append(replace(r, doc=r.doc + start))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return NumeralRuns(empty, empty.astype(np.uint64), empty, empty.astype(bool))
+        return NumeralRuns(empty, empty.astype(np.uint64), empty, empty.astype(bool), empty)
     return NumeralRuns(
         *(np.concatenate([getattr(p, f) for p in parts]) for f in NumeralRuns.__dataclass_fields__)
     )

@@ -4,8 +4,9 @@ Two outlets rewriting one company release write their own lead and commentary bu
 figures. They are not copies (each keeps its facts and its outlet), yet a chart footnote
 should be able to say "reported by 3 outlets", and a figure two of them give differently is
 a conflict inside one story. Clusters are linked into one story when their texts share
-distinctive figures: at least :data:`MIN_SHARED` numeral runs of three or more characters
-that are not years (35.2万 is written ``352万`` in a matching form) and are found in at most
+distinctive figures: at least :data:`MIN_SHARED` numeral runs with three or more
+significant characters that are not years (35.2万 is written ``352万`` in a matching form;
+100万 and 1500 are round, not distinctive) and are found in at most
 :data:`MAX_DF` texts, making up at least :data:`MIN_SHARE` of such runs of the text with
 fewer.
 
@@ -30,7 +31,9 @@ import pandas as pd
 
 from helpers.dedup.figures import NumeralRuns, numeral_runs_of
 
-MIN_RUN_CHARS = 3  # 12 (a growth rate) is common; 352万 or 1260 is not
+# Significant characters a figure needs to tell a story apart: 12 (a growth rate), 1500 or
+# 100万 (round numbers) do not; 352万 (35.2万) or 1260 do.
+MIN_SIGNIFICANT = 3
 MIN_SHARED = 2
 MIN_SHARE = 0.5
 MAX_DF = 16
@@ -38,7 +41,7 @@ MAX_DF = 16
 
 def _distinctive(runs: NumeralRuns) -> tuple[np.ndarray, np.ndarray]:
     """``(node, token)`` of each distinctive numeral run, unique per node."""
-    keep = (runs.lengths >= MIN_RUN_CHARS) & ~runs.is_year
+    keep = (runs.significant >= MIN_SIGNIFICANT) & ~runs.is_year
     node, token = runs.doc[keep], runs.hashes[keep]
     # Tokens keep 40 bits so that the node fits beside them in one sortable uint64.
     code = ((token >> np.uint64(24)) << np.uint64(24)) | node.astype(np.uint64)
