@@ -381,7 +381,7 @@ def test_connected_components_equal_a_union_find():
                 while parent[x] != x:
                     x = parent[x]
                 expected.append(x)
-            assert dedup.clusters.connected_components(n, e).tolist() == expected
+            assert dedup.groups.connected_components(n, e).tolist() == expected
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,10 +11,14 @@ Steps (each a pure function; :func:`deduplicate` runs them in order):
    and whitespace removed. ``body`` is never changed.
 2. :func:`find_duplicate_pairs` — texts with equal ``text_norm`` are one node (exact
    duplicates); MinHash + LSH banding (:mod:`helpers.dedup.minhash`) proposes candidate node pairs,
-   which join only when their *exact* Jaccard similarity or containment passes a threshold.
-3. :func:`assign_clusters` — connected components; one representative per cluster by
-   :data:`CANONICAL_RULE`; every other member points to it (``dup_of``) with the rule and
-   similarity that tie it there.
+   which join only when their *exact* Jaccard similarity or containment passes a threshold
+   and their figures agree (:mod:`helpers.dedup.figures`: a pair whose figures conflict is a
+   ``template`` link, never a copy).
+3. :func:`assign_clusters` — connected components that never hold a template pair
+   (:mod:`helpers.dedup.groups`); one representative per cluster by :data:`CANONICAL_RULE`;
+   every other member points to it (``dup_of``) with the rule and similarity that tie it
+   there; ``template_id``, ``story_id``/``story_outlets`` (:mod:`helpers.dedup.stories`) and
+   ``read_spans`` (the sentences of a copy with a figure its representative lacks).
 4. :func:`build_report` — one row per dropped article; :func:`borderline_pairs` — checked
    pairs just below a threshold, to tune the thresholds.
 
@@ -41,11 +45,18 @@ import pandas as pd
 
 from helpers.dedup import minhash
 from helpers.dedup.boilerplate import extra_boilerplate_chars
-from helpers.dedup.pairs import _find_pairs, _Nodes, _text_nodes
+from helpers.dedup.groups import (
+    constrained_components,
+    read_spans,
+    template_labels,
+)
+from helpers.dedup.pairs import CandidateFinder, _find_pairs, _Nodes, _text_nodes
+from helpers.dedup.stories import story_outlets, story_pairs
 from helpers.dedup.textnorm import _add_text_norm
 from helpers.dedup.thresholds import (
     BORDERLINE_MARGIN,
     DEFAULT_PARAMS,
+    JOIN_EDGES,
     OUTPUT_COLUMNS,
     DedupParams,
     DedupResult,
@@ -55,31 +66,6 @@ from helpers.dedup.thresholds import (
 # ---------------------------------------------------------------------------------------------
 # Clusters, representatives, report
 # ---------------------------------------------------------------------------------------------
-def connected_components(n: int, edges: np.ndarray) -> np.ndarray:
-    """Label nodes ``0..n-1`` by component; a component's label is its smallest node.
-
-    Example:
-        >>> connected_components(5, np.array([[0, 3], [3, 4]])).tolist()
-        [0, 1, 2, 0, 0]
-    """
-    # NOTE: min-label propagation in numpy instead of a Python union-find (0.02-0.06 s on
-    # 20 000 articles, ~1.5 ms this way). Each round gives both ends of every edge, and the
-    # nodes their labels point to, the smaller label; label[x] is always a node of x's
-    # component no larger than x, so once every edge has equal ends the label of a component
-    # is its smallest node. Pointer jumping (label[label]) shortens the chains of long paths.
-    label = np.arange(n, dtype=np.int64)
-    a, b = (np.asarray(edges, dtype=np.int64).reshape(-1, 2)[:, j] for j in (0, 1))
-    while len(a):
-        la, lb = label[a], label[b]
-        low = np.minimum(la, lb)
-        for ends in (a, b, la, lb):
-            np.minimum.at(label, ends, low)
-        label = label[label]
-        if (label[a] == label[b]).all():
-            break
-    return label
-
-
 def _column(df: pd.DataFrame, name: str, default: object) -> pd.Series:
     return df[name] if name in df.columns else pd.Series(default, index=df.index)
 
@@ -108,11 +94,15 @@ def _tie_rank(norm: pd.DataFrame) -> np.ndarray:
 
 
 def _leaders(
-    starts: np.ndarray, length: np.ndarray, noise: np.ndarray, tie_rank: np.ndarray
+    starts: np.ndarray,
+    length: np.ndarray,
+    noise: np.ndarray,
+    tie_rank: np.ndarray,
+    lacks: np.ndarray,
 ) -> np.ndarray:
     """Position of the best row of each group of consecutive rows starting at ``starts``."""
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(length)]))
-    order = np.lexsort((tie_rank, noise, -length, group))
+    order = np.lexsort((tie_rank, noise, -length, lacks, group))
     return order[starts]  # each group keeps its rows, so its first sorted row is at its start
 
 
@@ -138,9 +128,15 @@ def _others(columns: tuple[list[str], ...], todo: list[int], lo: list[int], hi: 
 
 
 def _canonical_rows(
-    norm: pd.DataFrame, component: np.ndarray, texts: Callable[[np.ndarray], list[str]]
+    norm: pd.DataFrame,
+    component: np.ndarray,
+    texts: Callable[[np.ndarray], list[str]],
+    lacks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Position of each row's canonical row, by :data:`CANONICAL_RULE`.
+
+    ``lacks`` marks rows that lack a figure another copy of their cluster has (a cut
+    reprint): they represent the story only when every copy lacks one.
 
     Boilerplate is counted lazily: a row's raw length (and no boilerplate) is an upper bound
     of its rank, so only the current leader of each cluster needs its boilerplate counted;
@@ -158,10 +154,11 @@ def _canonical_rows(
     length = sub["text_norm"].str.len().to_numpy(dtype=np.int64, copy=True)
     noise = np.zeros(len(sub), dtype=np.int64)  # boilerplate characters, once counted
     tie_rank, counted = _tie_rank(sub), np.zeros(len(sub), dtype=bool)
+    short = np.zeros(len(sub), dtype=np.int8) if lacks is None else lacks[rows].astype(np.int8)
     columns = (texts(rows), sub["text_norm"].tolist())
     conversions = sub["conversion"].tolist()
     while True:
-        leaders = _leaders(starts, length, noise, tie_rank)
+        leaders = _leaders(starts, length, noise, tie_rank, short)
         todo = leaders[~counted[leaders]].tolist()
         if not todo:
             break
@@ -273,12 +270,30 @@ def assign_clusters(
         [['b', 'a', 'a', 'exact'], ['a', 'a', nan, nan]]
     """
     nodes = _text_nodes(norm, params.min_match_chars)
-    return _assign_clusters(norm, pairs, nodes, params, _column_texts(norm, text_col))
+    bodies = norm[text_col].fillna("").astype(str).tolist()
+    return _assign_clusters(norm, pairs, nodes, params, bodies)
 
 
-def _column_texts(norm: pd.DataFrame, text_col: str) -> Callable[[np.ndarray], list[str]]:
-    """The texts of ``text_col`` at given positions, as Python strings (converted on demand)."""
-    return lambda rows: norm[text_col].iloc[rows].fillna("").astype(str).tolist()
+def _node_components(nodes: _Nodes, pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster and template group of each node (figures keep template pairs apart)."""
+    joined = pairs[pairs["edge"].isin(JOIN_EDGES)]
+    edges = _node_pairs(nodes, joined)
+    weight = np.where(joined["edge"] == "near", joined["jaccard"], joined["containment"])
+    template = _node_pairs(nodes, pairs[pairs["edge"] == "template"])
+    component = constrained_components(len(nodes.texts), edges, weight, template)
+    return component, template_labels(component, template)
+
+
+def _lacking_nodes(nodes: _Nodes, pairs: pd.DataFrame, component: np.ndarray) -> np.ndarray:
+    """Nodes lacking a figure another text of their own cluster has (by a joined pair)."""
+    short = pairs[pairs["edge"].isin(JOIN_EDGES) & (pairs["fewer_figures_id"] != "")]
+    lacks = np.zeros(len(nodes.texts), dtype=bool)
+    if len(short):
+        both = _node_pairs(nodes, short)
+        same = component[both[:, 0]] == component[both[:, 1]]
+        index = pd.Index(nodes.rep_ids, dtype=object)
+        lacks[index.get_indexer(short["fewer_figures_id"].to_numpy(dtype=object))[same]] = True
+    return lacks
 
 
 def _assign_clusters(
@@ -286,12 +301,13 @@ def _assign_clusters(
     pairs: pd.DataFrame,
     nodes: _Nodes,
     params: DedupParams,
-    texts: Callable[[np.ndarray], list[str]],
+    bodies: list[str],
 ) -> pd.DataFrame:
     """:func:`assign_clusters`, given the nodes of ``norm`` and its original texts."""
-    joined = pairs[pairs["edge"] != ""]
-    component = connected_components(len(nodes.texts), _node_pairs(nodes, joined))[nodes.of_row]
-    canon = _canonical_rows(norm, component, texts)
+    node_comp, node_template = _node_components(nodes, pairs)
+    component = node_comp[nodes.of_row]
+    lacks = _lacking_nodes(nodes, pairs, node_comp)[nodes.of_row]
+    canon = _canonical_rows(norm, component, lambda rows: [bodies[i] for i in rows.tolist()], lacks)
     member = np.flatnonzero(canon != np.arange(len(norm)))
     want = np.stack([nodes.of_row[member], nodes.of_row[canon[member]]], axis=1)
     same_text = want[:, 0] == want[:, 1]
@@ -307,6 +323,18 @@ def _assign_clusters(
     out = norm.copy()
     out["cluster_id"] = ids[canon]
     out["is_canonical"] = canon == np.arange(len(norm))
+    # A template group is named by the representative of its first cluster (by node number,
+    # i.e. article_id order).
+    out["template_id"] = ids[canon[nodes.rep_rows[node_template[nodes.of_row]]]]
+    node_story = template_labels(node_comp, story_pairs(nodes.texts, nodes.runs))
+    out["story_id"] = ids[canon[nodes.rep_rows[node_story[nodes.of_row]]]]
+    outlets = _column(norm, "source_name", "")
+    out["story_outlets"] = story_outlets(out["story_id"], outlets).to_numpy()
+    spans = read_spans(member[~same_text], canon[member[~same_text]], bodies,
+                       norm["conversion"].tolist(), (nodes.runs, nodes.of_row))  # fmt: skip
+    read = np.full(len(norm), "", dtype=object)
+    read[member[~same_text]] = spans
+    out["read_spans"] = pd.Series(read, index=norm.index, dtype=object)
     for col, values in (
         ("dup_of", ids[canon[member]]),
         ("dup_rule", rule),
@@ -375,7 +403,11 @@ def borderline_pairs(
 
 
 def deduplicate(
-    df: pd.DataFrame, *, params: DedupParams = DEFAULT_PARAMS, text_col: str = "body"
+    df: pd.DataFrame,
+    *,
+    params: DedupParams = DEFAULT_PARAMS,
+    text_col: str = "body",
+    candidates: CandidateFinder | None = None,
 ) -> DedupResult:
     """Run stage 02 on an articles table: normalise, pair, cluster, report.
 
@@ -385,6 +417,9 @@ def deduplicate(
         params: see :class:`DedupParams`.
         text_col: the column matched (the cleaned ``body``; titles are ignored on purpose:
             reprints are often retitled).
+        candidates: a function ``(node texts, params) -> (m, 2) index pairs`` proposing the
+            pairs to check instead of our MinHash + LSH (every proposed pair is checked
+            exactly); the benchmark passes datasketch's LSH here. None: ours.
 
     Returns:
         :class:`DedupResult`: ``articles`` = ``df`` (same rows, same order) plus
@@ -403,10 +438,8 @@ def deduplicate(
     # (converting an Arrow string column, or numbering 20 000 texts, twice cost ~0.05 s).
     norm, texts = _add_text_norm(df, text_col)
     nodes = _text_nodes(norm, params.min_match_chars)
-    pairs = _find_pairs(norm, nodes, params)
-    clustered = _assign_clusters(
-        norm, pairs, nodes, params, lambda rows: [texts[i] for i in rows.tolist()]
-    )
+    pairs = _find_pairs(norm, nodes, params, texts, candidates)
+    clustered = _assign_clusters(norm, pairs, nodes, params, texts)
     report = build_report(clustered)
     articles = clustered[[*df.columns, *OUTPUT_COLUMNS]]
     return DedupResult(articles=articles, report=report, pairs=pairs)

@@ -14,6 +14,9 @@ NUM_PERM = 128  # MinHash signature length (OPH bins)
 LSH_BANDS = 42  # 42 bands x 3 rows: P(candidate) 0.996 at Jaccard 0.5, 0.04 at 0.1
 LSH_ROWS = 3
 JACCARD_THRESHOLD = 0.7  # near duplicate: edits, paragraph shuffles, an added paragraph
+# NOTE: pairs this alike or more have their figures compared even below JACCARD_THRESHOLD: a
+# monthly brief shares its commentary with last month's, so the two are a template pair.
+TEMPLATE_THRESHOLD = 0.5
 CONTAINMENT_THRESHOLD = 0.9  # truncated copy: >= 90% of the smaller text's shingles in the other
 MIN_CONTAINED_SHINGLES = 50  # a text with fewer shingles never joins as a truncated copy
 MIN_MATCH_CHARS = 20  # shorter text_norm (empty bodies, one-line captions) is never clustered
@@ -25,12 +28,24 @@ SEED = 20260202  # hash seed; changing it changes nothing but the (random) hash 
 
 
 CANONICAL_RULE = (
+    "a copy lacking a figure another copy of the story has (a cut reprint) comes last; then "
     "most complete clean body (longest text_norm without sentences the stage-01 boilerplate "
     "catalog recognises), then least boilerplate, then highest quality_score, then earliest "
     "published_date, then first seen (source_file, source_line), then smallest article_id"
 )
 DUP_RULES = ("exact", "near", "contained", "cross_script")
-OUTPUT_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_rule", "similarity")
+JOIN_EDGES = ("near", "contained")  # pair edges that put two texts in one cluster
+OUTPUT_COLUMNS = (
+    "cluster_id",
+    "is_canonical",
+    "dup_of",
+    "dup_rule",
+    "similarity",
+    "template_id",
+    "story_id",
+    "story_outlets",
+    "read_spans",
+)
 
 
 @dataclass(frozen=True)
@@ -42,11 +57,15 @@ class DedupParams:
     bands: int = LSH_BANDS
     rows: int = LSH_ROWS
     jaccard_threshold: float = JACCARD_THRESHOLD
+    template_threshold: float = TEMPLATE_THRESHOLD
     containment_threshold: float = CONTAINMENT_THRESHOLD
     min_contained_shingles: int = MIN_CONTAINED_SHINGLES
     min_match_chars: int = MIN_MATCH_CHARS
     prefilter_margin: float = PREFILTER_MARGIN
     seed: int = SEED
+    # False: pairs join on similarity alone, as before issue 15 (no template pairs, no side
+    # lacking a figure; read_spans are still written). The benchmark's ablation of the rule.
+    compare_figures: bool = True
 
 
 DEFAULT_PARAMS = DedupParams()

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.dedup.thresholds import DUP_RULES
+from helpers.text.sentences import parse_spans
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,3 +103,65 @@ def describe_pairs(
         text=pairs["article_id"].map(label).to_numpy(),
         other_text=pairs["other_id"].map(label).to_numpy(),
     )
+
+
+def template_pairs(pairs: pd.DataFrame, articles: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
+    """Pairs alike in text whose figures conflict (a template of another month), with evidence.
+
+    Example:
+        >>> p = pd.DataFrame({"article_id": ["x"], "other_id": ["y"], "jaccard": [0.8],
+        ...                   "edge": ["template"], "figures_only_here": ["5万辆"],
+        ...                   "figures_only_other": ["6万辆"]})
+        >>> a = pd.DataFrame({"article_id": ["x", "y"], "body": ["1月出口5万辆", "2月出口6万辆"]})
+        >>> template_pairs(p, a)[["figures_only_here", "other_text"]].values.tolist()
+        [['5万辆', '2月出口6万辆']]
+    """
+    cols = ["article_id", "other_id", "jaccard", "figures_only_here", "figures_only_other"]
+    cols += ["text", "other_text"]
+    return describe_pairs(pairs[pairs["edge"] == "template"], articles).head(n)[cols]
+
+
+def read_in_part(articles: pd.DataFrame, *, text_col: str = "body") -> pd.DataFrame:
+    """Copies stage 03 reads in part (``read_spans``), with the sentences it will read.
+
+    Example:
+        >>> a = pd.DataFrame({"article_id": ["x", "y"], "dup_of": [None, "x"],
+        ...                   "read_spans": ["", "6-10"],
+        ...                   "body": ["出口5万辆", "出口5万辆。其中6万"]})
+        >>> read_in_part(a)[["article_id", "sentences"]].values.tolist()
+        [['y', '其中6万']]
+    """
+    rows = articles[articles["read_spans"].fillna("") != ""]
+    sentences = [
+        " / ".join(body[lo:hi] for lo, hi in parse_spans(spans))
+        for body, spans in zip(rows[text_col], rows["read_spans"], strict=True)
+    ]
+    return rows[["article_id", "dup_of", "read_spans"]].assign(sentences=sentences)
+
+
+def stories_across_outlets(articles: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
+    """Stories told by more than one cluster (rewrites by other outlets), largest first.
+
+    Example:
+        >>> a = pd.DataFrame({"article_id": ["x", "y", "z"], "cluster_id": ["x", "y", "z"],
+        ...                   "story_id": ["x", "x", "z"], "story_outlets": [2, 2, 1],
+        ...                   "source_name": ["日报", "周刊", "日报"]})
+        >>> stories_across_outlets(a)[["story_id", "clusters", "outlets"]].values.tolist()
+        [['x', 2, '周刊; 日报']]
+    """
+    named = _column_or(articles, "source_name").fillna("").astype(str)
+    grouped = articles.assign(source_name=named).groupby("story_id")
+    table = pd.DataFrame(
+        {
+            "clusters": grouped["cluster_id"].nunique(),
+            "articles": grouped.size(),
+            "story_outlets": grouped["story_outlets"].first(),
+            "outlets": grouped["source_name"].agg(lambda s: "; ".join(sorted({x for x in s if x}))),
+        }
+    )
+    table = table[table["clusters"] > 1].sort_values(["clusters", "articles"], ascending=False)
+    return table.head(n).reset_index()
+
+
+def _column_or(df: pd.DataFrame, name: str) -> pd.Series:
+    return df[name] if name in df else pd.Series("", index=df.index)

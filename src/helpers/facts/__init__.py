@@ -6,7 +6,8 @@ Entry point: :func:`extract_facts` (with :func:`facts_log` and :func:`load_previ
 markets, sources named in the text), :mod:`~helpers.facts.metrics`,
 :mod:`~helpers.facts.subjects`, :mod:`~helpers.facts.dating` and :mod:`~helpers.facts.rows`
 (the fields of a fact row), driven by :mod:`~helpers.facts.extract`; :mod:`~helpers.facts.schema`
-holds the columns and records they share, :mod:`~helpers.facts.cache` the incremental cache,
+holds the columns and records they share, :mod:`~helpers.facts.selection` which articles and
+sentences are read, :mod:`~helpers.facts.cache` the incremental cache,
 :mod:`~helpers.facts.checks` the data findings and :mod:`~helpers.facts.summary` the notebook's
 views.
 """
@@ -21,6 +22,7 @@ from helpers.facts import (
     readings,
     rows,
     schema,
+    selection,
     subjects,
     summary,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "readings",
     "rows",
     "schema",
+    "selection",
     "subjects",
     "summary",
 ]

@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.core import io
 from helpers.core.versions import code_version
 from helpers.facts.schema import COLUMNS
+from helpers.facts.selection import read_keys
 
 # Everything whose change can change what stage 03 extracts from an article.
 # NOTE: whole packages, not a list of files: a module split or added later still counts.
@@ -56,15 +57,18 @@ def split_for_facts(
     """Split articles into (reused facts, articles still to read) using the previous log.
 
     An article is reused when the log holds its id with the same publication date (periods
-    are resolved against it) and the same extractor version.
+    are resolved against it), the same sentences to read (``read_spans``: a copy read in
+    part, see :mod:`helpers.facts.selection`) and the same extractor version.
     """
     if previous is None:
         return pd.DataFrame(columns=COLUMNS), articles
     old_facts, log = previous
     version = extractor_version()
     log = log[log["extractor_version"] == version]
-    done = set(zip(log["article_id"], log["published_date"].fillna(""), strict=True))
-    keys = list(zip(articles["article_id"], date_keys(articles), strict=True))
+    # NOTE: a log written before read_spans existed read every article whole.
+    old_spans = log["read_spans"].fillna("") if "read_spans" in log else [""] * len(log)
+    done = set(zip(log["article_id"], log["published_date"].fillna(""), old_spans, strict=True))
+    keys = list(zip(articles["article_id"], date_keys(articles), read_keys(articles), strict=True))
     is_done = pd.Series([k in done for k in keys], index=articles.index, dtype=bool)
     reused_ids = set(articles.loc[is_done, "article_id"])
     reused = old_facts.loc[old_facts["article_id"].isin(reused_ids), COLUMNS]

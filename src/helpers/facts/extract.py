@@ -59,7 +59,7 @@ import pandas as pd
 from helpers.catalog.entities import Catalog, load_catalog
 from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.core import versions
-from helpers.facts import cache
+from helpers.facts import cache, selection
 from helpers.facts import mentions as attr
 from helpers.facts.dating import body_periods, dated_by, own_date
 from helpers.facts.metrics import topic_metric
@@ -222,8 +222,11 @@ def extract_facts(
 
     Args:
         articles: needs ``article_id``, ``body``, ``published_date``; with ``is_canonical``
-            (from stage 02) only canonical articles are read, so duplicates add no facts.
-        canonical_only: set False to read every row (e.g. before dedup, in tests).
+            (from stage 02) canonical articles are read, and of the copies only the
+            sentences stage 02 lists in ``read_spans`` (figures their representative
+            lacks; :mod:`helpers.facts.selection`), so duplicates add no facts and no
+            figure is lost.
+        canonical_only: set False to read every row whole (e.g. before dedup, in tests).
         previous: ``(facts, facts_log)`` of an earlier run (incremental runs): articles the
             log lists with the same id, date and extractor version are not read again; their
             facts are reused. The result equals a full extraction.
@@ -239,8 +242,7 @@ def extract_facts(
         [['a', 'wuhu', 830000.0, 'over']]
     """
     articles = _with_file_position(articles)
-    if canonical_only and "is_canonical" in articles:
-        articles = articles[articles["is_canonical"].astype(bool)]
+    articles = selection.articles_to_read(articles, canonical_only=canonical_only)
     articles = articles.assign(date_hint=date_hints(articles))
     reused, todo = cache.split_for_facts(articles, previous)
     rows = []
@@ -251,7 +253,10 @@ def extract_facts(
             getattr(art, "published_date", None),
             fallback_date=art.date_hint,
         )
-    facts = pd.concat([reused, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)
+    fresh = pd.DataFrame(rows, columns=COLUMNS)
+    if canonical_only:
+        fresh = selection.keep_read_sentences(fresh, todo)
+    facts = pd.concat([reused, fresh], ignore_index=True)
     facts = versions.order_rows(facts, "article_id", articles["article_id"].tolist())
     facts["value_high"] = pd.to_numeric(facts["value_high"]).astype(float)  # NaN, not None
     # NOTE: quality_score travels with each fact so that figures read from garbled text can be
@@ -272,14 +277,14 @@ def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
         >>> facts_log(arts, pd.DataFrame({"article_id": ["a", "a"]}))["n_facts"].tolist()
         [2]
     """
-    if "is_canonical" in articles:
-        articles = articles[articles["is_canonical"].astype(bool)]
+    articles = selection.articles_to_read(articles)
     articles = articles.assign(date_hint=date_hints(articles))
     counts = facts["article_id"].value_counts() if len(facts) else pd.Series(dtype="int64")
     return pd.DataFrame(
         {
             "article_id": articles["article_id"].to_numpy(),
             "published_date": cache.date_keys(articles),
+            "read_spans": selection.read_keys(articles),
             "extractor_version": cache.extractor_version(),
             "n_facts": articles["article_id"].map(counts).fillna(0).astype("int64").to_numpy(),
         }

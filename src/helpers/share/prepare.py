@@ -132,6 +132,25 @@ def period_end(period: str) -> pd.Timestamp:
         return pd.NaT
 
 
+def _read_by_stage_03(articles: pd.DataFrame) -> pd.Series:
+    """Articles whose facts count: representatives, and copies stage 03 read in part.
+
+    NOTE: a copy's ``read_spans`` (stage 02) names sentences with figures its
+    representative lacks; stage 03 keeps only those facts of it, so they are no repeats.
+
+    Example:
+        >>> _read_by_stage_03(pd.DataFrame({"is_canonical": [True, False, False],
+        ...                                 "read_spans": ["", "4-9", ""]})).tolist()
+        [True, True, False]
+    """
+    if "is_canonical" not in articles:
+        return pd.Series(True, index=articles.index)
+    canonical = articles["is_canonical"].fillna(True).astype(bool)
+    if "read_spans" not in articles:
+        return canonical
+    return canonical | (articles["read_spans"].fillna("").astype(str) != "")
+
+
 def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) -> pd.DataFrame:
     """Select one topic's facts from canonical articles and attach the article's outlet and date.
 
@@ -168,13 +187,12 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     for column in ("market", "qualifier", "data_source", "period", "unit"):
         out[column] = out[column].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
-    art = articles[[*ARTICLE_COLUMNS, *(["is_canonical"] if "is_canonical" in articles else [])]]
+    art = articles[[*ARTICLE_COLUMNS]].assign(is_read=_read_by_stage_03(articles))
     out = out.merge(art, on="article_id", how="left", validate="many_to_one", indicator=True)
     orphans = out.loc[out["_merge"] == "left_only", "fact_id"].tolist()
     if orphans:
         raise FactsError(f"facts {orphans[:5]} name articles missing from the articles table")
-    if "is_canonical" in out:
-        out = out[out["is_canonical"].fillna(True).astype(bool)].drop(columns="is_canonical")
+    out = out[out["is_read"].fillna(True).astype(bool)].drop(columns="is_read")
     # NOTE: most real pages have no title and many no outlet: text columns are "" then, never
     # NaN, so every later step can treat them as text.
     for column in ("title", "source_name"):

@@ -157,3 +157,27 @@ def matching_copy(text: str) -> str:
         return converted
     # NOTE: never seen on this corpus; guarded so offsets can never drift.
     return "".join(c if len(c := opencc_converter("t2s").convert(ch)) == 1 else ch for ch in folded)
+
+
+def format_spans(spans: list[tuple[int, int]]) -> str:
+    """Write character spans as one text cell: "start-end" joined by ";" ("" for none).
+
+    The form of ``articles_dedup.read_spans``: stage 02 writes it, stage 03 reads it.
+
+    Example:
+        >>> format_spans([(3, 10), (12, 20)]), format_spans([])
+        ('3-10;12-20', '')
+    """
+    return ";".join(f"{lo}-{hi}" for lo, hi in spans)
+
+
+def parse_spans(text: object) -> list[tuple[int, int]]:
+    """Read a cell written by :func:`format_spans` back into ``(start, end)`` pairs.
+
+    Example:
+        >>> parse_spans("3-10;12-20"), parse_spans(""), parse_spans(None)
+        ([(3, 10), (12, 20)], [], [])
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    return [(int(lo), int(hi)) for lo, hi in (part.split("-") for part in text.split(";"))]

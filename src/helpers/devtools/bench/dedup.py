@@ -1,33 +1,35 @@
-"""Benchmark of stage 02: our dedup against plain datasketch, same data, one run.
+"""Benchmark of stage 02: our dedup against datasketch on a corpus our rules did not make.
 
 ``python -m helpers bench dedup [--articles 20000] [--seed 7] [--out benchmarks/dedup.md]``
 
-Builds a synthetic corpus with a known duplicate structure, then runs, each in a forked child
-process on the same DataFrame (so the peak memory of one does not hide in the other):
+The corpus (:mod:`helpers.devtools.bench.dedup_corpus`): stories built from sentences
+written for the benchmark (and sentences of the real dumps in ``../shared/corpus`` when
+present), copies made by processes independent of our rules (zhconv, not OpenCC; sentence
+reordering, foreign paragraphs, punctuation and spacing noise, partial conversion, headline
+rewrites, truncation, edits that leave figures alone, updates, notices) and hard negatives
+(template briefs, a company's consecutive months, one event from two outlets).
 
-* **ours** — :func:`helpers.dedup.clusters.deduplicate` end to end (script detection, ``tw2sp``,
-  text_norm, shingling, MinHash, LSH, exact checks, representatives, report);
-* **datasketch** — ``MinHash(num_perm)`` + ``update_batch`` over the raw body's character
-  shingles, ``MinHashLSH(threshold=JACCARD_THRESHOLD)``, every article queried, clusters as
-  connected components; same shingle size and signature length;
-* **datasketch, update()** — the same with one ``update`` call per shingle (the README way);
-  identical clusters, slower.
+Methods, each run in a forked child process on the same DataFrame, so that the table shows
+where each gain comes from:
 
-Quality is pairwise precision / recall / F1 against the generated truth (every two articles of
-one story are a duplicate pair), plus recall on the Traditional/Simplified pairs alone.
+* **datasketch, raw** — ``MinHash(num_perm)`` + ``update_batch`` over the raw body's
+  character shingles, ``MinHashLSH(threshold=JACCARD_THRESHOLD)``, clusters = connected
+  components of the LSH candidates (the vectorised baseline of the speed ratio);
+* **datasketch, normalised** — the same over our matching text (``text_norm``: one OpenCC
+  conversion, NFKC, punctuation and spaces removed), still no verification;
+* **datasketch, normalised + our verification** — datasketch's LSH proposes the candidates,
+  then everything of ours decides (exact Jaccard/containment, figures, clusters);
+* **ours without figures** — ours with ``compare_figures=False`` (the rule of issue 15 off);
+* **ours** — :func:`helpers.dedup.deduplicate` end to end.
 
-The corpus: word-salad articles drawn from jieba's dictionary (Simplified, by frequency, with
-numbers), 20% written in Traditional (OpenCC ``s2twp``). About a third of the stories get 1-4
-copies, each made by one of: exact reprint, character edits (0.5-2%), script conversion
-(``s2twp``/``tw2sp``), a boilerplate paragraph inserted plus a new title, truncation (keep
-55-90%), paragraph shuffle, reformatting (full-width digits, ASCII punctuation, spaces).
-Unrelated stories share boilerplate too: 20% of originals carry a paragraph from a pool of
-site notices. Nothing here is copied from real articles.
+Quality: pairwise precision / recall / F1 against the truth (an original and its copies are
+one story), recall per copy process (a copy counts when it shares its original's cluster),
+and hard-negative merges (pairs of different stories of one hard-negative family put in one
+cluster). Speed: ours and datasketch ``update_batch`` alternate, ``repeats`` runs each
+(paired ratios), plus ours in a fresh process.
 
 Example:
-    >>> corpus = build_corpus(60, seed=1)
-    >>> len(corpus) >= 60 and corpus["story_id"].nunique() < len(corpus)
-    True
+    >>> corpus = build_corpus(200, seed=1)
     >>> pair_scores(np.array([0, 0, 1]), np.array([5, 5, 5]))["recall"]
     0.3333333333333333
 """
@@ -35,14 +37,13 @@ Example:
 from __future__ import annotations
 
 import argparse
-import functools
 import multiprocessing as mp
 import os
 import platform
-import re
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,225 +53,53 @@ import pandas as pd
 from helpers import dedup
 from helpers.core import io
 from helpers.core.paths import PROJ_ROOT
-from helpers.text.script import convert_script
+from helpers.devtools.bench import dedup_report
+from helpers.devtools.bench.dedup_corpus import build_corpus, describe
+
+__all__ = ["build_corpus", "main", "pair_scores", "run"]
 
 DEFAULT_ARTICLES = 20_000
 DEFAULT_SEED = 7
 DEFAULT_OUT = PROJ_ROOT / "benchmarks" / "dedup.md"
-VOCAB_SIZE = 40_000  # most frequent jieba words used as vocabulary
-DUP_STORY_SHARE = 0.35  # stories that get copies
-TRAD_SHARE = 0.2  # originals written in Traditional
-BOILERPLATE_SHARE = 0.2  # originals that carry a site notice (shared by unrelated stories)
-KINDS = ("exact", "edit", "cross_script", "boilerplate", "truncate", "shuffle", "reformat")
-KIND_WEIGHTS = (0.12, 0.2, 0.2, 0.14, 0.14, 0.1, 0.1)
 INPUT_COLUMNS = (
-    "article_id",
-    "title",
-    "body",
-    "published_date",
-    "quality_score",
-    "source_file",
-    "source_line",
-)
-BOILERPLATE_POOL = (
-    "免责声明：本文仅代表作者个人观点，与本网站无关，不构成任何投资建议，据此操作风险自担。",
-    "声明：本文转载自网络，仅代表作者观点，不代表本站立场。"
-    "版权归原作者所有，如有侵权请联系我们删除。",
-    "关注我们的公众号，第一时间获取汽车行业最新资讯、新车上市信息和专业购车指南，更多精彩内容敬请期待。",
-    "本网站所刊载的文章仅供参考，读者应自行判断，本站不承担任何法律责任。未经授权不得转载。",
-    "点击下方链接预约试驾，填写信息即可获得专属优惠券，名额有限，先到先得，活动最终解释权归主办方所有。",
-    "相关阅读：新能源汽车下乡活动启动；充电桩建设提速；多地出台购车补贴政策；二手车出口试点扩容。",
-    "版权所有，转载请注明出处。本文由平台编辑整理发布，图片来自网络，如有问题请与我们联系。",
-    "更多汽车行业深度报道与数据分析，请下载我们的客户端，或在各大应用商店搜索关注，每日推送不错过。",
-    "风险提示：市场有风险，投资需谨慎。本文内容基于公开资料整理，力求准确可靠，但对其完整性不作任何保证，"
-    "文中观点及数据仅供读者参考，不构成对任何人的投资建议，读者据此作出的任何决定与本站无关。",
-    "编辑：小周　审核：老李　责任编辑：王编辑　本文首发于汽车频道，欢迎分享转发，转载请联系授权。",
-    "热门推荐：十万元级纯电小车怎么选；插混车型冬季续航实测；智能驾驶辅助系统使用误区盘点。",
-    "扫码加入车友交流群，与数万车主一起讨论用车心得、保养技巧和自驾路线，群内不定期发放福利。",
-)
+    "article_id", "title", "body", "published_date", "quality_score", "source_name",
+    "source_file", "source_line",
+)  # fmt: skip
+
+OURS = "ours (helpers.dedup)"
+COLD = "ours, fresh process (includes one-time setup)"
+NO_FIGURES = "ours without figures (compare_figures=False)"
+BATCH = "datasketch, raw body (update_batch + MinHashLSH)"
+DS_NORM = "datasketch, our normalised text"
+DS_VERIFY = "datasketch, our normalised text + our verification"
+LOOP = "datasketch, raw body (update() loop)"
 
 
 # ---------------------------------------------------------------------------------------------
-# Synthetic corpus
+# Methods: each returns {"cluster": labels, ...} per article
 # ---------------------------------------------------------------------------------------------
-@functools.cache
-def _vocabulary() -> tuple[tuple[str, ...], np.ndarray]:
-    """Frequent Simplified words of jieba's dictionary and their sampling probabilities."""
-    import jieba
-
-    path = Path(jieba.__file__).parent / "dict.txt"
-    words, freqs = [], []
-    han = re.compile(r"^[\u4e00-\u9fff]+$")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, freq, *_ = line.split()
-        if han.match(word):
-            words.append(word)
-            freqs.append(int(freq))
-    order = np.argsort(-np.array(freqs), kind="stable")[: VOCAB_SIZE * 2]
-    # Simplified words only: t2s leaves them unchanged (jieba's dictionary mixes both scripts).
-    simp = [i for i in order.tolist() if convert_script(words[i], "t2s") == words[i]]
-    simp = simp[:VOCAB_SIZE]
-    p = np.array([freqs[i] for i in simp], dtype=float) ** 0.8
-    # Cumulative probabilities: sampling by searchsorted is ~100x cheaper than
-    # rng.choice(p=...), which rebuilds them on every call.
-    return tuple(words[i] for i in simp), np.cumsum(p / p.sum())
+def _labels(out: pd.DataFrame) -> dict[str, np.ndarray]:
+    labels = {col: pd.factorize(out[col])[0] for col in ("template_id", "story_id")}
+    return labels | {"cluster": pd.factorize(out["cluster_id"])[0]}
 
 
-def _number(rng: np.random.Generator) -> str:
-    kind = rng.integers(4)
-    if kind == 0:
-        return f"{rng.integers(2015, 2027)}年"
-    if kind == 1:
-        return f"{rng.integers(1, 999)}.{rng.integers(0, 10)}%"
-    if kind == 2:
-        return f"{rng.integers(1, 1000)}万辆"
-    return f"{rng.integers(1, 13)}月"
+def run_ours(df: pd.DataFrame, params: dedup.thresholds.DedupParams) -> dict:
+    """Labels from :func:`helpers.dedup.deduplicate` (clusters, templates, stories)."""
+    return _labels(dedup.deduplicate(df, params=params).articles)
 
 
-def _story(rng: np.random.Generator) -> tuple[str, list[str]]:
-    """A title and paragraphs of word-salad sentences (Simplified)."""
-    words, cum = _vocabulary()
-    n_par = int(rng.integers(3, 10))
-    sizes = rng.integers(8, 20, size=int(rng.integers(2, 6)) * n_par)
-    picks = np.searchsorted(cum, rng.random(int(sizes.sum()) + 12) * cum[-1])
-    sentences, pos = [], 12
-    for size in sizes.tolist():
-        chunk = [words[i] for i in picks[pos : pos + size]]
-        pos += size
-        if rng.random() < 0.3:
-            chunk.insert(int(rng.integers(len(chunk))), _number(rng))
-        cut = int(rng.integers(2, len(chunk)))
-        sentences.append("".join(chunk[:cut]) + "，" + "".join(chunk[cut:]) + "。")
-    per = len(sentences) // n_par
-    paragraphs = ["".join(sentences[i * per : (i + 1) * per]) for i in range(n_par)]
-    title = "".join(words[i] for i in picks[:6])
-    return title, paragraphs
+def run_ours_without_figures(df: pd.DataFrame, params: dedup.thresholds.DedupParams) -> dict:
+    """Ours with the figure rule off (the ablation)."""
+    return run_ours(df, replace(params, compare_figures=False))
 
 
-def _edit(rng: np.random.Generator, text: str, rate: float) -> str:
-    """Substitute, delete or insert characters at ``rate`` per character."""
-    chars = list(text)
-    words, _ = _vocabulary()
-    for i in sorted(rng.choice(len(chars), size=max(1, int(len(chars) * rate)), replace=False)):
-        op = rng.integers(3)
-        filler = words[int(rng.integers(len(words)))][0]
-        if op == 0:
-            chars[i] = filler
-        elif op == 1:
-            chars[i] = ""
-        else:
-            chars[i] = chars[i] + filler
-    return "".join(chars)
-
-
-FULLWIDTH = str.maketrans("0123456789%", "０１２３４５６７８９％")
-ASCII_PUNCT = str.maketrans({"，": ", ", "。": ". ", "：": ": "})
-
-
-# NOTE: complexity 12: one branch per kind of copy the benchmark corpus makes.
-def _copy(rng, kind: str, title: str, paragraphs: list[str], script: str):
-    """One copy of a story by ``kind``; returns (title, paragraphs, script)."""
-    if kind == "edit":
-        rate = float(rng.uniform(0.005, 0.02))
-        return title, [_edit(rng, par, rate) for par in paragraphs], script
-    if kind == "cross_script":
-        config, other = ("s2twp", "hant") if script == "hans" else ("tw2sp", "hans")
-        conv = convert_script  # the same OpenCC package the corpus was made with
-        return conv(title, config), [conv(par, config) for par in paragraphs], other
-    if kind == "boilerplate":
-        notice = BOILERPLATE_POOL[int(rng.integers(len(BOILERPLATE_POOL)))]
-        at = int(rng.integers(len(paragraphs) + 1))
-        return title + "（转）", [*paragraphs[:at], notice, *paragraphs[at:]], script
-    if kind == "truncate":
-        text = "\n".join(paragraphs)
-        keep = text[: int(len(text) * rng.uniform(0.55, 0.9))]
-        return title, (keep + "……").split("\n"), script
-    if kind == "shuffle":
-        return title, [paragraphs[i] for i in rng.permutation(len(paragraphs))], script
-    if kind == "reformat":
-        return title, [p.translate(FULLWIDTH).translate(ASCII_PUNCT) for p in paragraphs], script
-    return title, list(paragraphs), script
-
-
-def _article_row(rng, story: int, kind: str, title: str, paragraphs: list[str], script: str):
-    return {
-        "title": title,
-        "body": "\n".join(paragraphs),
-        "published_date": f"2025-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}",
-        "quality_score": round(float(rng.uniform(0.6, 1.0)), 2),
-        "story_id": story,
-        "kind": kind,
-        "script": script,
-    }
-
-
-def _story_rows(rng: np.random.Generator, story: int) -> list[dict]:
-    """The original article of one story and its copies."""
-    title, paragraphs = _story(rng)
-    script = "hans"
-    if rng.random() < BOILERPLATE_SHARE:
-        paragraphs.append(BOILERPLATE_POOL[int(rng.integers(len(BOILERPLATE_POOL)))])
-    if rng.random() < TRAD_SHARE:
-        title, paragraphs, script = _copy(rng, "cross_script", title, paragraphs, script)
-    rows = [_article_row(rng, story, "original", title, paragraphs, script)]
-    if rng.random() < DUP_STORY_SHARE:
-        for _ in range(min(int(rng.geometric(0.5)), 4)):
-            kind = str(rng.choice(KINDS, p=KIND_WEIGHTS))
-            rows.append(
-                _article_row(rng, story, kind, *_copy(rng, kind, title, paragraphs, script))
-            )
-    return rows
-
-
-def build_corpus(n_articles: int = DEFAULT_ARTICLES, *, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Generate at least ``n_articles`` articles with known duplicate structure.
-
-    Args:
-        n_articles: minimum number of articles.
-        seed: the corpus is a function of the seed.
-
-    Returns:
-        :data:`INPUT_COLUMNS` (what stage 01 would give) plus the truth: ``story_id``,
-        ``kind`` (``original`` or how the copy was made) and ``script``.
-    """
-    rng = np.random.default_rng(seed)
-    rows: list[dict] = []
-    story = 0
-    while len(rows) < n_articles:
-        rows.extend(_story_rows(rng, story))
-        story += 1
-    df = pd.DataFrame(rows)
-    # Shuffle so copies are not next to their originals (file order means nothing).
-    df = df.iloc[rng.permutation(len(df))].reset_index(drop=True)
-    df.insert(0, "article_id", [f"a{i:06d}" for i in range(len(df))])
-    df["source_file"] = [f"feed_{i // 1000:03d}.jsonl" for i in range(len(df))]
-    df["source_line"] = np.arange(len(df)) % 1000 + 1
-    return df
-
-
-# ---------------------------------------------------------------------------------------------
-# Methods under test: each returns one cluster label per article
-# ---------------------------------------------------------------------------------------------
-def run_ours(df: pd.DataFrame, params: dedup.thresholds.DedupParams) -> np.ndarray:
-    """Cluster labels from :func:`helpers.dedup.clusters.deduplicate`."""
-    out = dedup.deduplicate(df, params=params).articles
-    return pd.factorize(out["cluster_id"])[0]
-
-
-def _components(n: int, edges: list[tuple[int, int]]) -> np.ndarray:
-    return dedup.clusters.connected_components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
-
-
-def run_datasketch(
-    df: pd.DataFrame, params: dedup.thresholds.DedupParams, batch: bool = True
-) -> np.ndarray:
-    """Cluster labels from plain datasketch MinHash + MinHashLSH on the raw body."""
+def _sketches(texts: list[str], params, batch: bool = True):
     from datasketch import MinHash, MinHashLSH
 
     k, num_perm = params.shingle_size, params.num_perm
     lsh = MinHashLSH(threshold=params.jaccard_threshold, num_perm=num_perm)
     sketches = []
-    for i, text in enumerate(df["body"].tolist()):
+    for i, text in enumerate(texts):
         m = MinHash(num_perm=num_perm)
         shingles = [text[j : j + k].encode("utf-8") for j in range(max(len(text) - k + 1, 1))]
         if batch:
@@ -280,49 +109,118 @@ def run_datasketch(
                 m.update(s)
         lsh.insert(i, m)
         sketches.append(m)
-    edges = [(i, j) for i, m in enumerate(sketches) for j in lsh.query(m) if j != i]
-    return _components(len(df), edges)
+    return lsh, sketches
+
+
+def datasketch_pairs(texts: list[str], params, batch: bool = True) -> np.ndarray:
+    """Candidate pairs from datasketch's MinHashLSH over ``texts`` (empty texts skipped)."""
+    lsh, sketches = _sketches(texts, params, batch)
+    pairs = [
+        (i, j)
+        for i, m in enumerate(sketches)
+        if texts[i]
+        for j in lsh.query(m)
+        if j != i and texts[j]
+    ]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _components(n: int, pairs: np.ndarray) -> np.ndarray:
+    return dedup.groups.connected_components(n, pairs)
+
+
+def run_datasketch(df: pd.DataFrame, params, batch: bool = True) -> dict:
+    """Clusters = connected components of datasketch LSH candidates on the raw body."""
+    texts = df["body"].fillna("").astype(str).tolist()
+    return {"cluster": _components(len(df), datasketch_pairs(texts, params, batch))}
+
+
+def run_datasketch_normalised(df: pd.DataFrame, params) -> dict:
+    """The same over our matching text (``text_norm``), no verification."""
+    texts = dedup.textnorm.add_text_norm(df)["text_norm"].tolist()
+    return {"cluster": _components(len(df), datasketch_pairs(texts, params))}
+
+
+def run_datasketch_verified(df: pd.DataFrame, params) -> dict:
+    """Datasketch's LSH proposes candidate pairs of matching texts; ours checks and clusters."""
+    return _labels(dedup.deduplicate(df, params=params, candidates=datasketch_pairs).articles)
 
 
 # ---------------------------------------------------------------------------------------------
-# Scores and measurement
+# Scores
 # ---------------------------------------------------------------------------------------------
 def _pairs(counts: pd.Series) -> int:
     c = counts.to_numpy(dtype=np.int64)
     return int((c * (c - 1) // 2).sum())
 
 
-def pair_scores(pred: np.ndarray, truth: np.ndarray, script: np.ndarray | None = None) -> dict:
-    """Pairwise precision, recall, F1 of predicted clusters; recall on cross-script pairs.
-
-    Args:
-        pred: predicted cluster label per article.
-        truth: true story per article.
-        script: ``hant``/``hans`` per article (for ``cross_script_recall``), optional.
-
-    Returns:
-        A dict of scores and pair counts.
-    """
-    d = pd.DataFrame({"p": pred, "t": truth, "s": script if script is not None else "hans"})
+def pair_scores(pred: np.ndarray, truth: np.ndarray) -> dict:
+    """Pairwise precision, recall and F1 of predicted clusters against true stories."""
+    d = pd.DataFrame({"p": pred, "t": truth})
     tp = _pairs(d.groupby(["p", "t"]).size())
     pred_pairs, true_pairs = _pairs(d.groupby("p").size()), _pairs(d.groupby("t").size())
     precision = tp / pred_pairs if pred_pairs else 1.0
     recall = tp / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    hant = d.assign(h=d["s"] == "hant", z=d["s"] != "hant")
-    cells = hant.groupby(["p", "t"])[["h", "z"]].sum()
-    stories = hant.groupby("t")[["h", "z"]].sum()
-    cross_tp, cross_true = (cells.h * cells.z).sum(), (stories.h * stories.z).sum()
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "cross_script_recall": cross_tp / cross_true if cross_true else float("nan"),
-        "true_pairs": true_pairs,
-        "predicted_pairs": pred_pairs,
-    }
+    return {"precision": precision, "recall": recall, "f1": f1, "true_pairs": true_pairs}
 
 
+def kind_recall(pred: np.ndarray, corpus: pd.DataFrame) -> dict[str, float]:
+    """Per copy process: the share of copies in their original's cluster."""
+    original = corpus.index[corpus["kind"] == "original"]
+    cluster_of_original = pd.Series(pred[original], index=corpus.loc[original, "dup_group"])
+    copies = corpus[corpus["kind"] != "original"]
+    ok = pred[copies.index] == cluster_of_original.reindex(copies["dup_group"]).to_numpy()
+    per = pd.DataFrame({"kind": copies["kind"].str.split("+").to_numpy(), "ok": ok})
+    per = per.explode("kind")
+    return per.groupby("kind")["ok"].mean().to_dict() | {"all copies": float(ok.mean())}
+
+
+def hard_negative_merges(labels: np.ndarray, corpus: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Per hard-negative kind: (pairs of different stories sharing a label, all such pairs)."""
+    fam = corpus.assign(label=labels)[corpus["family"] != ""]
+    out = {}
+    for kind, rows in fam.groupby("family_kind"):
+        merged, total = set(), 0
+        for _, f in rows.groupby("family"):
+            total += _pairs(pd.Series([f["dup_group"].nunique()]))
+            for _, cell in f.groupby("label"):
+                groups = sorted(cell["dup_group"].unique())
+                merged |= {(a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]}
+        out[kind] = (len(merged), total)
+    return out
+
+
+def link_scores(result: dict, corpus: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Ours only: template families sharing ``template_id``, events sharing ``story_id``."""
+    out = {}
+    for kind, col in (("template", "template_id"), ("two_outlets", "story_id")):
+        if col not in result:
+            continue
+        sub = corpus["family_kind"] == kind
+        linked = hard_negative_merges(result[col][sub], corpus[sub]).get(kind, (0, 0))
+        out[f"{kind} pairs sharing {col}"] = linked
+    if "story_id" in result:
+        out["other pairs of originals sharing story_id (unrelated stories)"] = _other_links(
+            result["story_id"], corpus
+        )
+    return out
+
+
+def _other_links(story: np.ndarray, corpus: pd.DataFrame) -> tuple[int, int]:
+    """Pairs of originals of different events linked into one story, and all original pairs."""
+    orig = corpus.assign(story=story)[corpus["kind"] == "original"]
+    event = np.where(orig["event"] >= 0, orig["event"], -1 - orig["dup_group"])
+    sizes = orig.assign(event=event).groupby("story")["event"].value_counts()
+    per_story = sizes.groupby(level=0)
+    linked = int((per_story.sum() ** 2 - per_story.apply(lambda v: (v**2).sum())).sum() // 2)
+    n = len(orig)
+    return linked, n * (n - 1) // 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurement
+# ---------------------------------------------------------------------------------------------
 def _rss_kb(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
@@ -340,14 +238,18 @@ def _child(queue, method: Callable, args: tuple) -> None:
     except OSError:
         pass
     start_kb = _rss_kb("VmRSS")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     labels = method(*args)
-    seconds = time.perf_counter() - t0
-    queue.put((labels, seconds, max(_rss_kb("VmHWM") - start_kb, 0) / 1024))
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    queue.put((labels, seconds, max(_rss_kb("VmHWM") - start_kb, 0) / 1024, cpu))
 
 
-def measure(method: Callable, *args) -> tuple[np.ndarray, float, float]:
-    """Run ``method(*args)`` in a forked child; return labels, seconds and peak extra MB."""
+def measure(method: Callable, *args) -> tuple[dict, float, float, float]:
+    """Run ``method(*args)`` in a forked child: its labels, seconds, peak extra MB, CPU seconds.
+
+    NOTE: CPU seconds beside wall time: on the shared 2-core machine wall time grows with
+    the other sessions' load, CPU time much less.
+    """
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=(queue, method, args))
@@ -357,8 +259,15 @@ def measure(method: Callable, *args) -> tuple[np.ndarray, float, float]:
     return result
 
 
+def load_average() -> str:
+    """The 1-minute load average (the machine is shared), e.g. ``1.23``."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
 def machine_description() -> list[str]:
     """nproc, CPU model, RAM, Python and library versions, as markdown bullet lines."""
+    from importlib.metadata import version
+
     import datasketch
 
     cpu = "unknown"
@@ -373,198 +282,83 @@ def machine_description() -> list[str]:
         f"- RAM: {ram_gb:.1f} GiB",
         f"- Python {platform.python_version()} ({platform.system()} {platform.machine()}), "
         f"numpy {np.__version__}, pandas {pd.__version__}, datasketch {datasketch.__version__}, "
-        f"opencc {getattr(opencc, '__version__', '?')}",
+        f"opencc {getattr(opencc, '__version__', '?')}, zhconv {version('zhconv')}",
     ]
 
 
-def results_table(rows: list[dict]) -> str:
-    """Format the measured rows as a markdown table."""
-    head = (
-        "| method | runs | seconds (median) | articles/s | vs update_batch | precision | recall "
-        "| F1 | cross-script recall | peak extra memory |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    )
-    base = next(r["articles_s"] for r in rows if r["method"] == BATCH)
-    lines = [
-        f"| {r['method']} | {r['runs']} | {r['seconds']:.2f} | {r['articles_s']:,.0f} "
-        f"| {r['articles_s'] / base:.1f}x | {r['precision']:.4f} | {r['recall']:.4f} "
-        f"| {r['f1']:.4f} | {r['cross_script_recall']:.4f} | {r['peak_mb']:,.0f} MB |"
-        for r in rows
-    ]
-    return "\n".join([head, *lines])
-
-
-COLD = "ours, fresh process (includes one-time setup)"
-OURS = "ours (helpers.dedup.clusters)"
-BATCH = "datasketch MinHash.update_batch + MinHashLSH"
-LOOP = "datasketch MinHash.update + MinHashLSH"
-
-
-def _warm_up(data: pd.DataFrame, params: dedup.thresholds.DedupParams) -> None:
-    """Do every method's one-time work in the parent, so forked children start warm.
-
-    Ours builds two code-point tables, loads OpenCC ``tw2sp``, ``t2s`` and s2t's character
-    dictionaries and the stage-01 boilerplate catalog (about 0.15 s, once per process);
-    datasketch imports. The fresh-process row measures ours without this.
-    """
+def _warm_up(data: pd.DataFrame, params) -> None:
+    """Do every method's one-time work in the parent, so forked children start warm."""
     run_ours(data.head(200), params)
     run_datasketch(data.head(20), params)
 
 
 def _row(name: str, runs: list[tuple], corpus: pd.DataFrame) -> dict:
-    """One table row from repeated runs: median seconds, peak memory, scores of the first."""
-    labels, _, _ = runs[0]
-    seconds = float(np.median([r[1] for r in runs]))
-    scores = pair_scores(labels, corpus["story_id"].to_numpy(), corpus["script"].to_numpy())
-    print(f"  {name}: {[round(r[1], 2) for r in runs]} s, F1 {scores['f1']:.4f}", file=sys.stderr)
-    speed = {"seconds": seconds, "articles_s": len(corpus) / seconds, "runs": len(runs)}
-    speed["run_seconds"] = [r[1] for r in runs]
-    return {"method": name, **speed, "peak_mb": max(r[2] for r in runs), **scores}
+    """One row: median seconds, peak memory, the scores of the first run."""
+    result = runs[0][0]
+    scores = pair_scores(result["cluster"], corpus["dup_group"].to_numpy())
+    seconds = [r[1] for r in runs]
+    print(f"  {name}: {[round(s, 2) for s in seconds]} s, F1 {scores['f1']:.4f}", file=sys.stderr)
+    return {
+        "method": name,
+        "run_seconds": seconds,
+        "run_cpu": [r[3] for r in runs],
+        "seconds": float(np.median(seconds)),
+        "peak_mb": max(r[2] for r in runs),
+        "kinds": kind_recall(result["cluster"], corpus),
+        "hard": hard_negative_merges(result["cluster"], corpus),
+        "links": link_scores(result, corpus),
+        **scores,
+    }
 
 
-def paired_ratios(rows: list[dict]) -> str:
-    """One line: update_batch seconds over ours, run by run (they alternate), and fresh.
-
-    Example:
-        >>> rows = [{"method": COLD, "run_seconds": [2.0]},
-        ...         {"method": OURS, "run_seconds": [1.0, 2.0]},
-        ...         {"method": BATCH, "run_seconds": [13.0, 14.0]}]
-        >>> paired_ratios(rows).split(": ", 1)[1]
-        '13.0x, 7.0x; fresh process vs median update_batch: 6.8x.'
-    """
-    runs = {r["method"]: r["run_seconds"] for r in rows}
-    pairs = zip(runs[OURS], runs[BATCH], strict=True)
-    paired = ", ".join(f"{batch / ours:.1f}x" for ours, batch in pairs)
-    fresh = float(np.median(runs[BATCH])) / runs[COLD][0]
-    return (
-        f"Paired ratios (update_batch / ours, run by run): {paired}; "
-        f"fresh process vs median update_batch: {fresh:.1f}x."
-    )
-
-
-def stage_seconds(data: pd.DataFrame, params: dedup.thresholds.DedupParams) -> dict[str, float]:
-    """Wall seconds of each step of ours (run warm, in-process), and of OpenCC alone."""
-    t = [time.perf_counter()]
-    norm = dedup.textnorm.add_text_norm(data)
-    t.append(time.perf_counter())
-    pairs = dedup.pairs.find_duplicate_pairs(norm, params=params)
-    t.append(time.perf_counter())
-    clustered = dedup.clusters.assign_clusters(norm, pairs, params=params)
-    t.append(time.perf_counter())
-    dedup.clusters.build_report(clustered)
-    t.append(time.perf_counter())
-    bodies = norm.loc[norm["conversion"] == "tw2sp", "body"].tolist()
-    t0 = time.perf_counter()
-    for body in bodies:
-        convert_script(body, "tw2sp")
-    names = ("add_text_norm", "find_duplicate_pairs", "assign_clusters", "build_report")
-    out = {name: b - a for name, a, b in zip(names, t[:-1], t[1:], strict=True)}
-    return out | {"OpenCC tw2sp alone (inside add_text_norm)": time.perf_counter() - t0}
-
-
-def _stage_child(queue, data, params) -> None:
-    queue.put((stage_seconds(data, params), 0.0, 0.0))
-
-
-def run(
-    n_articles: int, seed: int, *, repeats: int = 3, with_update_loop: bool = True
-) -> tuple[pd.DataFrame, list[dict], dict[str, float]]:
-    """Build the corpus and measure every method on it, each run in a forked child process.
-
-    Ours and datasketch ``update_batch`` run ``repeats`` times, interleaved (so a burst of
-    load on a shared machine hits both), and report the median; the slow ``update`` loop
-    runs once. Clusters are identical across repeats (everything is deterministic).
-    """
+def run(n_articles: int, seed: int, *, repeats: int = 3, with_update_loop: bool = False):
+    """Build the corpus, measure every method; return (corpus, rows, load averages)."""
     corpus = build_corpus(n_articles, seed=seed)
     data = corpus[list(INPUT_COLUMNS)]
     params = dedup.thresholds.DEFAULT_PARAMS
+    loads = [load_average()]
     rows = [_row(COLD, [measure(run_ours, data, params)], corpus)]
     _warm_up(data, params)
     runs: dict[str, list[tuple]] = {OURS: [], BATCH: []}
     for _ in range(repeats):
         runs[OURS].append(measure(run_ours, data, params))
         runs[BATCH].append(measure(run_datasketch, data, params, True))
+    loads.append(load_average())
+    runs[NO_FIGURES] = [measure(run_ours_without_figures, data, params)]
+    runs[DS_NORM] = [measure(run_datasketch_normalised, data, params)]
+    runs[DS_VERIFY] = [measure(run_datasketch_verified, data, params)]
     if with_update_loop:
         runs[LOOP] = [measure(run_datasketch, data, params, False)]
+    loads.append(load_average())
     rows += [_row(name, result, corpus) for name, result in runs.items()]
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_stage_child, args=(queue, data, params))
-    proc.start()
-    stages = queue.get()[0]
-    proc.join()
-    return corpus, rows, stages
-
-
-def corpus_summary(corpus: pd.DataFrame) -> str:
-    """One paragraph describing the generated corpus."""
-    kinds = corpus["kind"].value_counts()
-    chars = corpus["body"].str.len()
-    kb = corpus["body"].str.encode("utf-8").str.len().mean() / 1024
-    return (
-        f"{len(corpus):,} articles from {corpus['story_id'].nunique():,} stories; body "
-        f"{chars.median():.0f} characters median ({kb:.1f} KB UTF-8 mean); "
-        f"{(corpus['script'] == 'hant').sum():,} in Traditional. Copies by kind: "
-        + ", ".join(f"{k} {v:,}" for k, v in kinds.items() if k != "original")
-        + "."
-    )
-
-
-NOTES = """How it is measured:
-
-- Each run is one call on the same DataFrame in its own forked child process; seconds are
-  wall time, the table shows the median of the runs. Ours and `update_batch` alternate, so a
-  burst of load on the shared machine hits both. Peak extra memory is the child's peak RSS
-  above its RSS at the start.
-- "fresh process" is ours before anything was warmed: it also builds two code-point tables
-  and loads the OpenCC dictionaries and the boilerplate catalog (a one-time cost per
-  process). The other rows run after a warm-up in the parent (ours on 200 articles,
-  datasketch on 20).
-- Ours is the whole stage: script detection, OpenCC `tw2sp`, text_norm, shingles, MinHash,
-  LSH, exact Jaccard/containment checks, representatives (with boilerplate counting) and the
-  report. datasketch is MinHash + LSH on the raw body and connected components, nothing else.
-- Precision and recall count pairs of articles placed in one cluster against the generated
-  truth; cross-script recall counts only Traditional/Simplified pairs of one story."""
+    return corpus, rows, loads
 
 
 def main(argv: list[str]) -> int:
-    """Run the benchmark, print the table, write it (with the machine) to ``--out``."""
+    """Run the benchmark, print the tables, write them (with the machine) to ``--out``."""
     ap = argparse.ArgumentParser(prog="python -m helpers bench dedup", description=__doc__)
     ap.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="minimum corpus size")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown file to write")
     ap.add_argument("--no-write", action="store_true", help="print only")
-    ap.add_argument("--repeats", type=int, default=3, help="runs per fast method (median)")
-    ap.add_argument("--skip-update-loop", action="store_true", help="skip the slowest baseline")
+    ap.add_argument("--repeats", type=int, default=3, help="paired runs of ours and update_batch")
+    ap.add_argument("--update-loop", action="store_true", help="also time datasketch's update()")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    corpus, rows, stages = run(
-        args.articles, args.seed, repeats=args.repeats, with_update_loop=not args.skip_update_loop
+    corpus, rows, loads = run(
+        args.articles, args.seed, repeats=args.repeats, with_update_loop=args.update_loop
     )
-    table = results_table(rows) + "\n\n" + paired_ratios(rows)
-    steps = "\n".join(f"- {name}: {sec:.2f} s" for name, sec in stages.items())
-    summary = corpus_summary(corpus)
-    p = dedup.thresholds.DEFAULT_PARAMS
-    settings = (
-        f"Shingles of {p.shingle_size} characters, {p.num_perm} permutations (our OPH bins), "
-        f"Jaccard threshold {p.jaccard_threshold} (datasketch's LSH threshold too); ours also "
-        f"joins truncated copies at containment >= {p.containment_threshold}."
+    text = dedup_report.render(
+        rows,
+        corpus_text=describe(corpus),
+        command=f"python -m helpers bench dedup --articles {args.articles} --seed {args.seed}",
+        seconds=time.perf_counter() - t0,
+        loads=loads,
+        machine=machine_description(),
+        names={"ours": OURS, "cold": COLD, "batch": BATCH},
     )
-    print(summary, settings, "", table, "", steps, "", *machine_description(), sep="\n")
+    print(text)
     if not args.no_write:
-        text = "\n\n".join(
-            [
-                "# Stage 02 dedup benchmark",
-                f"`python -m helpers bench dedup --articles {args.articles} --seed {args.seed}`"
-                f" (whole run {time.perf_counter() - t0:.0f} s).",
-                summary,
-                settings,
-                table,
-                "Where our time goes (one warm run):\n\n" + steps,
-                "Machine:\n\n" + "\n".join(machine_description()),
-                NOTES,
-            ]
-        )
         io.write_text(text + "\n", args.out)
         print(f"written: {args.out}")
     return 0
