@@ -55,7 +55,7 @@ import pandas as pd
 from helpers.catalog.entities import Catalog, load_catalog
 from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.core import versions
-from helpers.facts import cache
+from helpers.facts import cache, ids
 from helpers.facts import mentions as attr
 from helpers.facts.dating import body_periods, own_date, reference_date
 from helpers.facts.readings import make_sentence, read_numbers
@@ -136,7 +136,7 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
             rows += sentence_facts(sentence, ctx, carry)
             carry.source_age += 1
         _update_carry(carry, sentence, vocab)
-    return rows
+    return ids.disambiguate(rows)
 
 
 # NOTE: complexity 12: one pass over the articles of each file; the conditions are the fallbacks of
