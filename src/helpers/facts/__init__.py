@@ -8,14 +8,17 @@ markets, sources named in the text), :mod:`~helpers.facts.metrics`,
 (the fields of a fact row), driven by :mod:`~helpers.facts.extract`; :mod:`~helpers.facts.schema`
 holds the columns and records they share, :mod:`~helpers.facts.cache` the incremental cache,
 :mod:`~helpers.facts.checks` the data findings and :mod:`~helpers.facts.summary` the notebook's
-views.
+views; :mod:`~helpers.facts.ids` makes the stable fact ids and :mod:`~helpers.facts.corrections`
+applies the reviewed corrections (aliases before extraction, reject/set/add after it).
 """
 
 from helpers.facts import (
     cache,
     checks,
+    corrections,
     dating,
     extract,
+    ids,
     mentions,
     metrics,
     readings,
@@ -29,10 +32,12 @@ from helpers.facts.extract import extract_facts, facts_log, load_previous
 __all__ = [
     "cache",
     "checks",
+    "corrections",
     "dating",
     "extract",
     "extract_facts",
     "facts_log",
+    "ids",
     "load_previous",
     "mentions",
     "metrics",

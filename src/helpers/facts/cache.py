@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -26,9 +27,21 @@ EXTRACTOR_SOURCES = ("facts/*.py", "text/*.py", "catalog/entities.py", "catalog/
 EXTRACTOR_DATA = ("metrics.yaml", "entities.yaml")
 
 
-def extractor_version() -> str:
-    """Return a short hash of the stage-03 code and catalogues."""
-    return code_version(EXTRACTOR_SOURCES, EXTRACTOR_DATA, ("opencc",))
+def extractor_version(aliases: tuple[tuple[str, str], ...] = ()) -> str:
+    """Return a short hash of the stage-03 code and catalogues (and reviewed aliases).
+
+    NOTE: an ``alias`` correction changes which entity a text names, so articles read before
+    it was written are read again (``--incremental`` still equals a full rebuild).
+
+    Example:
+        >>> extractor_version() != extractor_version((("迪子", "byd"),))
+        True
+    """
+    version = code_version(EXTRACTOR_SOURCES, EXTRACTOR_DATA, ("opencc",))
+    if not aliases:
+        return version
+    extra = "\n".join(f"{t}\t{e}" for t, e in aliases)
+    return hashlib.sha256(f"{version}\n{extra}".encode()).hexdigest()[:12]
 
 
 def date_keys(articles: pd.DataFrame) -> list[str]:
@@ -51,7 +64,9 @@ def date_keys(articles: pd.DataFrame) -> list[str]:
 
 
 def split_for_facts(
-    articles: pd.DataFrame, previous: tuple[pd.DataFrame, pd.DataFrame] | None
+    articles: pd.DataFrame,
+    previous: tuple[pd.DataFrame, pd.DataFrame] | None,
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split articles into (reused facts, articles still to read) using the previous log.
 
@@ -61,7 +76,7 @@ def split_for_facts(
     if previous is None:
         return pd.DataFrame(columns=COLUMNS), articles
     old_facts, log = previous
-    version = extractor_version()
+    version = extractor_version(aliases)
     log = log[log["extractor_version"] == version]
     done = set(zip(log["article_id"], log["published_date"].fillna(""), strict=True))
     keys = list(zip(articles["article_id"], date_keys(articles), strict=True))

@@ -52,10 +52,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.catalog.entities import Catalog, load_catalog
+from helpers.catalog.entities import Catalog, load_catalog, with_aliases
 from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.core import versions
-from helpers.facts import cache, ids
+from helpers.facts import cache, corrections, ids
 from helpers.facts import mentions as attr
 from helpers.facts.dating import body_periods, own_date, reference_date
 from helpers.facts.readings import make_sentence, read_numbers
@@ -186,6 +186,7 @@ def extract_facts(
     *,
     canonical_only: bool = True,
     previous: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> pd.DataFrame:
     """Extract the facts of an articles table (stage 02 output) into one facts table.
 
@@ -211,13 +212,15 @@ def extract_facts(
     if canonical_only and "is_canonical" in articles:
         articles = articles[articles["is_canonical"].astype(bool)]
     articles = articles.assign(date_hint=date_hints(articles))
-    reused, todo = cache.split_for_facts(articles, previous)
+    reused, todo = cache.split_for_facts(articles, previous, tuple(aliases))
+    catalog = with_aliases(load_catalog(), list(aliases))
     rows = []
     for art in todo.itertuples(index=False):
         rows += extract_article_facts(
             art.article_id,
             art.body,
             getattr(art, "published_date", None),
+            catalog=catalog,
             fallback_date=art.date_hint,
         )
     facts = pd.concat([reused, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)
@@ -233,7 +236,9 @@ def extract_facts(
     return facts.reset_index(drop=True)
 
 
-def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+def facts_log(
+    articles: pd.DataFrame, facts: pd.DataFrame, aliases: tuple[tuple[str, str], ...] = ()
+) -> pd.DataFrame:
     """One row per article read for facts: id, date, extractor version, number of facts.
 
     Example:
@@ -249,12 +254,18 @@ def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
         {
             "article_id": articles["article_id"].to_numpy(),
             "published_date": cache.date_keys(articles),
-            "extractor_version": cache.extractor_version(),
+            "extractor_version": cache.extractor_version(tuple(aliases)),
             "n_facts": articles["article_id"].map(counts).fillna(0).astype("int64").to_numpy(),
         }
     )
 
 
 def load_previous(processed_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """``(facts, facts_log)`` of an earlier run in ``processed_dir`` (for ``previous=``)."""
-    return cache.load_previous_facts(processed_dir)
+    """``(facts, facts_log)`` of an earlier run in ``processed_dir`` (for ``previous=``).
+
+    The facts as extracted: that run's corrections undone (they are applied again).
+    """
+    previous = cache.load_previous_facts(processed_dir)
+    if previous is None:
+        return None
+    return corrections.uncorrected(previous[0]), previous[1]

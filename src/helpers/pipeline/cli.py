@@ -35,6 +35,7 @@ PARAMS_FILE_KEYS = {
     "incremental": "incremental",
     "since": "since",
     "executor": "executor",
+    "corrections_dir": "corrections_dir",
 }
 RUN_DEFAULTS = {
     "raw_dir": DEFAULTS["raw_dir"],
@@ -49,12 +50,13 @@ RUN_DEFAULTS = {
     "incremental": None,
     "since": None,
     "executor": "papermill",
+    "corrections_dir": DEFAULTS["corrections_dir"],
 }
 
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
-only (a list), from, wait, keep, incremental, since, executor. Example:
+only (a list), from, wait, keep, incremental, since, executor, corrections_dir. Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -116,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
         "inprocess: the same notebooks in this Python process, seconds faster per notebook"
     )
     run.add_argument("--executor", choices=EXECUTORS, help=exec_help)
+    corr_help = (
+        "folder of reviewed corrections, *.yaml (default data/corrections; python -m helpers "
+        "correct writes them); a missing folder holds none"
+    )
+    run.add_argument("--corrections-dir", metavar="DIR", help=corr_help)
     run.add_argument("--wait", type=float, help="seconds to wait for another run's lock (0)")
     keep_help = "after the run, delete all but the N newest run folders (never the latest good)"
     run.add_argument("--keep", type=int, metavar="N", help=keep_help)
@@ -169,6 +176,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         incremental=bool(merged["incremental"]),
         since=str(merged["since"] or ""),
         executor=str(merged["executor"]),
+        corrections_dir=paths.resolve(str(merged["corrections_dir"])),
     )
 
 

@@ -24,6 +24,7 @@ import nbformat
 import papermill as pm
 from filelock import FileLock, Timeout
 
+from helpers.catalog import corrections
 from helpers.core import findings, io
 from helpers.core.params import PARAMETER_NAMES, ParameterError, validate_parameters
 from helpers.pipeline import inprocess, runs
@@ -80,6 +81,7 @@ class RunConfig:
     notebooks_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "notebooks")
     wait_seconds: float = 0.0
     executor: str = "papermill"
+    corrections_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "data" / "corrections")
 
 
 @dataclass
@@ -293,6 +295,12 @@ def run_pipeline(config: RunConfig, echo: Printer = print) -> RunOutcome:
         validate_parameters({"labels": config.labels, "since": config.since})
     except ParameterError as err:
         raise RunError(str(err), 2) from err
+    try:
+        # NOTE: a corrections file that does not parse stops the run before anything runs
+        # (exit 2): skipping it would silently drop reviewed decisions.
+        corrections.load_corrections(config.corrections_dir)
+    except corrections.CorrectionsError as err:
+        raise RunError(f"corrections: {err}", 2) from err
     lock = _acquire_lock(config.processed_dir, config.wait_seconds)
     try:
         return _run_locked(config, stages, echo)
@@ -307,6 +315,7 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
         "labels": config.labels,
         "incremental": config.incremental,
         "since": config.since,
+        "corrections_dir": str(config.corrections_dir),
     }
     run_id = runs.new_run_id(user_params)
     run_dir = runs.create_run_dir(config.reports_dir, run_id)
