@@ -186,9 +186,20 @@ def _check_fields(values: object, where: str, required: tuple[str, ...] = ()) ->
     if missing:
         raise CorrectionsError(f"{where}: an added fact needs {missing}")
     for name in NUMERIC_FIELDS & set(values):
-        number = values[name]
-        if isinstance(number, bool) or not isinstance(number, int | float) or math.isnan(number):
-            raise CorrectionsError(f"{where}: {name} must be a number, got {number!r}")
+        if not _is_number(values[name]):
+            raise CorrectionsError(f"{where}: {name} must be a number, got {values[name]!r}")
+
+
+def _is_number(value: object) -> bool:
+    """A real number (not a bool, not NaN).
+
+    Example:
+        >>> _is_number(6340000), _is_number("634万"), _is_number(True)
+        (True, False, False)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not math.isnan(value)
 
 
 def _check_entry(entry: object, file: str, index: int) -> None:

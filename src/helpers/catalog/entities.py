@@ -283,23 +283,29 @@ def with_aliases(catalog: Catalog, aliases: list[tuple[str, str]]) -> Catalog:
     for text, entity_id in aliases:
         if entity_id not in entities:
             raise CatalogError(f"alias {text!r}: {entity_id!r} is not a catalog id")
-        owner = index.get(_match_key(text))
-        if owner is not None and owner != entity_id:
-            old = entities[owner]
-            kept = tuple(p for p in old.aliases if _match_key(p[0]) != _match_key(text))
-            entities[owner] = replace(old, aliases=kept)
-        index[_match_key(text)] = entity_id
-        pairs = [(text, "zh-Hans" if not _is_latin(text) else "en")]
-        pairs += [v for v in _script_variants(text, pairs[0][1]) if _match_key(v[0]) not in index]
-        for variant, _ in pairs[1:]:
-            index[_match_key(variant)] = entity_id
-        entity = entities[entity_id]
-        entities[entity_id] = replace(
-            entity,
-            aliases=tuple(dict.fromkeys([*entity.aliases, *pairs])),
-            ambiguous=entity.ambiguous - {text},
-        )
+        _take_alias(entities, index, text, entity_id)
     return Catalog(entities=entities, alias_index=index)
+
+
+def _take_alias(entities: dict[str, Entity], index: dict[str, str], text: str,
+                entity_id: str) -> None:  # fmt: skip
+    """Move ``text`` (and its other-script form, when free) to ``entity_id``, in place."""
+    owner = index.get(_match_key(text))
+    if owner is not None and owner != entity_id:
+        old = entities[owner]
+        kept = tuple(p for p in old.aliases if _match_key(p[0]) != _match_key(text))
+        entities[owner] = replace(old, aliases=kept)
+    index[_match_key(text)] = entity_id
+    pairs = [(text, "en" if _is_latin(text) else "zh-Hans")]
+    pairs += [v for v in _script_variants(text, pairs[0][1]) if _match_key(v[0]) not in index]
+    for variant, _ in pairs[1:]:
+        index[_match_key(variant)] = entity_id
+    entity = entities[entity_id]
+    entities[entity_id] = replace(
+        entity,
+        aliases=tuple(dict.fromkeys([*entity.aliases, *pairs])),
+        ambiguous=entity.ambiguous - {text},
+    )
 
 
 def alias_table(catalog: Catalog | None = None) -> pd.DataFrame:

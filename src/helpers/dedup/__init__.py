@@ -5,8 +5,8 @@ entry runs them: :mod:`~helpers.dedup.textnorm` (the matching copy of each body)
 :mod:`~helpers.dedup.minhash` and :mod:`~helpers.dedup.pairs` (candidate pairs and their exact
 similarities), :mod:`~helpers.dedup.boilerplate` and :mod:`~helpers.dedup.clusters`
 (components, representatives, report); :mod:`~helpers.dedup.thresholds` holds every default
-and :mod:`~helpers.dedup.views` what the notebook shows; :mod:`~helpers.dedup.corrections` enforces the
-reviewed ``not-duplicate`` / ``same-story`` pairs on the result.
+and :mod:`~helpers.dedup.views` what the notebook shows; :mod:`~helpers.dedup.corrections`
+enforces the reviewed ``not-duplicate`` / ``same-story`` pairs on the result.
 """
 
 from helpers.dedup import (

@@ -1,7 +1,7 @@
-"""Stage 03's reviewed corrections: aliases before extraction, fact edits after it.
+r"""Stage 03's reviewed corrections: aliases before extraction, fact edits after it.
 
 ``alias`` corrections extend the entity catalogue the extractor reads
-(:func:`catalog_with_aliases`); ``reject``, ``set`` and ``add`` change the extracted table
+(:func:`aliases_of`); ``reject``, ``set`` and ``add`` change the extracted table
 (:func:`apply_fact_corrections`). Nothing is deleted: a rejected fact keeps its row with
 ``review_status`` "rejected" (the share tables leave it out), a changed one keeps its
 extracted values in ``original_values`` (JSON), and every row says ``is_corrected`` and which
@@ -13,7 +13,7 @@ Example:
     >>> facts = pd.DataFrame({"fact_id": ["f-1"], "article_id": ["a"], "topic": ["ev_exports"],
     ...     "is_topic_fact": [True], "entity_id": ["china"], "parent_id": ["china"],
     ...     "metric": ["exports"], "value": [6343000.0], "market": ["world"]})
-    >>> text = ("- {action: set, fact_id: f-1, set: {value: 6340000}, who: a, when: t, why: 原文}\\n"
+    >>> text = ("- {action: set, fact_id: f-1, set: {value: 6340000}, who: a, when: t, why: 对}\n"
     ...         "- {action: reject, fact_id: f-9, who: a, when: t, why: 重复}")
     >>> out, log = apply_fact_corrections(facts, pd.DataFrame(), parse_corrections(text, "c.yaml"))
     >>> out[["value", "review_status", "original_values"]].values.tolist()
@@ -165,8 +165,9 @@ def _stale_detail(edits: _Edits, c: cor.Correction) -> str:
     seen = c.fields.get("seen") or {}
     article = str(seen.get("article_id", ""))
     if article and article in set(edits.facts["article_id"]):
+        number, metric = seen.get("number_text", ""), seen.get("metric", "?")
         return (f"article {article} is still read, but no fact at that span and metric "
-                f"({seen.get('number_text', '')!r} as {seen.get('metric', '?')}); review it again")  # fmt: skip
+                f"({number!r} as {metric}); review it again")  # fmt: skip
     if article:
         return f"article {article} is no longer in this run (its text changed or it was removed)"
     return "no fact with this id in this run"
@@ -179,9 +180,11 @@ def _reject(edits: _Edits, c: cor.Correction) -> None:
         return
     already = edits.facts.at[fid, "review_status"] == REJECTED
     _mark(edits, fid, c, REJECTED)
-    status = "no_change" if already else "applied"
-    edits.log[c.correction_id] = cor.log_row(c, status, STAGE, "rejected" if not already else
-                                             "already rejected by an earlier correction")  # fmt: skip
+    if already:
+        row = cor.log_row(c, "no_change", STAGE, "already rejected by an earlier correction")
+    else:
+        row = cor.log_row(c, "applied", STAGE, "rejected")
+    edits.log[c.correction_id] = row
 
 
 def _mark(edits: _Edits, fid: str, c: cor.Correction, status: str) -> None:
@@ -221,9 +224,22 @@ def _set(edits: _Edits, c: cor.Correction, fid: str, values: dict, note: str = "
     if bad := _invalid_fields(edits, values):
         edits.log[c.correction_id] = cor.log_row(c, "invalid", STAGE, ", ".join(bad))
         return
-    f = edits.facts
-    original = json.loads(f.at[fid, "original_values"] or "{}")
-    changed = set()
+    original = json.loads(edits.facts.at[fid, "original_values"] or "{}")
+    changed = _change_fields(edits, c, fid, values, original)
+    edits.changed[c.correction_id] = changed
+    if changed:
+        _derive_keeping_originals(edits, fid, values, original)
+        edits.facts.at[fid, "original_values"] = json.dumps(original, ensure_ascii=False)
+        _mark(edits, fid, c, CORRECTED)
+    detail = note + ("set " + ", ".join(sorted(changed)) if changed else "values already so")
+    edits.log[c.correction_id] = cor.log_row(c, "applied" if changed else "no_change", STAGE,
+                                             detail)  # fmt: skip
+
+
+def _change_fields(edits: _Edits, c: cor.Correction, fid: str, values: dict,
+                   original: dict) -> set[str]:  # fmt: skip
+    """Write the values that differ; remember the extracted ones and who set each field."""
+    f, changed = edits.facts, set()
     for name, new in values.items():
         old = f.at[fid, name] if name in f.columns else None
         if _same(old, new):
@@ -237,18 +253,17 @@ def _set(edits: _Edits, c: cor.Correction, fid: str, values: dict, note: str = "
             edits.changed.get(prev, set()).discard(name)
         edits.field_owner[(fid, name)] = c.correction_id
         changed.add(name)
-    edits.changed[c.correction_id] = changed
-    if changed:
-        before = {d: _plain(f.at[fid, d]) for d in DERIVED if d in f.columns}
-        _derive(edits, fid, values)
-        for name, old in before.items():
-            if not _same(old, f.at[fid, name]):
-                original.setdefault(name, old)
-        f.at[fid, "original_values"] = json.dumps(original, ensure_ascii=False)
-        _mark(edits, fid, c, CORRECTED)
-    detail = note + ("set " + ", ".join(sorted(changed)) if changed else "values already so")
-    edits.log[c.correction_id] = cor.log_row(c, "applied" if changed else "no_change", STAGE,
-                                             detail)  # fmt: skip
+    return changed
+
+
+def _derive_keeping_originals(edits: _Edits, fid: str, values: dict, original: dict) -> None:
+    """Recompute the derived columns; their extracted values join ``original``."""
+    f = edits.facts
+    before = {d: _plain(f.at[fid, d]) for d in DERIVED if d in f.columns}
+    _derive(edits, fid, values)
+    for name, old in before.items():
+        if not _same(old, f.at[fid, name]):
+            original.setdefault(name, old)
 
 
 def _plain(value: object) -> object:
@@ -316,8 +331,8 @@ def _add(edits: _Edits, c: cor.Correction, articles: pd.DataFrame) -> None:
         return
     span = _quote_span(found, quote)
     if span is None:
-        edits.log[c.correction_id] = cor.log_row(c, "stale", STAGE,
-                                                 f"quote {quote!r} is not in article {article_id}")  # fmt: skip
+        detail = f"quote {quote!r} is not in article {article_id}"
+        edits.log[c.correction_id] = cor.log_row(c, "stale", STAGE, detail)
         return
     start, end, n = span
     fid = ids.fact_id(article_id, start, end, str(fact["metric"]))
@@ -404,8 +419,8 @@ def summary_lines(log: pd.DataFrame) -> list[str]:
     """
     if log.empty:
         return ["no reviewed corrections"]
-    counts = log["status"].value_counts()
-    lines = [f"{len(log)} reviewed corrections: " + ", ".join(f"{n} {s}" for s, n in counts.items())]
+    counts = ", ".join(f"{n} {s}" for s, n in log["status"].value_counts().items())
+    lines = [f"{len(log)} reviewed corrections: {counts}"]
     stale = log[log["status"].isin(["stale", "invalid"])]
     lines += [f"  {r.status.upper()} {r.correction_id} ({r.action} {r.target}): {r.detail}"
               for r in stale.itertuples()]  # fmt: skip

@@ -197,6 +197,8 @@ def extract_facts(
         previous: ``(facts, facts_log)`` of an earlier run (incremental runs): articles the
             log lists with the same id, date and extractor version are not read again; their
             facts are reused. The result equals a full extraction.
+        aliases: reviewed ``(text, entity_id)`` aliases read on top of the catalogue in the
+            entity step (``alias`` corrections, :mod:`helpers.facts.corrections`).
 
     Returns:
         The facts table (:data:`COLUMNS` plus :data:`ARTICLE_EXTRAS` when the articles have

@@ -76,19 +76,26 @@ def disambiguate(rows: list[dict]) -> list[dict]:
         return rows
     renamed: dict[str, str] = {}
     seen: Counter[tuple[str, str]] = Counter()
-    for row in rows:
-        old = row["fact_id"]
-        if old not in shared:
-            continue
-        text = str(row.get("entity_text") or row.get("entity_id") or "")
+    for row in (r for r in rows if r["fact_id"] in shared):
+        old, text = row["fact_id"], _subject_text(row)
         seen[(old, text)] += 1
         extra = text if seen[(old, text)] == 1 else f"{text}#{seen[(old, text)]}"
         row["fact_id"] = _rehash(old, extra)
         renamed.setdefault(old, row["fact_id"])
+    return _follow(rows, renamed)
+
+
+def _follow(rows: list[dict], renamed: dict[str, str]) -> list[dict]:
+    """Point ``part_of`` at the renamed totals."""
     for row in rows:
         if row.get("part_of") in renamed:
             row["part_of"] = renamed[row["part_of"]]
     return rows
+
+
+def _subject_text(row: dict) -> str:
+    """The subject as written (``entity_text``), else its id."""
+    return str(row.get("entity_text") or row.get("entity_id") or "")
 
 
 def _rehash(base: str, extra: str) -> str:
