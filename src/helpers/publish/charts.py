@@ -66,8 +66,9 @@ def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
 
     Returns:
         A JSON-ready dict: ``kind``, ``title``, ``period``, ``source``, ``unit``, ``muted``,
-        ``qualifiers``, ``n_facts``, ``n_articles``, ``article_ids``, ``data_sources``
-        (statistical bases) and ``outlets`` (publications).
+        ``qualifiers``, ``n_facts``, ``fact_ids``, ``n_corrected`` (facts a reviewer
+        corrected), ``n_articles``, ``article_ids``, ``data_sources`` (statistical bases) and
+        ``outlets`` (publications).
 
     Example:
         >>> long = pd.DataFrame({"fact_id": ["f1", "f2"], "article_id": ["a1", "a1"],
@@ -97,6 +98,11 @@ def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
         "muted": list(spec.muted),
         "qualifiers": list(spec.qualifiers),
         "n_facts": len(behind),
+        "fact_ids": list(spec.fact_ids),
+        # NOTE: counted in the deck footnote: a chart resting on reviewed figures says so.
+        "n_corrected": int(behind["is_corrected"].fillna(False).astype(bool).sum())
+        if "is_corrected" in behind
+        else 0,
         "n_articles": int(behind["article_id"].nunique()),
         "article_ids": sorted(behind["article_id"].astype(str).unique()),
         "data_sources": distinct("basis_name"),
