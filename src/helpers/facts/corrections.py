@@ -363,7 +363,7 @@ def _row(edits: _Edits, fact: dict, quote: str, c: cor.Correction, *, article_id
     metric = str(fact["metric"])
     topic = str(fact.get("topic") or edits.vocab.metrics[metric].topic)
     market = str(fact.get("market", ""))
-    row = {col: "" for col in edits.facts.columns}
+    row = {col: _blank(dtype) for col, dtype in edits.facts.dtypes.items()}
     row.update({k: (float(v) if k in cor.NUMERIC_FIELDS else str(v)) for k, v in fact.items()})
     row.update(
         article_id=article_id, topic=topic, market=market,
@@ -376,6 +376,20 @@ def _row(edits: _Edits, fact: dict, quote: str, c: cor.Correction, *, article_id
         source_url=str(c.fields.get("source_url") or ""),
     )  # fmt: skip
     return row
+
+
+def _blank(dtype: object) -> object:
+    """The empty value of a column: NaN for numbers, False for flags, "" for text.
+
+    Example:
+        >>> [_blank(pd.Series([1.5]).dtype), _blank(pd.Series([True]).dtype)]
+        [nan, False]
+    """
+    if pd.api.types.is_bool_dtype(dtype):
+        return False
+    if pd.api.types.is_numeric_dtype(dtype):
+        return float("nan")
+    return ""
 
 
 def _append(edits: _Edits, c: cor.Correction, row: dict, detail: str) -> None:

@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     # does not import the developer tools); they are listed here so --help names them.
     sub.add_parser("evaluate", help="score facts against a gold CSV (evaluate --help)")
     sub.add_parser("bench", help="benchmark a stage: parse, dedup or noise (bench --help)")
+    corr_help = "write a reviewed correction to data/corrections/ (correct --help)"
+    sub.add_parser("correct", help=corr_help)
     run = sub.add_parser(
         "run",
         help="execute notebooks/NN_*.ipynb in order into a new run folder",
