@@ -166,6 +166,14 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             merged[key] = value
     if merged["labels"] not in LABEL_LANGUAGES:
         raise RunError(f"labels must be one of {LABEL_LANGUAGES}", EXIT_USAGE)
+    corrections_dir = paths.resolve(str(merged["corrections_dir"]))
+    if (
+        merged["corrections_dir"] != RUN_DEFAULTS["corrections_dir"]
+        and not corrections_dir.is_dir()
+    ):
+        # NOTE: the default folder may be absent (no corrections yet); one named on purpose
+        # that does not exist is a typo, and running without it would drop reviewed decisions.
+        raise RunError(f"--corrections-dir {corrections_dir} is not a folder", EXIT_USAGE)
     return RunConfig(
         raw_dir=paths.resolve(str(merged["raw_dir"])),
         processed_dir=paths.resolve(str(merged["processed_dir"])),
@@ -178,7 +186,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         incremental=bool(merged["incremental"]),
         since=str(merged["since"] or ""),
         executor=str(merged["executor"]),
-        corrections_dir=paths.resolve(str(merged["corrections_dir"])),
+        corrections_dir=corrections_dir,
     )
 
 

@@ -192,9 +192,10 @@ def list_corrections(corrections_dir: str, processed_dir: str, stale_only: bool)
     table = cor.corrections_table(cor.load_corrections(corrections_dir))
     log = _table(paths.resolve(processed_dir), f"{cor.COMBINED_LOG}.parquet")
     log = log if log is not None else cor.new_log()
-    status = log.drop_duplicates("correction_id").set_index("correction_id")
-    table["status"] = table["correction_id"].map(status["status"]).fillna("not run yet")
-    table["detail"] = table["correction_id"].map(status["detail"]).fillna("")
+    last = log.drop_duplicates("correction_id").set_index("correction_id")
+    status, detail = last["status"].to_dict(), last["detail"].to_dict()
+    table["status"] = [status.get(i, "not run yet") for i in table["correction_id"]]
+    table["detail"] = [detail.get(i, "") for i in table["correction_id"]]
     if stale_only:
         table = table[table["status"].isin(["stale", "invalid"])]
     return table
