@@ -406,6 +406,21 @@ def corrections_lines(log: pd.DataFrame, labels: str) -> list[str]:
     return lines
 
 
+def slide_lines(changes: pd.DataFrame, log: pd.DataFrame, labels: str) -> list[str]:
+    """The "What changed" slide: the first changes, the corrections count, a few stale ones.
+
+    Example:
+        >>> slide_lines(compare_runs({}, None), cor.new_log(), "en")
+        ['First run: there is no previous run to compare with.']
+    """
+    corrections = corrections_lines(log, labels)
+    extra = len(corrections) - 1 - MAX_SLIDE_LINES // 2
+    if extra > 0:  # the stale ones past the first few: the report and the log list them all
+        corrections = corrections[: 1 + MAX_SLIDE_LINES // 2]
+        corrections.append(lab.label("changes", "more_corrections", labels, n=extra))
+    return change_lines(changes, labels) + corrections
+
+
 def changes_html(changes: pd.DataFrame, log: pd.DataFrame, labels: str,
                  previous_run: str = "") -> str:  # fmt: skip
     """The "What changed" section as an HTML fragment (every text escaped).
