@@ -337,15 +337,19 @@ def chart_row_labels(data: ExplorerData, stem: str) -> list[tuple[str, int]]:
 
 
 def chart_row_facts(data: ExplorerData, stem: str, row: int) -> list[str]:
-    """The fact ids behind one row of a chart's CSV (its ``fact_ids`` cell).
+    """The fact ids behind one row of a chart's CSV (the sidecar's ``row_fact_ids``).
 
     Example:
         >>> d = ExplorerData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
-        ...     charts={"04-x": {"rows": pd.DataFrame({"fact_ids": ["f-1;f-2"]})}})
+        ...     charts={"04-x": {"row_fact_ids": [["f-1", "f-2"]]}})
         >>> chart_row_facts(d, "04-x", 0)
         ['f-1', 'f-2']
     """
-    rows = data.charts.get(stem, {}).get("rows", pd.DataFrame())
+    meta = data.charts.get(stem, {})
+    per_row = meta.get("row_fact_ids")
+    if per_row is not None:
+        return list(per_row[row]) if 0 <= row < len(per_row) else []
+    rows = meta.get("rows", pd.DataFrame())
     if "fact_ids" not in rows or not 0 <= row < len(rows):
         return []
     return [i for i in str(rows["fact_ids"].iloc[row]).split(";") if i and i != "nan"]

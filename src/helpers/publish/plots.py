@@ -150,8 +150,8 @@ def chart_frame(
     for name, values in (extra or {}).items():
         data[name] = col(values)
     if "fact_ids" in rows.columns and "fact_ids" not in data:
-        # NOTE: each bar or point keeps the facts behind it, so a reader (and the explorer)
-        # can go from a row of the chart's CSV back to the articles.
+        # NOTE: each bar or point keeps the facts behind it; charts.save_all moves them from
+        # the CSV to the JSON sidecar (row_fact_ids), so the CSV holds only what is drawn.
         data["fact_ids"] = rows["fact_ids"].fillna("").astype(str).tolist()
     return pd.DataFrame(data)
 
