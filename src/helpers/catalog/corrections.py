@@ -19,6 +19,13 @@ that applies corrections writes one row per correction to its ``corrections_log`
 :data:`STATUSES`): a target that no longer exists is **stale**, reported in the log, the
 report and the explorer, never dropped and never applied to another fact.
 
+NOTE: stale corrections are reported, not fixed up: a correction is matched by its exact
+id only (no "nearest fact" guess, which could apply a reviewer's value to another number);
+what the reviewer saw (``seen``: article, number as written, metric) is kept with it so the
+log can say whether the article is gone or only that reading of it. Every stage's log goes to
+``tables/corrections_log.csv``, the manifest (``corrections``: counts, stale ids), the top
+of ``report.html``, the "What changed" slide and ``python -m helpers correct list --stale``.
+
 NOTE: YAML rather than CSV. The six actions carry different fields (a ``set`` names any of
 seven fields, an ``add`` a whole fact), which a CSV can only hold as a wide sparse table;
 YAML keeps one readable block per decision, Chinese quotes as written, and comments. New

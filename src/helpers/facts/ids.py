@@ -10,6 +10,11 @@ character span of the number in ``body`` and the metric — nothing else. Review
   rules of stage 03 — a fact whose entity or period a later extractor reads differently keeps
   its id, so a correction of that entity or period still finds it.
 
+NOTE: the key is what the number *is* (article, span, metric), not what the rules say about
+it: a key with the entity or period in it (the old id) broke every correction whenever issue
+14's subject and dating rules changed, and a row number breaks on any new article. The metric
+stays in the key because the same number read as another metric is another fact.
+
 It changes when the article's text changes (its ``article_id`` is a hash of title and body),
 when the number's span moves, or when the number is read as another metric: then it is
 another fact, and a correction aimed at the old one is reported as stale, never applied to
