@@ -53,6 +53,7 @@ FILTERS = {
 }  # fmt: skip
 ANY = "(all)"
 MAX_LISTED = 300  # facts listed at once; the count says how many more match
+MAX_TABLE_ROWS = 20  # rows of a same-cell or story table in a fact's detail
 CONTEXT_CHARS = 160  # article text shown on each side of the fact's sentence
 APPROX = frozenset({"approx", "over", "under"})
 LOW_QUALITY = 0.8
@@ -107,12 +108,36 @@ def _read(path: Path) -> pd.DataFrame | None:
 
 
 def load_long(run_dir: Path) -> pd.DataFrame:
-    """The run's long tables (one row per fact in a topic table) as one table."""
-    parts = [
-        t for n in LONG_TABLES if (t := _read(run_dir / "tables" / f"{n}.parquet")) is not None
-    ]
-    parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["fact_id"])
+    """The run's long tables (one row per fact in a topic table) as one table.
+
+    Each row gets ``cell``: its topic and table key as one string, so the facts of a cell are
+    one lookup (a click must not scan tens of thousands of rows key by key).
+    """
+    tables = [_read(run_dir / "tables" / f"{n}.parquet") for n in LONG_TABLES]
+    parts = [_with_cell(t) for t in tables if t is not None and not t.empty]
+    if not parts:
+        return pd.DataFrame(columns=["fact_id", "topic", "cell"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _with_cell(long: pd.DataFrame) -> pd.DataFrame:
+    """``long`` with ``cell`` = topic and the topic's key values, joined.
+
+    Example:
+        >>> t = pd.DataFrame({"topic": ["robotaxi_fleet"], "entity_id": ["pony_ai"],
+        ...     "metric": ["fleet_size"], "as_of_date": ["2025-11-23"], "market": [""],
+        ...     "segment": [""]})
+        >>> _with_cell(t)["cell"].tolist()
+        ['robotaxi_fleet|pony_ai|fleet_size|2025-11-23||']
+    """
+    out = long.copy()
+    out["cell"] = out["topic"].astype(str)
+    for topic, keys in CELL_KEYS.items():
+        mine = out["topic"] == topic
+        for key in (k for k in keys if k in out):
+            values = out.loc[mine, key].astype(object).where(out.loc[mine, key].notna(), "")
+            out.loc[mine, "cell"] = out.loc[mine, "cell"] + "|" + values.astype(str)
+    return out
 
 
 def load_charts(run_dir: Path) -> dict[str, dict]:
@@ -291,18 +316,14 @@ def same_cell(data: ExplorerData, fact_id: str) -> pd.DataFrame:
     Empty when the fact is in no topic table (another topic, a part, a finding, rejected).
     """
     long = data.long
-    row = long[long["fact_id"] == fact_id]
-    if row.empty:
-        return long.iloc[:0]
-    topic = str(row["topic"].iloc[0])
-    keys = [k for k in CELL_KEYS.get(topic, ()) if k in long]
-    mine = long[long["topic"] == topic]
-    for k in keys:
-        mine = mine[mine[k].astype(str) == str(row[k].iloc[0])]
+    cell = long.loc[long["fact_id"] == fact_id, "cell"]
     cols = [c for c in ("fact_id", "value", "unit", "data_source", "basis_name", "is_display",
                         "is_conflict", "article_id", "source_name", "published_date")
-            if c in mine]  # fmt: skip
-    return mine.sort_values("is_display", ascending=False)[cols] if "is_display" in mine else mine
+            if c in long]  # fmt: skip
+    if cell.empty:
+        return long.loc[[], cols]
+    mine = long.loc[long["cell"] == cell.iloc[0], cols]
+    return mine.sort_values("is_display", ascending=False) if "is_display" in mine else mine
 
 
 def story(data: ExplorerData, article_id: str) -> pd.DataFrame:
@@ -326,7 +347,14 @@ def charts_of(data: ExplorerData, fact_id: str) -> list[str]:
         >>> charts_of(d, "f-1")
         ['04-x']
     """
-    return [stem for stem, meta in data.charts.items() if fact_id in meta.get("fact_ids", ())]
+    return [stem for stem, meta in data.charts.items() if fact_id in _fact_set(meta)]
+
+
+def _fact_set(meta: dict) -> frozenset[str]:
+    """A chart's fact ids as a set (made once per chart: a click must not scan the lists)."""
+    if "_fact_set" not in meta:
+        meta["_fact_set"] = frozenset(meta.get("fact_ids", ()))
+    return meta["_fact_set"]
 
 
 def chart_row_labels(data: ExplorerData, stem: str) -> list[tuple[str, int]]:
@@ -355,10 +383,13 @@ def chart_row_facts(data: ExplorerData, stem: str, row: int) -> list[str]:
     return [i for i in str(rows["fact_ids"].iloc[row]).split(";") if i and i != "nan"]
 
 
-def _table_html(table: pd.DataFrame) -> str:
+def _table_html(table: pd.DataFrame, limit: int = MAX_TABLE_ROWS) -> str:
+    """A small HTML table (the first ``limit`` rows; how many more, in words)."""
     if table.empty:
         return "<p>—</p>"
-    return table.to_html(index=False, escape=True, border=0, classes="explorer-table")
+    html = table.head(limit).to_html(index=False, escape=True, border=0, classes="explorer-table")
+    more = f"<p>… {len(table) - limit} more</p>" if len(table) > limit else ""
+    return html + more
 
 
 def detail_html(data: ExplorerData, fact_id: str) -> str:
