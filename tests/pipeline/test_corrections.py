@@ -13,6 +13,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import extracted_facts, fact_id_of
 from pptx import Presentation
 
 from helpers.catalog import corrections as cor
@@ -22,10 +23,14 @@ from helpers.pipeline import runner
 from helpers.pipeline.runner import RunConfig
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
-NVIDIA_SHARE = "f-f3e49c60a3f87cc2"  # 49.36% read as 地平线's
-PONY_TARGET = "f-23582ddf7996d1ff"  # 3000辆以上 (a target)
+EXTRACTED = extracted_facts(RAW_SMALL)
+NVIDIA_SHARE = fact_id_of(EXTRACTED, "49.36%")  # read as 地平线's
+PONY_TARGET = fact_id_of(EXTRACTED, "3000辆以上")  # a target
 MISSING = "f-0123456789abcdef"
 URL = "https://example.com/weride/fleet"
+ARTICLE = EXTRACTED.set_index("fact_id")["article_id"]
+CHIP_ARTICLE = ARTICLE[NVIDIA_SHARE]
+ROBOTAXI_ARTICLES = [ARTICLE[fact_id_of(EXTRACTED, n)] for n in ("超过1000辆", "961辆")]
 
 
 def _write(folder, action, **fields):
@@ -44,12 +49,11 @@ def reviewed(tmp_path_factory):
         "set": _write(corr, "set", fact_id=NVIDIA_SHARE, set={"entity_id": "nvidia"}),
         "reject": _write(corr, "reject", fact_id=PONY_TARGET),
         "stale": _write(corr, "reject", fact_id=MISSING,
-                        seen={"article_id": "c3dc0ab6c06c606f", "number_text": "50%"}),
+                        seen={"article_id": CHIP_ARTICLE, "number_text": "50%"}),
         "add": _write(corr, "add", source_url=URL, quote="文远知行车队超过700辆",
                       fact={"entity_id": "weride", "metric": "fleet_size", "value": 700,
                             "unit": "vehicles", "period": "2025-11", "market": "world"}),
-        "apart": _write(corr, "not-duplicate", article_ids=["876d55e0525c0999",
-                                                            "2e2f8afe8c348e89"]),
+        "apart": _write(corr, "not-duplicate", article_ids=ROBOTAXI_ARTICLES),
     }  # fmt: skip
 
     def run(processed: str, *, incremental: bool = False) -> runner.RunOutcome:
@@ -92,7 +96,7 @@ def test_every_correction_is_logged_and_stale_ones_are_reported(reviewed):
     log = io.read_table(run_dir / "tables" / "corrections_log.csv").set_index("correction_id")
     assert set(log.index) == set(ids.values())
     assert log.loc[ids["stale"], "status"] == "stale"
-    assert "c3dc0ab6c06c606f" in log.loc[ids["stale"], "detail"]
+    assert CHIP_ARTICLE in log.loc[ids["stale"], "detail"]
     assert log.loc[ids["apart"], "status"] == "no_change"
     assert {log.loc[ids[k], "status"] for k in ("set", "reject", "add")} == {"applied"}
     html = (run_dir / "report.html").read_text(encoding="utf-8")

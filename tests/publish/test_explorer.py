@@ -7,6 +7,7 @@ import shutil
 import nbformat
 import papermill as pm
 import pytest
+from conftest import extracted_facts, fact_id_of
 
 from helpers.catalog import corrections as cor
 from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
@@ -15,8 +16,9 @@ from helpers.pipeline.runner import RunConfig
 from helpers.publish import explorer
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
-NVIDIA_SHARE = "f-f3e49c60a3f87cc2"  # 49.36% in the chip article (read as 地平线's)
-PONY_FLEET = "f-ab5f75248a44b412"  # 961辆, Pony.ai's fleet
+EXTRACTED = extracted_facts(RAW_SMALL)
+NVIDIA_SHARE = fact_id_of(EXTRACTED, "49.36%")  # in the chip article (read as 地平线's)
+PONY_FLEET = fact_id_of(EXTRACTED, "961辆")  # Pony.ai's fleet
 
 
 @pytest.fixture(scope="module")
