@@ -63,7 +63,8 @@ def facts(body: str, ref: str | None = REF) -> list[tuple]:
         pytest.param(
             "Waymo車隊規模超1500輛,年底目標突破3000輛。",
             [
-                ("waymo", "fleet_size", 1500.0, "2026-01-20"),
+                # NOTE (issue 14): a fleet "now" takes the article's month (was its day).
+                ("waymo", "fleet_size", 1500.0, "2026-01"),
                 ("waymo", "fleet_target", 3000.0, "2026"),
             ],
             id="fleet-now-and-target",
@@ -101,7 +102,7 @@ def facts(body: str, ref: str | None = REF) -> list[tuple]:
         pytest.param(
             "小鹏汽车的芯片有效算力达到700TOPS,上半年搭载量为2万颗。",
             [
-                ("xpeng", "compute_tops", 700.0, "2026-01-20"),  # a spec: dated by the article
+                ("xpeng", "compute_tops", 700.0, "2026-01"),  # a spec: the article's month
                 ("xpeng", "installed_units", 20000.0, "2025-H1"),
             ],
             id="tops-and-installs",
@@ -167,10 +168,12 @@ def test_brand_keeps_its_id_and_parent():
     assert (row["entity_id"], row["parent_id"], row["topic"]) == ("orin_x", "nvidia", "chip_share")
 
 
-def test_year_is_inferred_without_a_date():
+def test_relative_year_without_a_date_stays_unresolved():
+    # NOTE (issue 14): this test used to expect 2025 (the plan year 2026 minus one); a target
+    # year does not date an article, so 去年 has no year here.
     rows = extract_article_facts("t", "2026年將是出海大年。比亞迪去年出口40萬輛。", None)
-    assert [(r["period"], r["period_inferred"]) for r in rows] == [("2025", True)]
-    assert reference_date("2025年1—10月銷量", None)[1] is True
+    assert [(r["period"], r["period_inferred"]) for r in rows] == [("", True)]
+    assert reference_date("2025年1—10月銷量", None) == (None, True)
 
 
 def test_china_sales_abroad_are_chinese_brands():
@@ -317,9 +320,12 @@ def test_dateline_without_year_follows_the_past_it_reports():
 
 
 def test_planned_periods_do_not_date_an_article():
+    # NOTE (issue 14): a reported quarter used to date the article (2025); it only bounds it,
+    # and on real pages that bound named the wrong year about half of the time.
     body = "萝卜快跑车队规模为1000辆，公司计划到2030年扩至1万辆。2025年三季度订单增长。"
-    ref, estimated = reference_date(body, None)
-    assert estimated and ref.year == 2025
+    assert reference_date(body, None) == (None, True)
+    as_of = "截至2025年9月底，萝卜快跑车队规模为1000辆，公司计划到2030年扩至1万辆。"
+    assert reference_date(as_of, None) == (__import__("datetime").date(2025, 9, 30), True)
 
 
 def test_comparison_base_value_and_period():
@@ -455,9 +461,9 @@ def test_undated_article_in_a_dump_takes_its_neighbours_date():
         {
             "article_id": ["a", "b"],
             "source_file": ["dump.txt"] * 2,
-            "published_date": [None, None],
+            "published_date": ["2025-12-02", None],
             "body": [
-                "2025年11月中国汽车出口72万辆。",
+                "11月中国汽车出口72万辆。",
                 "到11月下旬，特斯拉的Robotaxi车队约为30辆。",
             ],
         }

@@ -145,3 +145,56 @@ def test_same_period_last_year_and_comparison_base_years():
     assert [p["period"] for p in extract_periods(text)] == ["2025-01/2025-09", "2024-01/2024-09"]
     text = "已超过2024年全年的水平；单看11月，出口72万辆。"
     assert [p["period"] for p in extract_periods(text, "2025-12-05")][-1] == "2025-11"
+
+
+# --- issue 14: relative spans and the years a passage is about ---------------------------------
+@pytest.mark.parametrize(
+    ("text", "ref", "expected"),
+    [
+        pytest.param("某車企上個月出口", "2026-01-10", ["2025-12"], id="last-month-over-new-year"),
+        pytest.param("某車企上月出口", None, [None], id="last-month-no-date"),
+        pytest.param("某車企年初至今出口", "2025-08-03", ["2025-01/2025-08"], id="ytd"),
+        pytest.param(
+            "9月某車企出口增長，當月出口",
+            "2025-12-01",
+            ["2025-09", "2025-09"],
+            id="that-month-named",
+        ),
+        pytest.param(
+            "2025年第二季度財報顯示，當季營收",
+            None,
+            ["2025-Q2", "2025-Q2"],
+            id="this-quarter-named",
+        ),
+        pytest.param("本季度營收", "2025-12-01", [None], id="this-quarter-not-named"),
+    ],
+)
+def test_relative_spans(text, ref, expected):
+    assert [p["period"] for p in extract_periods(text, ref_date=ref)] == expected
+
+
+def test_plan_year_is_not_the_passage_year():
+    text = "2025年某品牌縮減網點，計畫2026年再縮減至80家。其中，1—11月出口增長。"
+    assert [p["period"] for p in extract_periods(text)] == ["2025", "2026", "2025-01/2025-11"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "占比由2021年的14.9%提升至29.3%。上半年出口增長",
+            ["2021", None],
+            id="from-year-of-a-move",
+        ),
+        pytest.param("2022年出口增長。上半年出口增長", ["2022", "2022-H1"], id="passage-year"),
+        pytest.param("成立24年，10年来出口增長", [], id="counts-of-years"),
+        pytest.param("，25年開推新芯片", ["2025"], id="two-digit-year"),
+    ],
+)
+def test_which_years_a_passage_is_about(text, expected):
+    assert [p["period"] for p in extract_periods(text)] == expected
+
+
+def test_multiple_of_a_period_is_a_base():
+    (p,) = extract_periods("營收為去年同期3.5倍", ref_date="2025-08-30")
+    assert p["is_base"] and p["period"] == "2024"

@@ -35,9 +35,11 @@ installed_units, compute_tops, fleet_size, fleet_target, mileage, revenue, fundi
 gross_margin, rides, investment, capacity, yoy_growth, qoq_growth, change (``base_metric`` says
 what changed).
 
-NOTE: articles without a published date get a reference date estimated from the text (the
-latest month- or day-level period written in it, else the latest year); every period that
-depends on it is flagged ``period_inferred``.
+NOTE: an article without a published date gets a reference date only when its text pins one
+down (a dateline without a year, an as-of or release date) or its neighbours in the same raw
+file are dated (:func:`helpers.facts.dating.reference_date`); every period that depends on it
+is flagged ``period_inferred``. Otherwise relative periods (今年, 去年) stay unresolved and
+their figures have an empty period: an unknown period, never a year borrowed from elsewhere.
 
 Example:
     >>> rows = extract_article_facts("a1", "2025年1—11月,我國汽車整車出口634.3萬輛,同比增長18.7%。")
@@ -57,7 +59,7 @@ from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.core import versions
 from helpers.facts import cache, corrections, ids
 from helpers.facts import mentions as attr
-from helpers.facts.dating import body_periods, own_date, reference_date
+from helpers.facts.dating import body_periods, dated_by, own_date
 from helpers.facts.readings import make_sentence, read_numbers
 from helpers.facts.rows import sentence_facts
 from helpers.facts.schema import ARTICLE_EXTRAS, COLUMNS, ArticleContext, Carry, Sentence
@@ -102,7 +104,7 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     Args:
         article_id: id carried into each row (and into ``fact_id``).
         body: the article body; offsets in the rows point into it.
-        published_date: ISO date of the article, or None/NaN (then estimated, see NOTE above).
+        published_date: ISO date of the article, or None/NaN (see the NOTE above).
         catalog: entity catalog (the packaged one by default).
         vocab: facts vocabulary (the packaged one by default).
         fallback_date: ISO date standing in (flagged as estimated) when neither a published
@@ -115,14 +117,16 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         >>> body = "小馬智行車隊規模超720輛,年底目標突破1000輛。"
         >>> rows = extract_article_facts("a", body, "2025-11-06")
         >>> [(r["metric"], r["value"], r["period"]) for r in rows]
-        [('fleet_size', 720.0, '2025-11-06'), ('fleet_target', 1000.0, '2025')]
+        [('fleet_size', 720.0, '2025-11'), ('fleet_target', 1000.0, '2025')]
     """
     catalog, vocab = catalog or load_catalog(), vocab or load_vocabulary()
-    ref, estimated = reference_date(body, published_date, fallback_date)
+    ref, basis = dated_by(body, published_date, fallback_date)
+    estimated = basis != "published"
     # NOTE: an estimated date is a lower bound: a year-less 1-11月 after it is still its year.
     period_ref = dt.date(ref.year, 12, 31) if estimated and ref else ref
     periods = body_periods(body, period_ref)
-    ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog)
+    ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog,
+                         ref_is_floor=basis == "closed_year")  # fmt: skip
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
     carry, rows, previous = Carry(), [], None
     for span in split_sentences(body):
@@ -132,11 +136,29 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
         sentence.readings = read_numbers(sentence)
         if sentence.span.paragraph != carry.paragraph:
             _update_carry(carry, sentence, vocab)
+        sentence.carried_period = _passage_period(carry, rows, sentence, ctx.all_periods)
         if sentence.readings:
             rows += sentence_facts(sentence, ctx, carry)
             carry.source_age += 1
         _update_carry(carry, sentence, vocab)
     return ids.disambiguate(rows)
+
+
+def _passage_period(carry: Carry, rows: list[dict], sentence: Sentence, periods: list[dict]
+                    ) -> str:  # fmt: skip
+    """The period the figures of the sentence right before took over from their predecessor.
+
+    NOTE: a run of figure sentences continues one period (1至9月…。分车型看，乘用车…；商用车…。
+    新能源汽车出口…): the sentence right before held figures of the same paragraph and wrote no
+    period of its own, so its figures' period is the passage's.
+    """
+    last = rows[-1] if rows else None
+    if last is None or last["sentence_start"] != sentence.previous_start:
+        return ""
+    lo, hi = sentence.previous_start, sentence.span.start
+    own = any(p["period"] and lo <= p["start"] < hi for p in periods)
+    same_paragraph = carry.paragraph == sentence.span.paragraph
+    return last["period"] if same_paragraph and not own else ""
 
 
 # NOTE: complexity 12: one pass over the articles of each file; the conditions are the fallbacks of
@@ -150,10 +172,10 @@ def date_hints(articles: pd.DataFrame) -> list[str]:
     neighbours (flagged as estimated) rather than left without any period.
 
     Example:
-        >>> df = pd.DataFrame({"source_file": ["d.txt"] * 2, "published_date": [None] * 2,
-        ...                    "body": ["2025年11月出口72萬輛。", "11月車隊約30輛。"]})
+        >>> df = pd.DataFrame({"source_file": ["d.txt"] * 2, "published_date": ["2025-12-02", None],
+        ...                    "body": ["11月出口72萬輛。", "11月車隊約30輛。"]})
         >>> date_hints(df)
-        ['', '2025-11-30']
+        ['', '2025-12-02']
     """
     if "source_file" not in articles or not len(articles):
         return [""] * len(articles)

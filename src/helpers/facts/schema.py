@@ -38,9 +38,18 @@ NON_VEHICLE_RE = re.compile(r"机器人|(?i:optimus)|充电桩|换电站|服务�
 # 100美元/kWh, 26辆/千人: a rate per something, not an amount of anything.
 RATE_SUFFIX_RE = re.compile(r"^ *[/／] *[A-Za-z\u4e00-\u9fff]")
 YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *年")
+# A year range that lists years, its count written or not (2021-2023年, 2021-2023三年): the
+# values of a list after it are one per year (helpers.facts.dating.listed_year).
+YEAR_RANGE_RE = re.compile(
+    r"((?:19|20)\d\d) *[-—–~至到] *((?:19|20)\d\d) *(?:[一二三四五六七八九十两兩]|\d{1,2})? *年"
+)
+MAX_LISTED_YEARS = 10
 # Figures that hold at a moment (a fleet, a chip's TOPS, cumulative mileage, a price) rather
-# than over a span; undated ones take the article's date. 目前/当前 dates any figure by the article.
-STOCK_METRICS = frozenset({"fleet_size", "fleet_target", "compute_tops", "mileage", "price"})
+# than over a span; undated ones take the article's month. 目前/当前 dates any figure by it.
+STOCK_METRICS = frozenset({"fleet_size", "compute_tops", "mileage", "price"})
+# NOTE (issue 14): a target without a deadline (计划启动50辆试运营) has no period: the article's
+# date is when the plan was told, not when it is due.
+UNDATED_TARGETS = frozenset({"fleet_target"})
 AS_OF_RE = re.compile(r"目前|当前|截至目前|现已|截至发稿|累计")
 ANAPHORA_METRIC_RE = re.compile(r"这一数字|该数字|这一数据|此前公布")
 THEN_RE = re.compile(r"当时|同期")
@@ -68,7 +77,13 @@ COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七"
                **{str(d): d for d in range(2, 10)}}  # fmt: skip
 # A dateline: month and day without a year at the very start of a body (11月25日，…).
 DATELINE_RE = re.compile(r"(?P<m>1[0-2]|0?[1-9]) *月 *(?P<d>3[01]|[12]\d|0?[1-9]) *日")
-DATELINE_REACH = 16
+# NOTE: 24 characters leave room for a subject with its Latin name before the date
+# (文远知行(WeRide)11月24日公布…), still inside the first clause.
+DATELINE_REACH = 24
+# An as-of date (截至2025年11月23日) and a release date (2025年12月发布): when a text's
+# figures stand, so the article is at least that recent (helpers.facts.dating.as_of_date).
+AS_OF_BEFORE_RE = re.compile(r"(?:截至|截止|截止到|到) *$")
+RELEASE_AFTER_RE = re.compile(r" *(?:发布|公布|披露|发表)")
 # A movement to a new level (升至, 下降到, 增加到) between a 从/由 period and a later figure.
 MOVE_TO_RE = re.compile(r"(?:升|降|增|减|提高|提升|下降|下滑|上升|增长|增加|减少|回落)了?(?:至|到)")
 # A comparison base right before a figure (较2023年的…, 比上年同期的…).
@@ -127,6 +142,7 @@ class Sentence:
     row_subject: tuple[str, str] | None = None  # subject of the sentence's last fact row
     asides: list[tuple[int, int]] = field(default_factory=list)  # （…） remarks: no cues there
     previous_start: int = 0  # body offset of the sentence before (own start for the first)
+    carried_period: str = ""  # the passage's period its figures continue (facts.extract)
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding offset ``pos`` (0 when none does)."""
@@ -161,3 +177,6 @@ class ArticleContext:
     all_periods: list[dict]
     vocab: Vocabulary
     catalog: Catalog
+    # The reference date is only the floor of a complete year (helpers.facts.dating.dated_by):
+    # it resolves 今年/去年, but a fleet counted "now" is not dated 1 January by it.
+    ref_is_floor: bool = False

@@ -11,11 +11,11 @@ from helpers.parse.clean import PINYIN_RE as _PINYIN_RE
 from helpers.parse.clean import (
     clean_paragraph,
     drop_repeated_paragraphs,
-    extract_dateline,
     paragraph_key,
     pinyin_confidence,
     strip_outlet,
 )
+from helpers.parse.dates import find_published_date
 from helpers.parse.ledger import MIN_UNTITLED_CHARS, Ledger, Segment
 from helpers.parse.lines import (
     label_lines,
@@ -98,21 +98,50 @@ def _drop_repeats(
     return [p for i, p in enumerate(paras) if i not in dropped_set]
 
 
-def _published_date(seg: Segment, paras: list[tuple[int, str]]) -> str | None:
-    """Date from metadata (byline, feed field, page), else the body's dateline."""
-    if seg.meta.get("published_date"):
-        return seg.meta["published_date"]
-    return extract_dateline(paras[0][1]) if paras else None
-
-
 def _encoding(seg: Segment, ledger: Ledger) -> str:
     """Codecs the article's lines were decoded with (``+``-joined), else the file's."""
     codecs_used = seg.codecs or ledger.codecs or {"utf-8"}
     return "+".join(sorted(codecs_used))
 
 
-# NOTE: complexity 17: assembles one article row; each field has its own fallback (title, outlet,
-# date, script, flags).
+def _is_too_short(seg: Segment, title: str, body: str, kept: int, ledger: Ledger) -> bool:
+    """Quarantine a segment with no body, or an untitled fragment; True when it was."""
+    if body and (title or kept >= MIN_UNTITLED_CHARS):
+        return False
+    reason = "no_body" if not body else "fragment_too_short"
+    detail = "nothing left after cleaning" if not body else f"untitled, {kept} characters"
+    ledger.hold(reason, kept, line=seg.source_line, detail=detail, preview=title or body)
+    return True
+
+
+def _article_row(seg: Segment, ledger: Ledger, title: str, paras: list[tuple[int, str]],
+                 dated: tuple[str | None, str | None]) -> dict:  # fmt: skip
+    """The articles-table row of a cleaned segment (``dated``: the date and its source)."""
+    body = "\n".join(t for _, t in paras)
+    spans = find_garbled_spans(body)
+    flags = seg.fired | {f"garble_{s.kind}" for s in [*spans, *find_garbled_spans(title)]}
+    return {
+        "article_key": seg.key,
+        "source_file": seg.source_file,
+        "source_line": seg.title_line or seg.source_line,
+        "format": seg.format,
+        "title": title or None,
+        "body": body,
+        "body_raw": "\n".join(seg.raw_lines),
+        "published_date": dated[0],
+        "date_source": dated[1],
+        "source_name": seg.meta.get("outlet") or seg.meta.get("source_name") or None,
+        "url": seg.meta.get("url"),
+        "tags": list(seg.meta.get("tags", [])),
+        "encoding": _encoding(seg, ledger),
+        "script": detect_script(f"{title}\n{body}"),
+        "quality_score": quality_score(body, spans),
+        "flags": sorted(flags),
+        "n_paragraphs": len(paras),
+        "body_chars": len(body) - body.count("\n"),
+    }
+
+
 def build_article(seg: Segment, ledger: Ledger) -> None:
     """Clean a segment into an article row of ``ledger`` (or quarantine it).
 
@@ -127,6 +156,8 @@ def build_article(seg: Segment, ledger: Ledger) -> None:
     """
     paras = seg.paragraphs if seg.prelabelled else _drop_noise(seg, ledger)
     paras = _strip_outlet(seg, paras, ledger)
+    # NOTE: the date is read before the text rules run: they drop the scraper's date marker.
+    dated = find_published_date(seg.meta, seg.title, [t for _, t in paras], seg.source_file)
     context = _has_toned_pinyin([seg.title, *(t for _, t in paras)])
     title = _clean_text(seg.title, seg, ledger, line=seg.title_line, field="title", context=context)
     paras = [
@@ -135,35 +166,10 @@ def build_article(seg: Segment, ledger: Ledger) -> None:
     paras = _drop_repeats(seg, title, paras, ledger)
     body = "\n".join(t for _, t in paras)
     kept = len(title) + sum(len(t) for _, t in paras)
-    if not body or (not title and kept < MIN_UNTITLED_CHARS):
-        reason = "no_body" if not body else "fragment_too_short"
-        detail = "nothing left after cleaning" if not body else f"untitled, {kept} characters"
-        ledger.hold(reason, kept, line=seg.source_line, detail=detail, preview=title or body)
+    if _is_too_short(seg, title, body, kept, ledger):
         return
     ledger.kept += kept
-    spans = find_garbled_spans(body)
-    flags = seg.fired | {f"garble_{s.kind}" for s in [*spans, *find_garbled_spans(title)]}
-    ledger.articles.append(
-        {
-            "article_key": seg.key,
-            "source_file": seg.source_file,
-            "source_line": seg.title_line or seg.source_line,
-            "format": seg.format,
-            "title": title or None,
-            "body": body,
-            "body_raw": "\n".join(seg.raw_lines),
-            "published_date": _published_date(seg, paras),
-            "source_name": seg.meta.get("outlet") or seg.meta.get("source_name") or None,
-            "url": seg.meta.get("url"),
-            "tags": list(seg.meta.get("tags", [])),
-            "encoding": _encoding(seg, ledger),
-            "script": detect_script(f"{title}\n{body}"),
-            "quality_score": quality_score(body, spans),
-            "flags": sorted(flags),
-            "n_paragraphs": len(paras),
-            "body_chars": len(body) - body.count("\n"),
-        }
-    )
+    ledger.articles.append(_article_row(seg, ledger, title, paras, dated))
 
 
 def split_paragraphs(text: str, first_line: int = 1) -> list[tuple[int, str]]:

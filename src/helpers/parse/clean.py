@@ -418,25 +418,6 @@ def extract_date(text: str) -> str | None:
     return None
 
 
-DATELINE_LEAD_RE = re.compile(r"^[\s【\[(（]*")
-
-
-def extract_dateline(text: str) -> str | None:
-    """Return the date a body opens with (its dateline) as ``YYYY-MM-DD``, or None.
-
-    NOTE: only a date at the very start counts as the publication date; a date later in the
-    first sentence ("小馬智行於2025年11月25日發布財報") is an event date.
-
-    Example:
-        >>> extract_dateline("2025 年 11 月 6 日,港交所"), extract_dateline("公司於2025年1月1日")
-        ('2025-11-06', None)
-    """
-    lead = DATELINE_LEAD_RE.match(text)
-    rest = text[lead.end() if lead else 0 :]
-    m = DATE_RE.match(rest)
-    return extract_date(m.group(0)) if m else None
-
-
 # C0 controls but tab/newline/CR, DEL, zero-width characters, bidi marks and embeddings, the
 # word joiner and a BOM inside the text. NOTE: C1 controls and the soft hyphen stay: they are
 # what UTF-8 read as Latin-1 leaves behind, and repair_mojibake needs them to undo it.
@@ -476,7 +457,26 @@ def drop_long_tokens(text: str) -> tuple[str, list[Edit]]:
     return _regex_rule("long_token", LONG_TOKEN_RE, text, lambda m: "")
 
 
+# The marker a scraper writes before a page's first line (" date 2025-12-25 正文…"): the
+# date is metadata (stage 01 reads it into published_date first), not a part of a sentence.
+DATE_MARKER_RE = re.compile(r"^date +(?:19|20)\d\d-\d\d-\d\d(?!\d) *")
+
+
+def drop_date_marker(text: str) -> tuple[str, list[Edit]]:
+    """Remove a leading ``date YYYY-MM-DD`` marker (rule ``date_marker``).
+
+    NOTE: left in, the date would read as the period of the first figures of the sentence
+    (date 2025-10-28 地平線…佔據約40%的份額 is no figure of 28 October).
+
+    Example:
+        >>> drop_date_marker("date 2026-01-28 2025年出口版圖變化")[0]
+        '2025年出口版圖變化'
+    """
+    return _regex_rule("date_marker", DATE_MARKER_RE, text, lambda m: "")
+
+
 TEXT_RULES: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
+    drop_date_marker,
     strip_invisible,
     drop_long_tokens,
     normalize_number_spacing,

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from helpers.parse.clean import extract_date
+from helpers.parse.dates import find_dates
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "heading", "subject", "标题", "標題", "题目", "題目"),
@@ -148,8 +148,8 @@ def normalize_date(value: object) -> str | None:
     Example:
         >>> normalize_date("2025-11-06T08:00:00+08:00"), normalize_date("2025年11月6日")
         ('2025-11-06', '2025-11-06')
-        >>> normalize_date(1762387200)
-        '2025-11-06'
+        >>> normalize_date(1762387200), normalize_date("12/25/2025")
+        ('2025-11-06', '2025-12-25')
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value
@@ -157,7 +157,8 @@ def normalize_date(value: object) -> str | None:
             return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return None
-    return extract_date(_as_text(value))
+    found = find_dates(_as_text(value))  # Y-M-D in any separator, 12/25/2025, 25/08/2025
+    return found[0][2] if found else None
 
 
 def html_fragment_to_text(fragment: str) -> str:

@@ -40,6 +40,7 @@ ARTICLE_COLUMNS = [
     "body",
     "body_raw",
     "published_date",
+    "date_source",  # where published_date was read (helpers.parse.dates.DATE_SOURCES)
     "source_name",
     "url",
     "tags",

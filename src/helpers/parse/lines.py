@@ -29,6 +29,7 @@ from helpers.parse.clean import (
     has_outlet,
     strip_pinyin,
 )
+from helpers.parse.dates import marker_line_date
 from helpers.text.script import HAN
 
 T = TypeVar("T")
@@ -90,14 +91,16 @@ def parse_header_tags(line: str) -> list[str] | None:
 
 
 def parse_byline(line: str) -> dict[str, str] | None:
-    """Return ``{"published_date", "source_name"}`` of a date/source line, or None.
+    """Return ``{"published_date", "date_source", "source_name"}`` of a date/source line, or None.
 
     A byline is a short line holding only a date, a time, a source and an author.
 
     Example:
         >>> parse_byline("2025-11-06 10:30 来源：示例日报")
-        {'published_date': '2025-11-06', 'source_name': '示例日报'}
+        {'published_date': '2025-11-06', 'date_source': 'byline', 'source_name': '示例日报'}
     """
+    if marked := marker_line_date(line):
+        return {"published_date": marked, "date_source": "byline"}
     line = without_readings(line).strip()
     if len(line) > TITLE_MAX_CHARS:
         return None
@@ -107,6 +110,8 @@ def parse_byline(line: str) -> dict[str, str] | None:
     out = {}
     if m.group("date"):
         out["published_date"] = extract_date(m.group("date")) or ""
+        if out["published_date"]:
+            out["date_source"] = "byline"
     if m.group("source"):
         out["source_name"] = m.group("source")
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from helpers.catalog.boilerplate import load_boilerplate
 from helpers.parse import rawfiles
 from helpers.parse.article import build_article
-from helpers.parse.clean import has_outlet, strip_invisible
+from helpers.parse.clean import find_outlet, has_outlet, strip_invisible
 from helpers.parse.ledger import UNDECODABLE_SHARE, Ledger, Segment
 from helpers.parse.lines import (
     is_long_body,
@@ -20,6 +21,9 @@ from helpers.parse.lines import (
     parse_header_tags,
     with_lookahead,
 )
+
+CAPTION_WORD_RE = re.compile(r"圖為|图为|圖片|图片|資料照|资料照|資料圖|资料图|攝影|摄影")
+CAPTION_MAX_CHARS = 40  # one short sentence under a picture
 
 
 @dataclass
@@ -66,10 +70,35 @@ def _take_content(state: _TextState, line: rawfiles.RawLine, nxt: str | None) ->
             if line.codec:
                 cur.codecs.add(line.codec)
             return finished
+    is_first = not cur.paragraphs
     cur.add_paragraph(line)
-    if has_outlet(line.text):
+    if has_outlet(line.text) and not is_photo_caption(line.text, is_first):
         cur.closed = True
     return finished
+
+
+def is_photo_caption(line: str, is_first: bool) -> bool:
+    """Return True for a photo caption with its agency credit: it ends no article.
+
+    A caption names the picture (圖為, 资料图) or, as the first line under the title or
+    byline, is one short sentence before the credit.
+
+    NOTE: real pages put a captioned photo between the reporter's byline and the story
+    (記者某某／綜合報導 / 某車企出口創新高。圖為某港口。（新華社） / story…); closing the
+    article at the credit cut the story off from its head and from the date above it.
+
+    Example:
+        >>> is_photo_caption("某港口汽車待運。圖為碼頭。（示例社）", False)
+        True
+        >>> is_photo_caption("車企拓展中東市場。（示例社）", True)
+        True
+        >>> is_photo_caption("全年出口增長兩成，海外市場成為主要增量來源。（示例社）", False)
+        False
+    """
+    if CAPTION_WORD_RE.search(line):
+        return True
+    text = line[: find_outlet(line)[0]] if has_outlet(line) else line
+    return is_first and len(text.strip()) <= CAPTION_MAX_CHARS and text.count("。") <= 1
 
 
 # NOTE: complexity 15: a step of the plain-text state machine: one branch per dropped-line rule.
@@ -101,6 +130,18 @@ def _take_dropped(state: _TextState, line: rawfiles.RawLine, rule: str) -> list[
     return []
 
 
+def _claim_trailing_date(state: _TextState) -> None:
+    """Give a byline met after the last article's body to that article when it has no date.
+
+    NOTE: a byline between two articles opens the next one; after the last article none
+    follows, and a date under the body (a page's footer stamp) is that article's own.
+    """
+    cur, pending = state.current, state.pending_meta
+    if cur is not None and pending.get("published_date") and not cur.meta.get("published_date"):
+        cur.meta.update(pending)
+        state.pending_meta = {}
+
+
 def segment_text(
     labelled: Iterable[tuple[rawfiles.RawLine, str | None]], ledger: Ledger
 ) -> Iterator[Segment]:
@@ -123,6 +164,7 @@ def segment_text(
         else:
             yield from _take_dropped(state, line, rule)
     if state.current is not None:
+        _claim_trailing_date(state)
         yield state.current
 
 

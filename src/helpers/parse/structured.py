@@ -24,6 +24,8 @@ def _record_segment(rec: feeds.Record, ledger: Ledger, line: int, fmt: str) -> S
     seg.raw_lines = [rec.body]
     meta = {"published_date": rec.published_date, "source_name": rec.source_name, "url": rec.url}
     seg.meta.update({k: v for k, v in meta.items() if v})
+    if rec.published_date:
+        seg.meta["date_source"] = "field"
     return seg
 
 
@@ -223,6 +225,8 @@ def parse_html_file(path: Path, sniff: rawfiles.FileSniff, ledger: Ledger) -> No
     seg.raw_lines = [page.body]
     meta = {"published_date": page.published_date, "source_name": page.source_name, "url": page.url}
     seg.meta.update({k: v for k, v in meta.items() if v})
+    if page.published_date:
+        seg.meta["date_source"] = "htmldate"  # trafilatura reads page dates with htmldate
     build_article(seg, ledger)
 
 

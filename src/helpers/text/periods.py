@@ -39,6 +39,30 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年"
 CONTEXT_YEARS = {"上一年": -1, "上年": -1, "前一年": -1, "當年": 0, "当年": 0, "全年": 0}
 HALVES = {"上半年": "H1", "下半年": "H2"}
 # Words before a year that make it a comparison base, not the passage's year.
+# Words right before a year that make it a plan's or a forecast's (计划2026年…, 预计到2027年):
+# a target year is not the year the passage reports on.
+PLAN_RE = re.compile(
+    r"(?:计划|計畫|計劃|目标|目標|预计|預計|预期|預期|有望|力争|力爭|争取|爭取|规划|規劃|将|將)"
+    r" *(?:在|于|於|到|至)? *$"
+)
+# 由/从 a year to a new level (占比由2021年的14.9%提升至29.3%): the year is where a change
+# starts, a comparison base, not the year the passage is about.
+FROM_BEFORE_RE = re.compile(r"[由从從] *$")
+MOVE_AFTER_RE = re.compile(
+    r"[^，,。；;]{0,24}?(?:升|增|提升|提高|上升|下降|降|减少|減少|回落|下滑|扩大|擴大)了?(?:至|到)"
+)
+
+
+def _is_start_of_move(s: str, m: re.Match) -> bool:
+    """A period after 由/从 whose clause moves on to a new level (see :data:`MOVE_AFTER_RE`)."""
+    before = FROM_BEFORE_RE.search(s, max(0, m.start() - 2), m.start())
+    return bool(before and MOVE_AFTER_RE.match(s, m.end()))
+
+
+# A period followed by a multiple is a comparison base too (为去年同期3.5倍, 是上年的两倍).
+TIMES_AFTER_RE = re.compile(
+    r" *(?:同期)? *(?:的)? *(?:\d+(?:\.\d+)?|[一二两兩三四五六七八九十]+) *倍"
+)
 COMPARED_RE = re.compile(r"(?:超过|超過|超出|高于|高於|低于|低於|较|較|比|相比|相較|相较)于?於? *$")
 YEAR_PART = (
     r"(?:(?P<year>(?:19|20)\d\d|[〇零一二三四五六七八九]{4})"
@@ -66,6 +90,24 @@ LATIN_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<year>(?:19|20)\d\d) *(?P<qh>[QH][1-4])"
     r"|(?P<qh2>[QH][1-4]) *(?P<year2>(?:19|20)\d\d))(?![A-Za-z0-9])"
 )
+
+
+# A two-digit year opening a clause (24年國內出貨量…，25年開推…), as HK, Taiwan and mainland
+# market notes write them; not a count of years (成立24年, 10年来, 20年间, 30年前).
+SHORT_YEAR_RE = re.compile(
+    r"(?:^|(?<=[，,。；;：:、\n（(]))(?P<yy>[1-3]\d) *年"
+    r"(?![来來间間内內前后後多龄齡级級半\d])"
+)
+
+
+def _short_years(text: str, s: str) -> list[dict]:
+    """Year periods written with two digits at a clause start (see :data:`SHORT_YEAR_RE`)."""
+    return [
+        {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(),
+         "period": str(2000 + int(m["yy"])), "kind": "year", "is_inferred": False,
+         "is_fiscal": False, "is_base": False}
+        for m in SHORT_YEAR_RE.finditer(s)
+    ]  # fmt: skip
 
 
 def _to_date(ref_date: dt.date | str | None) -> dt.date | None:
@@ -201,7 +243,7 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
     found = [
         {"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(), **_latin_period(m)}
         for m in LATIN_RE.finditer(s)
-    ]
+    ] + _short_years(text, s)
     state = _Written()
     for m in PERIOD_RE.finditer(s):
         g = _groups(m)
@@ -209,14 +251,83 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
             continue
         year, inferred = _resolve_year(g, m, s, ref, state)
         period, kind = _period_kind(g, m, s, year, state)
-        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
-        _remember(state, g, m, year, period, kind, bool(base))
+        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start()) or TIMES_AFTER_RE.match(
+            s, m.end()
+        )
+        planned = PLAN_RE.search(s, max(0, m.start() - 5), m.start()) or _is_start_of_move(s, m)
+        _remember(state, g, m, year, period, kind, bool(base or planned))
         end = m.start() + len(m.group().rstrip())
         item = {"text": text[m.start() : end], "start": m.start(), "end": end}
         flags = {"is_inferred": inferred, "is_fiscal": bool(g["fy"])}
         flags["is_base"] = bool(base)  # 较去年同期: dates a comparison base only
         found.append({**item, "period": period, "kind": kind, **flags})
-    return sorted(found, key=lambda p: p["start"])
+    return _with_relative_spans(text, s, ref, sorted(found, key=lambda p: p["start"]))
+
+
+# Relative spans below year level (issue 14): the month before the article's (上月), the month
+# just named or else the article's (当月), the year to date (年初至今, 今年以来), and the quarter
+# just named (本季度, 当季: an earnings story's own quarter). NOTE: 本月 stays out: it is rare in
+# these reports and a test keeps it no period.
+RELATIVE_SPAN_RE = re.compile(
+    r"(?P<last_month>上個月|上个月|上月)"
+    r"|(?P<that_month>當月|当月)"
+    r"|(?P<ytd>年初至今|年初以來|年初以来|今年以來|今年以来|年內至今|年内至今)"
+    r"|(?P<this_quarter>本季度|當季度|当季度|該季度|该季度|本季|當季|当季)"
+)
+
+
+def _with_relative_spans(text: str, s: str, ref: dt.date | None, found: list[dict]) -> list[dict]:
+    """Add the :data:`RELATIVE_SPAN_RE` spans (replacing a 今年 inside 今年以来).
+
+    NOTE: without the article's date 上月 and 年初至今 have no period (None), like 今年; 本季度
+    and 当月 take the quarter or month written before them, which needs no date.
+
+    Example:
+        >>> [p["period"] for p in extract_periods("比亞迪上月出口8萬輛", ref_date="2026-01-10")]
+        ['2025-12']
+        >>> [p["period"] for p in extract_periods("2025年第三季度財報顯示，本季度收入增長")]
+        ['2025-Q3', '2025-Q3']
+    """
+    added = []
+    for m in RELATIVE_SPAN_RE.finditer(s):
+        before = [p for p in found if p["end"] <= m.start() and p["period"]]
+        period, kind = _relative_period(m.lastgroup or "", ref, before)
+        base = COMPARED_RE.search(s, max(0, m.start() - 4), m.start())
+        added.append({"text": text[m.start() : m.end()], "start": m.start(), "end": m.end(),
+                      "period": period, "kind": kind, "is_inferred": True, "is_fiscal": False,
+                      "is_base": bool(base)})  # fmt: skip
+    if not added:
+        return found
+    kept = [p for p in found if not any(a["start"] <= p["start"] < a["end"] for a in added)]
+    return sorted(kept + added, key=lambda p: p["start"])
+
+
+def _relative_period(name: str, ref: dt.date | None, before: list[dict]) -> tuple[str | None, str]:
+    """The period and kind of one relative span (see :data:`RELATIVE_SPAN_RE`)."""
+    if name == "this_quarter":
+        return _last_of(before, ("quarter",)), "quarter"
+    named = _last_of(before, ("month", "day")) if name == "that_month" else None
+    if named:
+        return named[:7], "month"
+    kind = "range" if name == "ytd" else "month"
+    return (None if ref is None else _RELATIVE_TO_DATE[name](ref)), kind
+
+
+def _last_of(periods: list[dict], kinds: tuple[str, ...]) -> str | None:
+    """The last period of one of ``kinds`` (the quarter or month just named), or None."""
+    return next((p["period"] for p in reversed(periods) if p["kind"] in kinds), None)
+
+
+def _month_before(ref: dt.date) -> str:
+    previous = ref.replace(day=1) - dt.timedelta(days=1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+_RELATIVE_TO_DATE = {
+    "last_month": _month_before,
+    "that_month": lambda ref: f"{ref.year}-{ref.month:02d}",
+    "ytd": lambda ref: f"{ref.year}-01/{ref.year}-{ref.month:02d}",
+}
 
 
 @dataclass
@@ -273,14 +384,23 @@ def _remember(
     """Update what the next periods inherit from this one."""
     # 上年/全年 follow the context year and never set it; nor does a year-end reference
     # point (截至11月23日…, 2024年底时仅为270辆, 10月下旬… : 10月 is still this year).
-    # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…).
+    # Nor does a year named as a comparison base (已超过2024年全年…的水平；单看11月…), nor a
+    # plan's or forecast's year (…计划2026年将网点缩减至80家。今年1—11月… is not 2026's).
     if (g["year"] or g["rel"]) and kind != "year_end" and not is_base:
         state.context_year = year if year is not None else state.context_year
     if g["year"] and year is not None:
         state.last_written = (m.start() + len(m.group().rstrip()), year)
         if kind != "year":
             state.shapes[_tail(g, 2000)[0]] = year
-            state.last_fine = (period, year)
+    if _is_fine(period, kind, is_base):
+        # NOTE: 同期 repeats the span written last, its year written or resolved (1-11月
+        # in a December article, …较去年同期: January to November of the year before).
+        state.last_fine = (period, year)
+
+
+def _is_fine(period: str | None, kind: str, is_base: bool) -> bool:
+    """A resolved period below year level that is no comparison base."""
+    return bool(period) and kind not in ("year", "year_end") and not is_base
 
 
 def shift_years(period: str, years: int) -> str:
