@@ -75,11 +75,23 @@ def test_widgets_select_a_fact_and_write_a_correction(data):
     assert NVIDIA_SHARE in [v for _, v in ui.facts.options]
     ui.facts.value = NVIDIA_SHARE
     assert '<mark class="fact-span">49.36%</mark>' in ui.detail.value
+    ui.reject.click()
+    assert "say why" in ui.message.value, "nothing is written without a reason"
+    assert cor.load_corrections(data.corrections_dir) == []
     ui.why.value = "原文：城市NOA芯片份额49.36%属于英伟达"
-    ui._correct("reject")
+    ui.field.value, ui.new_value.value = "entity_id", "nobody"
+    ui.set_value.click()
+    assert "not in the catalogue" in ui.message.value
+    ui.new_value.value = "nvidia"
+    ui.set_value.click()
+    ui.facts.value = NVIDIA_SHARE
+    ui.reject.click()
+    ui.alias_text.value, ui.alias_entity.value = "老黄家", "nvidia"
+    ui.alias.click()
     written = cor.load_corrections(data.corrections_dir)
-    assert [(c.action, c.fields["fact_id"]) for c in written] == [("reject", NVIDIA_SHARE)]
-    assert written[0].fields["seen"]["number_text"] == "49.36%"
+    assert [c.action for c in written] == ["set", "reject", "alias"]
+    assert written[0].fields["set"] == {"entity_id": "nvidia"}
+    assert written[1].fields["seen"]["number_text"] == "49.36%"
     assert data.facts.set_index("fact_id").at[NVIDIA_SHARE, "review"] == "pending"
 
 

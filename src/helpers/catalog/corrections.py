@@ -227,6 +227,28 @@ def _check_entry(entry: object, file: str, index: int) -> None:
             raise CorrectionsError(f"{where}: article_ids must be two different article ids")
 
 
+def unknown_values(values: dict) -> list[str]:
+    """Entity ids and metrics in ``values`` that the catalogues do not hold (empty when fine).
+
+    The CLI and the explorer refuse such a correction before writing it.
+
+    Example:
+        >>> unknown_values({"entity_id": "byd+nobody", "metric": "exports"})
+        ["entity_id 'byd+nobody'"]
+    """
+    from helpers.catalog.entities import load_catalog
+    from helpers.catalog.metrics import load_vocabulary
+
+    bad = []
+    entity = values.get("entity_id")
+    if entity is not None and not all(p in load_catalog() for p in str(entity).split("+")):
+        bad.append(f"entity_id {entity!r}")
+    metric = values.get("metric")
+    if metric is not None and metric not in load_vocabulary().metrics:
+        bad.append(f"metric {metric!r}")
+    return bad
+
+
 def parse_corrections(text: str, file: str) -> list[Correction]:
     """Parse one corrections file's text (a YAML list of entries).
 

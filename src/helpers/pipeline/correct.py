@@ -29,8 +29,6 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.catalog import corrections as cor
-from helpers.catalog.entities import load_catalog
-from helpers.catalog.metrics import load_vocabulary
 from helpers.core import io, paths
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -119,12 +117,8 @@ def seen_of(fact: pd.Series) -> dict:
 
 def check_fields(values: dict) -> None:
     """Raise :class:`CorrectError` for an entity id or metric the catalogue does not know."""
-    entity = values.get("entity_id")
-    if entity is not None and not all(p in load_catalog() for p in str(entity).split("+")):
-        raise CorrectError(f"entity {entity!r} is not in catalog/entities.yaml")
-    metric = values.get("metric")
-    if metric is not None and metric not in load_vocabulary().metrics:
-        raise CorrectError(f"metric {metric!r} is not in catalog/metrics.yaml")
+    if bad := cor.unknown_values(values):
+        raise CorrectError(f"{', '.join(bad)} not in catalog/entities.yaml or metrics.yaml")
 
 
 def _fact_target(args: argparse.Namespace, facts: pd.DataFrame | None) -> dict:

@@ -54,6 +54,7 @@ FILTERS = {
 ANY = "(all)"
 MAX_LISTED = 300  # facts listed at once; the count says how many more match
 MAX_TABLE_ROWS = 20  # rows of a same-cell or story table in a fact's detail
+EDITABLE = ("value", "unit", "entity_id", "metric", "period", "market", "data_source")
 CONTEXT_CHARS = 160  # article text shown on each side of the fact's sentence
 APPROX = frozenset({"approx", "over", "under"})
 LOW_QUALITY = 0.8
@@ -463,32 +464,91 @@ def summary_lines(data: ExplorerData) -> list[str]:
 # --- corrections from the explorer ------------------------------------------------------------
 
 
+class ReviewError(ValueError):
+    """A correction the explorer will not write; the message says why."""
+
+
 def correction_for(data: ExplorerData, fact_id: str, action: str, why: str, who: str,
-                   new_value: float | None = None) -> dict:  # fmt: skip
+                   field_name: str = "value", new: object = None) -> dict:  # fmt: skip
     """A ``reject`` or ``set`` entry for a fact, with what the reviewer saw (as the CLI writes).
+
+    Args:
+        data: the loaded run.
+        fact_id: the fact.
+        action: ``reject`` or ``set``.
+        why: the reason.
+        who: the reviewer.
+        field_name: the field a ``set`` changes (:data:`EDITABLE`).
+        new: its new value as typed (numbers for value fields).
+
+    Raises:
+        ReviewError: no reason, a value that is no number, an unknown entity or metric.
 
     Example:
         >>> d = ExplorerData(pd.DataFrame({"fact_id": ["f-1"], "article_id": ["a"],
         ...     "number_text": ["72万辆"], "metric": ["exports"], "value": [720000.0]}),
         ...     pd.DataFrame(), pd.DataFrame())
-        >>> e = correction_for(d, "f-1", "set", "原文为72.1万辆", "ana", 721000.0)
+        >>> e = correction_for(d, "f-1", "set", "原文为72.1万辆", "ana", "value", "721000")
         >>> e["set"], e["seen"]["number_text"]
         ({'value': 721000.0}, '72万辆')
     """
+    if not why.strip():
+        raise ReviewError("say why first")
     row = data.facts[data.facts["fact_id"] == fact_id].iloc[0]
     seen = {k: (row[k].item() if hasattr(row[k], "item") else row[k])
             for k in ("article_id", "number_text", "entity_id", "metric", "value", "period")
             if k in row.index and pd.notna(row[k]) and row[k] != ""}  # fmt: skip
     fields: dict = {"fact_id": fact_id, "seen": seen}
     if action == "set":
-        fields["set"] = {"value": float(new_value)}
-    return cor.new_correction(action, who=who, why=why, **fields)
+        fields["set"] = {field_name: _typed(field_name, new)}
+        if bad := cor.unknown_values(fields["set"]):
+            raise ReviewError(f"{', '.join(bad)} is not in the catalogue")
+    return cor.new_correction(action, who=who, why=why.strip(), **fields)
+
+
+def _typed(field_name: str, new: object) -> object:
+    """A typed value: a number for value fields, stripped text otherwise."""
+    if field_name not in cor.NUMERIC_FIELDS:
+        return str(new).strip()
+    try:
+        return float(str(new).replace(",", ""))
+    except ValueError:
+        raise ReviewError(f"{field_name} must be a number, got {new!r}") from None
+
+
+def story_correction(article_id: str, other_id: str, why: str, who: str) -> dict:
+    """``not-duplicate`` of an article and another member of its story.
+
+    Example:
+        >>> story_correction("a1", "a2", "两家媒体各自报道", "ana")["article_ids"]
+        ['a1', 'a2']
+    """
+    if not why.strip():
+        raise ReviewError("say why first")
+    return cor.new_correction("not-duplicate", who=who, why=why.strip(),
+                              article_ids=[article_id, other_id])  # fmt: skip
+
+
+def alias_correction(text: str, entity_id: str, why: str, who: str) -> dict:
+    """``alias``: this text, as written in articles, names that catalogue entity.
+
+    Example:
+        >>> alias_correction("迪子", "byd", "比亚迪的俗称", "ana")["entity_id"]
+        'byd'
+    """
+    if not (why.strip() and text.strip()):
+        raise ReviewError("give the text and say why first")
+    if bad := cor.unknown_values({"entity_id": entity_id.strip()}):
+        raise ReviewError(f"{bad[0]} is not in the catalogue")
+    return cor.new_correction("alias", who=who, why=why.strip(), text=text.strip(),
+                              entity_id=entity_id.strip())  # fmt: skip
 
 
 def write_correction(data: ExplorerData, entry: dict) -> str:
-    """Append an entry to the corrections folder; mark the fact pending; return a message."""
+    """Append an entry to the corrections folder; mark its fact pending; return a message."""
     path = cor.append_correction(data.corrections_dir, entry)
-    data.facts.loc[data.facts["fact_id"] == entry["fact_id"], "review"] = "pending"
+    if "fact_id" in entry:
+        data.facts.loc[data.facts["fact_id"] == entry["fact_id"], "review"] = "pending"
     return f"{entry['id']} ({entry['action']}) written to {path}; the next run applies it"
 
 
@@ -507,23 +567,32 @@ class _Explorer:
         import ipywidgets as w
 
         self.data, self.who, self.w = data, who, w
-        options = filter_options(data.facts)
+        self.only: list[str] | None = None
+        self._browse_widgets(w)
+        self._review_widgets(w)
+        self.root = w.VBox([
+            w.HTML("<b>" + htmllib.escape("; ".join(summary_lines(data)[:1])) + "</b>"),
+            w.HBox(list(self.filters.values())[:4]), w.HBox(list(self.filters.values())[4:]),
+            w.HBox([self.chart]), self.chart_rows, self.count, self.facts,
+            w.HBox([self.why, self.reject]),
+            w.HBox([self.field, self.new_value, self.set_value]),
+            w.HBox([self.story, self.apart]),
+            w.HBox([self.alias_text, self.alias_entity, self.alias]),
+            self.message, self.detail,
+        ])  # fmt: skip
+        self._refilter()
+
+    def _browse_widgets(self, w) -> None:
+        """Filters, the fact list, the detail pane and the chart-row picker."""
         self.filters = {col: w.Dropdown(options=opts, value=ANY, description=FILTERS[col])
-                        for col, opts in options.items()}  # fmt: skip
+                        for col, opts in filter_options(self.data.facts).items()}  # fmt: skip
         self.count = w.HTML()
         self.facts = w.Select(options=[], rows=12, layout=w.Layout(width="100%"))
         self.detail = w.HTML(layout=w.Layout(width="100%"))
-        charts = [("(no chart)", "")] + [
-            (f"{s} · {m.get('title', '')}", s) for s, m in data.charts.items()
-        ]
+        charts = [("(no chart)", "")]
+        charts += [(f"{s} · {m.get('title', '')}", s) for s, m in self.data.charts.items()]
         self.chart = w.Dropdown(options=charts, value="", description="chart")
         self.chart_rows = w.Select(options=[], rows=5, layout=w.Layout(width="100%"))
-        self.why = w.Text(placeholder="why (required)", description="why")
-        self.new_value = w.FloatText(description="new value")
-        self.reject = w.Button(description="Reject fact", button_style="danger")
-        self.set_value = w.Button(description="Set value", button_style="warning")
-        self.message = w.HTML()
-        self.only: list[str] | None = None
         # class names a person never sees; the browser test finds the widgets by them
         for widget, name in ((self.facts, "explorer-facts"), (self.detail, "explorer-detail"),
                              (self.chart_rows, "explorer-chart-rows")):  # fmt: skip
@@ -533,16 +602,25 @@ class _Explorer:
         self.facts.observe(self._show, names="value")
         self.chart.observe(self._pick_chart, names="value")
         self.chart_rows.observe(self._pick_row, names="value")
-        self.reject.on_click(lambda _: self._correct("reject"))
-        self.set_value.on_click(lambda _: self._correct("set"))
-        self.root = w.VBox([
-            w.HTML("<b>" + htmllib.escape("; ".join(summary_lines(data)[:1])) + "</b>"),
-            w.HBox(list(self.filters.values())[:4]), w.HBox(list(self.filters.values())[4:]),
-            w.HBox([self.chart]), self.chart_rows, self.count, self.facts,
-            w.HBox([self.why, self.new_value, self.reject, self.set_value]), self.message,
-            self.detail,
-        ])  # fmt: skip
-        self._refilter()
+
+    def _review_widgets(self, w) -> None:
+        """Reject, set a field, not the same story, alias: each writes one correction."""
+        self.why = w.Text(placeholder="why (required for every correction)", description="why",
+                          layout=w.Layout(width="60%"))  # fmt: skip
+        self.reject = w.Button(description="Reject fact", button_style="danger")
+        self.field = w.Dropdown(options=EDITABLE, value="value", description="set")
+        self.new_value = w.Text(placeholder="new value", description="to")
+        self.set_value = w.Button(description="Set field", button_style="warning")
+        self.story = w.Dropdown(options=[], description="story")
+        self.apart = w.Button(description="Not the same story")
+        self.alias_text = w.Text(placeholder="text as written", description="alias")
+        self.alias_entity = w.Text(placeholder="entity id, e.g. byd", description="is")
+        self.alias = w.Button(description="Add alias")
+        self.message = w.HTML()
+        self.reject.on_click(lambda _: self._write(self._fact_entry, "reject"))
+        self.set_value.on_click(lambda _: self._write(self._fact_entry, "set"))
+        self.apart.on_click(lambda _: self._write(self._story_entry))
+        self.alias.on_click(lambda _: self._write(self._alias_entry))
 
     def _refilter(self, *_):
         chosen = {col: d.value for col, d in self.filters.items()}
@@ -553,8 +631,18 @@ class _Explorer:
         self.facts.options = [(fact_label(r), r["fact_id"]) for _, r in shown.iterrows()]
 
     def _show(self, change):
-        if change["new"]:
-            self.detail.value = detail_html(self.data, change["new"])
+        if not change["new"]:
+            return
+        self.detail.value = detail_html(self.data, change["new"])
+        article = self._article()
+        members = story(self.data, article)
+        others = members[members["article_id"] != article] if len(members) else members
+        self.story.options = [(f"{r['article_id']} · {r.get('title', '')}", r["article_id"])
+                              for _, r in others.iterrows()]  # fmt: skip
+
+    def _article(self) -> str:
+        facts = self.data.facts
+        return str(facts.loc[facts["fact_id"] == self.facts.value, "article_id"].iloc[0])
 
     def _pick_chart(self, change):
         self.only = None
@@ -569,12 +657,27 @@ class _Explorer:
         self.only = chart_row_facts(self.data, self.chart.value, change["new"])
         self._refilter()
 
-    def _correct(self, action: str):
-        fact_id = self.facts.value
-        if not fact_id or not self.why.value.strip():
-            self.message.value = "select a fact and say why first"
+    def _fact_entry(self, action: str) -> dict:
+        if not self.facts.value:
+            raise ReviewError("select a fact first")
+        return correction_for(self.data, self.facts.value, action, self.why.value, self.who,
+                              self.field.value, self.new_value.value)  # fmt: skip
+
+    def _story_entry(self) -> dict:
+        if not (self.facts.value and self.story.value):
+            raise ReviewError("select a fact, then an article of its story")
+        return story_correction(self._article(), self.story.value, self.why.value, self.who)
+
+    def _alias_entry(self) -> dict:
+        return alias_correction(self.alias_text.value, self.alias_entity.value, self.why.value,
+                                self.who)  # fmt: skip
+
+    def _write(self, make, *args) -> None:
+        """Build an entry, write it, say what happened (or why nothing was written)."""
+        try:
+            entry = make(*args)
+        except (ReviewError, cor.CorrectionsError) as err:
+            self.message.value = htmllib.escape(f"not written: {err}")
             return
-        value = self.new_value.value if action == "set" else None
-        entry = correction_for(self.data, fact_id, action, self.why.value.strip(), self.who, value)
         self.message.value = htmllib.escape(write_correction(self.data, entry))
         self._refilter()
