@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install Debian's chromium for the browser test of report.html when it is missing and we can
-# (root with apt). Never fails: without a browser that test skips with a reason.
+# Install Debian's chromium for the browser tests (report.html; the fact explorer in JupyterLab,
+# driven by Playwright with executable_path, which never downloads a browser of its own) when it
+# is missing and we can (root with apt). Never fails: without a browser those tests skip.
 set -u
 for b in chromium chromium-browser google-chrome; do
   command -v "$b" >/dev/null 2>&1 && exit 0

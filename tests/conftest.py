@@ -61,3 +61,24 @@ def run_chromium(browser: str, tmp_path: Path, *args: str) -> str:
     """Run headless Chromium with a fresh profile; return what it printed (e.g. --dump-dom)."""
     cmd = [browser, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+
+
+def extracted_facts(raw_dir: Path):
+    """Stages 01 and 03 on a small raw folder, in process: its fact ids, found by content.
+
+    Tests name facts by what they are (article title, number as written) rather than by a
+    hard-coded id, so a parser change that alters an article's text (and so every id in it)
+    does not break them.
+    """
+    from helpers import facts, parse
+
+    articles = parse.parse_raw_dir(raw_dir).articles
+    table = facts.extract_facts(articles, canonical_only=False)
+    return table.merge(articles[["article_id", "title"]], on="article_id", how="left")
+
+
+def fact_id_of(table, number_text: str) -> str:
+    """The one fact read from ``number_text``; fails unless exactly one."""
+    ids = table.loc[table["number_text"] == number_text, "fact_id"].tolist()
+    assert len(ids) == 1, f"{len(ids)} facts read from {number_text!r}"
+    return ids[0]

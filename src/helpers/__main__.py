@@ -1,4 +1,4 @@
-"""``python -m helpers COMMAND``: ``run`` the notebooks, ``evaluate`` facts, ``bench`` a stage.
+"""``python -m helpers COMMAND``: ``run``, ``correct`` (reviewed fixes), ``evaluate``, ``bench``.
 
 NOTE: this module sits outside the layers (tests/test_architecture.py): it only dispatches, to
 :mod:`helpers.pipeline.cli` for ``run`` and to :mod:`helpers.devtools` for the developer
@@ -14,6 +14,7 @@ import sys
 COMMANDS = {
     "evaluate": "helpers.devtools.evaluate",
     "bench": "helpers.devtools.bench.__main__",
+    "correct": "helpers.pipeline.correct",
 }
 
 

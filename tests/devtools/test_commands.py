@@ -21,7 +21,9 @@ def run(*args: str) -> subprocess.CompletedProcess:
     ("args", "code", "expected"),
     [
         pytest.param(("evaluate", "--help"), 0, "python -m helpers evaluate", id="evaluate"),
-        pytest.param(("bench",), 2, "python -m helpers bench {dedup, noise, parse}", id="bench"),
+        pytest.param(
+            ("bench",), 2, "python -m helpers bench {dedup, explorer, noise, parse}", id="bench"
+        ),
         pytest.param(("--help",), 0, "evaluate", id="help-lists-the-commands"),
     ],
 )

@@ -315,9 +315,9 @@ def test_real_suite_leaves_a_deck_with_one_chart_slide_per_figure(tmp_path):
     prs = Presentation(str(out.run_dir / "deck.pptx"))
     slides = chart_slides(prs)
     assert len(slides) == len(stems)
-    # title, data findings, then a chart slide and its hidden picture per chart
-    assert len(prs.slides) == 2 + 2 * len(stems)
-    assert deck.summary_kinds(prs) == ("findings",)
+    # title, what changed (issue 16), data findings, then a chart slide and its hidden picture
+    assert len(prs.slides) == 3 + 2 * len(stems)
+    assert deck.summary_kinds(prs) == ("changes", "findings")
     index = io.read_table(cfg.processed_dir / "deck_index.parquet")
     assert index.loc[index["slide_kind"] == "chart", "chart_stem"].tolist() == stems
     for slide, stem in zip(slides, stems, strict=True):

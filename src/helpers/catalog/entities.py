@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -264,6 +264,60 @@ def load_catalog(path: str | Path = CATALOG_PATH) -> Catalog:
         ('automaker', 'chip_vendor', 'robotaxi_operator')
     """
     return parse_catalog(Path(path).read_text(encoding="utf-8"))
+
+
+def with_aliases(catalog: Catalog, aliases: list[tuple[str, str]]) -> Catalog:
+    """A copy of ``catalog`` in which each ``(text, entity_id)`` alias names that entity.
+
+    Reviewed aliases (``alias`` corrections, :mod:`helpers.catalog.corrections`) are the
+    analyst's word: one overrides an alias the file gives another entity, and it is never
+    treated as ambiguous. Its other-script form is added where no file alias claims it.
+
+    Args:
+        catalog: the catalogue to extend (left unchanged).
+        aliases: ``(text, entity_id)`` pairs; every id must be in the catalogue.
+
+    Returns:
+        A new catalogue (its own finder patterns are built on first use).
+
+    Raises:
+        CatalogError: an id the catalogue does not hold.
+
+    Example:
+        >>> c = with_aliases(load_catalog(), [("迪子", "byd")])
+        >>> [(e["text"], e["entity_id"]) for e in find_entities("迪子海外销量", catalog=c)]
+        [('迪子', 'byd')]
+    """
+    if not aliases:
+        return catalog
+    index = dict(catalog.alias_index)
+    entities = dict(catalog.entities)
+    for text, entity_id in aliases:
+        if entity_id not in entities:
+            raise CatalogError(f"alias {text!r}: {entity_id!r} is not a catalog id")
+        _take_alias(entities, index, text, entity_id)
+    return Catalog(entities=entities, alias_index=index)
+
+
+def _take_alias(entities: dict[str, Entity], index: dict[str, str], text: str,
+                entity_id: str) -> None:  # fmt: skip
+    """Move ``text`` (and its other-script form, when free) to ``entity_id``, in place."""
+    owner = index.get(_match_key(text))
+    if owner is not None and owner != entity_id:
+        old = entities[owner]
+        kept = tuple(p for p in old.aliases if _match_key(p[0]) != _match_key(text))
+        entities[owner] = replace(old, aliases=kept)
+    index[_match_key(text)] = entity_id
+    pairs = [(text, "en" if _is_latin(text) else "zh-Hans")]
+    pairs += [v for v in _script_variants(text, pairs[0][1]) if _match_key(v[0]) not in index]
+    for variant, _ in pairs[1:]:
+        index[_match_key(variant)] = entity_id
+    entity = entities[entity_id]
+    entities[entity_id] = replace(
+        entity,
+        aliases=tuple(dict.fromkeys([*entity.aliases, *pairs])),
+        ambiguous=entity.ambiguous - {text},
+    )
 
 
 def alias_table(catalog: Catalog | None = None) -> pd.DataFrame:

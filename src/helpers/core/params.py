@@ -41,6 +41,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("labels", "str", "zh-Hans", "chart label language: zh-Hans | zh-Hant | en"),
     Parameter("incremental", "bool", False, "reuse results of unchanged inputs from the last run"),
     Parameter("since", "str", "", "only articles from this YYYY-MM-DD on in tables; empty: all"),
+    Parameter("corrections_dir", "str", "data/corrections", "reviewed corrections (*.yaml) folder"),
 )
 PYTHON_TYPES = {"str": str, "bool": bool}
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)

@@ -7,12 +7,14 @@ similarities), :mod:`~helpers.dedup.figures` (figures decide: a pair whose numbe
 a template, not a copy), :mod:`~helpers.dedup.boilerplate`, :mod:`~helpers.dedup.groups` and
 :mod:`~helpers.dedup.clusters` (components kept apart by figures, representatives, template
 links, sentences stage 03 must read, report); :mod:`~helpers.dedup.thresholds` holds every default
-and :mod:`~helpers.dedup.views` what the notebook shows.
+and :mod:`~helpers.dedup.views` what the notebook shows; :mod:`~helpers.dedup.corrections`
+enforces the reviewed ``not-duplicate`` / ``same-story`` pairs on the result.
 """
 
 from helpers.dedup import (
     boilerplate,
     clusters,
+    corrections,
     figures,
     groups,
     minhash,
@@ -26,6 +28,7 @@ from helpers.dedup.clusters import deduplicate
 __all__ = [
     "boilerplate",
     "clusters",
+    "corrections",
     "deduplicate",
     "figures",
     "groups",

@@ -9,14 +9,17 @@ markets, sources named in the text), :mod:`~helpers.facts.metrics`,
 holds the columns and records they share, :mod:`~helpers.facts.selection` which articles and
 sentences are read, :mod:`~helpers.facts.cache` the incremental cache,
 :mod:`~helpers.facts.checks` the data findings and :mod:`~helpers.facts.summary` the notebook's
-views.
+views; :mod:`~helpers.facts.ids` makes the stable fact ids and :mod:`~helpers.facts.corrections`
+applies the reviewed corrections (aliases before extraction, reject/set/add after it).
 """
 
 from helpers.facts import (
     cache,
     checks,
+    corrections,
     dating,
     extract,
+    ids,
     mentions,
     metrics,
     readings,
@@ -31,10 +34,12 @@ from helpers.facts.extract import extract_facts, facts_log, load_previous
 __all__ = [
     "cache",
     "checks",
+    "corrections",
     "dating",
     "extract",
     "extract_facts",
     "facts_log",
+    "ids",
     "load_previous",
     "mentions",
     "metrics",

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +28,21 @@ EXTRACTOR_SOURCES = ("facts/*.py", "text/*.py", "catalog/entities.py", "catalog/
 EXTRACTOR_DATA = ("metrics.yaml", "entities.yaml")
 
 
-def extractor_version() -> str:
-    """Return a short hash of the stage-03 code and catalogues."""
-    return code_version(EXTRACTOR_SOURCES, EXTRACTOR_DATA, ("opencc",))
+def extractor_version(aliases: tuple[tuple[str, str], ...] = ()) -> str:
+    """Return a short hash of the stage-03 code and catalogues (and reviewed aliases).
+
+    NOTE: an ``alias`` correction changes which entity a text names, so articles read before
+    it was written are read again (``--incremental`` still equals a full rebuild).
+
+    Example:
+        >>> extractor_version() != extractor_version((("迪子", "byd"),))
+        True
+    """
+    version = code_version(EXTRACTOR_SOURCES, EXTRACTOR_DATA, ("opencc",))
+    if not aliases:
+        return version
+    extra = "\n".join(f"{t}\t{e}" for t, e in aliases)
+    return hashlib.sha256(f"{version}\n{extra}".encode()).hexdigest()[:12]
 
 
 def date_keys(articles: pd.DataFrame) -> list[str]:
@@ -52,7 +65,9 @@ def date_keys(articles: pd.DataFrame) -> list[str]:
 
 
 def split_for_facts(
-    articles: pd.DataFrame, previous: tuple[pd.DataFrame, pd.DataFrame] | None
+    articles: pd.DataFrame,
+    previous: tuple[pd.DataFrame, pd.DataFrame] | None,
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split articles into (reused facts, articles still to read) using the previous log.
 
@@ -63,7 +78,7 @@ def split_for_facts(
     if previous is None:
         return pd.DataFrame(columns=COLUMNS), articles
     old_facts, log = previous
-    version = extractor_version()
+    version = extractor_version(aliases)
     log = log[log["extractor_version"] == version]
     # NOTE: a log written before read_spans existed read every article whole.
     old_spans = log["read_spans"].fillna("") if "read_spans" in log else [""] * len(log)

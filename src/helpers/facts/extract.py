@@ -56,10 +56,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.catalog.entities import Catalog, load_catalog
+from helpers.catalog.entities import Catalog, load_catalog, with_aliases
 from helpers.catalog.metrics import Vocabulary, load_vocabulary
 from helpers.core import versions
-from helpers.facts import cache, selection
+from helpers.facts import cache, corrections, ids, selection
 from helpers.facts import mentions as attr
 from helpers.facts.dating import body_periods, dated_by, own_date
 from helpers.facts.metrics import topic_metric
@@ -150,7 +150,7 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
             rows += sentence_facts(sentence, ctx, carry)
             carry.source_age += 1
         _update_carry(carry, sentence, vocab)
-    return rows
+    return ids.disambiguate(rows)
 
 
 def _passage_period(carry: Carry, rows: list[dict], sentence: Sentence, periods: list[dict]
@@ -217,6 +217,7 @@ def extract_facts(
     *,
     canonical_only: bool = True,
     previous: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> pd.DataFrame:
     """Extract the facts of an articles table (stage 02 output) into one facts table.
 
@@ -230,6 +231,8 @@ def extract_facts(
         previous: ``(facts, facts_log)`` of an earlier run (incremental runs): articles the
             log lists with the same id, date and extractor version are not read again; their
             facts are reused. The result equals a full extraction.
+        aliases: reviewed ``(text, entity_id)`` aliases read on top of the catalogue in the
+            entity step (``alias`` corrections, :mod:`helpers.facts.corrections`).
 
     Returns:
         The facts table (:data:`COLUMNS` plus :data:`ARTICLE_EXTRAS` when the articles have
@@ -244,13 +247,15 @@ def extract_facts(
     articles = _with_file_position(articles)
     articles = selection.articles_to_read(articles, canonical_only=canonical_only)
     articles = articles.assign(date_hint=date_hints(articles))
-    reused, todo = cache.split_for_facts(articles, previous)
+    reused, todo = cache.split_for_facts(articles, previous, tuple(aliases))
+    catalog = with_aliases(load_catalog(), list(aliases))
     rows = []
     for art in todo.itertuples(index=False):
         rows += extract_article_facts(
             art.article_id,
             art.body,
             getattr(art, "published_date", None),
+            catalog=catalog,
             fallback_date=art.date_hint,
         )
     fresh = pd.DataFrame(rows, columns=COLUMNS)
@@ -269,7 +274,9 @@ def extract_facts(
     return facts.reset_index(drop=True)
 
 
-def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+def facts_log(
+    articles: pd.DataFrame, facts: pd.DataFrame, aliases: tuple[tuple[str, str], ...] = ()
+) -> pd.DataFrame:
     """One row per article read for facts: id, date, extractor version, number of facts.
 
     Example:
@@ -285,12 +292,18 @@ def facts_log(articles: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             "article_id": articles["article_id"].to_numpy(),
             "published_date": cache.date_keys(articles),
             "read_spans": selection.read_keys(articles),
-            "extractor_version": cache.extractor_version(),
+            "extractor_version": cache.extractor_version(tuple(aliases)),
             "n_facts": articles["article_id"].map(counts).fillna(0).astype("int64").to_numpy(),
         }
     )
 
 
 def load_previous(processed_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """``(facts, facts_log)`` of an earlier run in ``processed_dir`` (for ``previous=``)."""
-    return cache.load_previous_facts(processed_dir)
+    """``(facts, facts_log)`` of an earlier run in ``processed_dir`` (for ``previous=``).
+
+    The facts as extracted: that run's corrections undone (they are applied again).
+    """
+    previous = cache.load_previous_facts(processed_dir)
+    if previous is None:
+        return None
+    return corrections.uncorrected(previous[0]), previous[1]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 
 from helpers.catalog.entities import Catalog
 from helpers.catalog.metrics import Vocabulary, is_topic_fact
 from helpers.facts import mentions as attr
 from helpers.facts.dating import choose_period
+from helpers.facts.ids import fact_id
 from helpers.facts.metrics import (
     _context_ok,
     _cues,
@@ -468,7 +468,7 @@ def _row(sentence: Sentence, idx: int, pending: _Pending, metric: str, entity_id
     source = _source(sentence, r, entity_id, carry, ctx)
     start, end = sentence.span.start + r.start, sentence.span.start + r.end
     return {
-        "fact_id": fact_id(ctx.article_id, start, end, metric, entity_id),
+        "fact_id": fact_id(ctx.article_id, start, end, metric),
         "article_id": ctx.article_id,
         "topic": topic,
         "is_topic_fact": is_topic_fact(vocab, topic, metric, market),
@@ -549,14 +549,3 @@ def _source(sentence: Sentence, r: Reading, entity_id: str, carry: Carry,
     if carried and r.metric not in NOT_FROM_CARRIED_SOURCE:
         return carry.source
     return attr.company_source(entity_id, sentence.norm, ctx.vocab, ctx.catalog)
-
-
-def fact_id(article_id: str, start: int, end: int, metric: str, entity_id: str) -> str:
-    """Stable id of a fact: a hash of article, character span, metric and entity.
-
-    Example:
-        >>> fact_id("a1", 10, 16, "exports", "china")
-        'f-044470333d4eb418'
-    """
-    key = f"{article_id}|{start}|{end}|{metric}|{entity_id}"
-    return "f-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -269,6 +269,9 @@ def _tidy_report(report: pd.DataFrame) -> pd.DataFrame:
     rule_cols = sorted(c for c in report.columns if c.startswith("removed_"))
     report = report.reindex(columns=[*REPORT_COLUMNS, *rule_cols])
     report[rule_cols] = report[rule_cols].fillna(0).astype("int64")
+    # NOTE: an --incremental run that reuses every file concatenates an empty fresh report
+    # (object columns) with the previous one; the flag must stay boolean (~ in stage 01).
+    report["is_balanced"] = report["is_balanced"].astype(bool)
     return report
 
 

@@ -35,6 +35,7 @@ PARAMS_FILE_KEYS = {
     "incremental": "incremental",
     "since": "since",
     "executor": "executor",
+    "corrections_dir": "corrections_dir",
 }
 RUN_DEFAULTS = {
     "raw_dir": DEFAULTS["raw_dir"],
@@ -49,12 +50,13 @@ RUN_DEFAULTS = {
     "incremental": None,
     "since": None,
     "executor": "papermill",
+    "corrections_dir": DEFAULTS["corrections_dir"],
 }
 
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
-only (a list), from, wait, keep, incremental, since, executor. Example:
+only (a list), from, wait, keep, incremental, since, executor, corrections_dir. Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -87,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     # does not import the developer tools); they are listed here so --help names them.
     sub.add_parser("evaluate", help="score facts against a gold CSV (evaluate --help)")
     sub.add_parser("bench", help="benchmark a stage: parse, dedup or noise (bench --help)")
+    corr_help = "write a reviewed correction to data/corrections/ (correct --help)"
+    sub.add_parser("correct", help=corr_help)
     run = sub.add_parser(
         "run",
         help="execute notebooks/NN_*.ipynb in order into a new run folder",
@@ -116,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
         "inprocess: the same notebooks in this Python process, seconds faster per notebook"
     )
     run.add_argument("--executor", choices=EXECUTORS, help=exec_help)
+    corr_help = (
+        "folder of reviewed corrections, *.yaml (default data/corrections; python -m helpers "
+        "correct writes them); a missing folder holds none"
+    )
+    run.add_argument("--corrections-dir", metavar="DIR", help=corr_help)
     run.add_argument("--wait", type=float, help="seconds to wait for another run's lock (0)")
     keep_help = "after the run, delete all but the N newest run folders (never the latest good)"
     run.add_argument("--keep", type=int, metavar="N", help=keep_help)
@@ -157,6 +166,14 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             merged[key] = value
     if merged["labels"] not in LABEL_LANGUAGES:
         raise RunError(f"labels must be one of {LABEL_LANGUAGES}", EXIT_USAGE)
+    corrections_dir = paths.resolve(str(merged["corrections_dir"]))
+    if (
+        merged["corrections_dir"] != RUN_DEFAULTS["corrections_dir"]
+        and not corrections_dir.is_dir()
+    ):
+        # NOTE: the default folder may be absent (no corrections yet); one named on purpose
+        # that does not exist is a typo, and running without it would drop reviewed decisions.
+        raise RunError(f"--corrections-dir {corrections_dir} is not a folder", EXIT_USAGE)
     return RunConfig(
         raw_dir=paths.resolve(str(merged["raw_dir"])),
         processed_dir=paths.resolve(str(merged["processed_dir"])),
@@ -169,6 +186,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         incremental=bool(merged["incremental"]),
         since=str(merged["since"] or ""),
         executor=str(merged["executor"]),
+        corrections_dir=corrections_dir,
     )
 
 

@@ -24,10 +24,11 @@ import nbformat
 import papermill as pm
 from filelock import FileLock, Timeout
 
+from helpers.catalog import corrections
 from helpers.core import findings, io
 from helpers.core.params import PARAMETER_NAMES, ParameterError, validate_parameters
 from helpers.pipeline import inprocess, runs
-from helpers.publish import report
+from helpers.publish import changes, report
 
 STAGE_FILE_RE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.ipynb$")
 LOCK_NAME = ".helpers-run.lock"
@@ -80,6 +81,7 @@ class RunConfig:
     notebooks_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "notebooks")
     wait_seconds: float = 0.0
     executor: str = "papermill"
+    corrections_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "data" / "corrections")
 
 
 @dataclass
@@ -293,6 +295,12 @@ def run_pipeline(config: RunConfig, echo: Printer = print) -> RunOutcome:
         validate_parameters({"labels": config.labels, "since": config.since})
     except ParameterError as err:
         raise RunError(str(err), 2) from err
+    try:
+        # NOTE: a corrections file that does not parse stops the run before anything runs
+        # (exit 2): skipping it would silently drop reviewed decisions.
+        corrections.load_corrections(config.corrections_dir)
+    except corrections.CorrectionsError as err:
+        raise RunError(f"corrections: {err}", 2) from err
     lock = _acquire_lock(config.processed_dir, config.wait_seconds)
     try:
         return _run_locked(config, stages, echo)
@@ -307,6 +315,7 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
         "labels": config.labels,
         "incremental": config.incremental,
         "since": config.since,
+        "corrections_dir": str(config.corrections_dir),
     }
     run_id = runs.new_run_id(user_params)
     run_dir = runs.create_run_dir(config.reports_dir, run_id)
@@ -324,16 +333,28 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
             outcome.ok, outcome.message = False, error
             break
     if outcome.ok:
-        outcome.ok, outcome.message = _build_report(run_dir, stages, manifest)
+        outcome.ok, outcome.message = _build_report(run_dir, stages, manifest, config.labels)
     _finish(outcome, config, staging)
     return outcome
 
 
-def _build_report(run_dir: Path, stages: list[Stage], manifest: dict) -> tuple[bool, str]:
+def _build_report(
+    run_dir: Path, stages: list[Stage], manifest: dict, labels: str
+) -> tuple[bool, str]:
     """Write report.html for a run whose stages all succeeded; return (ok, error message)."""
     title = f"China auto-news report · run {run_dir.name}"
     try:
         path = report.build_html_report(run_dir, [s.label for s in stages], title)
+        # --- issue 16: "What changed" first in report.html (minimal, marked insertion) -------
+        # NOTE: issue 18 rewrites report.html (publish/report.py); this block only puts the
+        # fragment of helpers.publish.changes right after <body>, between HTML comment markers.
+        # On merge, render changes.report_fragment(run_dir, labels) at the top of the new
+        # report instead and delete this block.
+        fragment = changes.report_fragment(run_dir, labels)
+        if fragment is not None:
+            html = path.read_text(encoding="utf-8")
+            io.write_text(changes.insert_into_report(html, fragment), path)
+        # --- end issue 16 -----------------------------------------------------------------
     except Exception as err:  # a report that cannot be built fails the run
         return False, f"report.html could not be built: {type(err).__name__}: {err}"
     manifest["report"] = path.name
@@ -402,6 +423,7 @@ def _finish(outcome: RunOutcome, config: RunConfig, staging: Path) -> None:
     if outcome.ok:
         ran = [n["notebook"] for n in manifest["notebooks"]]
         manifest["findings"] = findings.summarize(findings.read_stage_findings(staging, ran))
+        manifest["corrections"] = corrections.summarize_log(corrections.read_stage_logs(staging))
         manifest["processed_outputs"] = runs.promote_staging(staging, config.processed_dir)
         manifest["status"] = "ok"
     else:

@@ -66,8 +66,10 @@ def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
 
     Returns:
         A JSON-ready dict: ``kind``, ``title``, ``period``, ``source``, ``unit``, ``muted``,
-        ``qualifiers``, ``n_facts``, ``n_articles``, ``article_ids``, ``data_sources``
-        (statistical bases) and ``outlets`` (publications).
+        ``qualifiers``, ``n_facts``, ``fact_ids``, ``n_corrected`` (facts a reviewer
+        corrected), ``n_articles``, ``article_ids``, ``data_sources`` (statistical bases) and
+        ``outlets`` (publications); :func:`save_all` adds ``row_fact_ids`` (the facts of each
+        CSV row).
 
     Example:
         >>> long = pd.DataFrame({"fact_id": ["f1", "f2"], "article_id": ["a1", "a1"],
@@ -97,6 +99,11 @@ def chart_meta(spec: ChartSpec, long: pd.DataFrame) -> dict:
         "muted": list(spec.muted),
         "qualifiers": list(spec.qualifiers),
         "n_facts": len(behind),
+        "fact_ids": list(spec.fact_ids),
+        # NOTE: counted in the deck footnote: a chart resting on reviewed figures says so.
+        "n_corrected": int(behind["is_corrected"].fillna(False).astype(bool).sum())
+        if "is_corrected" in behind
+        else 0,
         "n_articles": int(behind["article_id"].nunique()),
         "article_ids": sorted(behind["article_id"].astype(str).unique()),
         "data_sources": distinct("basis_name"),
@@ -144,9 +151,29 @@ def save_all(
             continue
         fig = plots.draw_chart(spec, labels)
         # NOTE: the figure stays open: the notebook shows it under the cell (report.html)
-        plots.save_chart(fig, spec.data, figures_dir, spec.stem, meta=chart_meta(spec, long))
+        data, meta = _split_row_facts(spec.data, chart_meta(spec, long))
+        plots.save_chart(fig, data, figures_dir, spec.stem, meta=meta)
         rows.append({"chart": spec.title, "stem": spec.stem, "status": "drawn", "note": ""})
     return pd.DataFrame(rows, columns=["chart", "stem", "status", "note"])
+
+
+def _split_row_facts(data: pd.DataFrame, meta: dict) -> tuple[pd.DataFrame, dict]:
+    """The chart CSV without ``fact_ids``; the sidecar with them per CSV row (``row_fact_ids``).
+
+    NOTE: the CSV keeps exactly the numbers the chart shows (its columns are what the deck
+    and a spreadsheet read); which facts stand behind each row goes to the JSON sidecar, so a
+    reader (and the explorer) can go from a row of the CSV back to its facts.
+
+    Example:
+        >>> d = pd.DataFrame({"category": ["奇瑞"], "value": [1.0], "fact_ids": ["f-1;f-2"]})
+        >>> csv, meta = _split_row_facts(d, {})
+        >>> list(csv.columns), meta["row_fact_ids"]
+        (['category', 'value'], [['f-1', 'f-2']])
+    """
+    if "fact_ids" not in data:
+        return data, meta
+    rows = [[i for i in str(cell).split(";") if i] for cell in data["fact_ids"].fillna("")]
+    return data.drop(columns="fact_ids"), {**meta, "row_fact_ids": rows}
 
 
 def _select(table: pd.DataFrame, cols: list[str], key: tuple) -> pd.DataFrame:

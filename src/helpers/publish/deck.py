@@ -378,6 +378,20 @@ def add_findings_slide(prs, findings: pd.DataFrame, labels: str):
     return slide
 
 
+def add_changes_slide(prs, lines: Sequence[str], labels: str):
+    """The "What changed" slide: changes since the previous good run, then the corrections.
+
+    ``lines`` come from :func:`helpers.publish.changes.change_lines` and
+    :func:`helpers.publish.changes.corrections_lines` (a first run says so in one line).
+    """
+    slide = _titled_slide(prs, lab.label("changes", "title", labels))
+    box = slide.shapes.add_textbox(*CHART_BOX)
+    box.name = f"{SUMMARY_PREFIX}changes"
+    _write_lines(box.text_frame, list(lines), FOOTNOTE_SIZE, INK)
+    _apply_fonts(slide._element, labels)
+    return slide
+
+
 def summary_kinds(prs: Presentation) -> tuple[str, ...]:
     """The summary slides a built deck holds after its title slide, in order.
 
@@ -420,6 +434,7 @@ def build_deck(
     stats: dict,
     labels: str,
     findings: pd.DataFrame | None = None,
+    changes: Sequence[str] | None = None,
 ) -> Presentation:
     """The whole deck: title slide, summaries, then per chart its slide and picture slide.
 
@@ -429,16 +444,20 @@ def build_deck(
         labels: label language of the deck texts.
         findings: the run's data findings (:mod:`helpers.core.findings`); given, a slide after the
             title summarises them (also when there are none: it says so).
+        changes: the lines of the "What changed" slide (since the previous good run, and the
+            reviewed corrections); given, it comes right after the title slide.
 
     Returns:
         The presentation (slides as in :func:`slide_plan`); no charts gives the title slide
         and a "no charts" slide.
     """
     prs = new_presentation()
-    summaries = ("findings",) if findings is not None else ()
+    summaries = ("changes",) * (changes is not None) + ("findings",) * (findings is not None)
     for number, (kind, chart) in enumerate(slide_plan(charts, summaries), 1):
         if kind == "title":
             add_title_slide(prs, stats, len(charts), labels)
+        elif kind == "changes":
+            add_changes_slide(prs, changes, labels)
         elif kind == "findings":
             add_findings_slide(prs, findings, labels)
         elif kind == "no_charts":

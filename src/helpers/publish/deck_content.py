@@ -108,6 +108,7 @@ class DeckChart:
     muted: tuple[str, ...] = ()
     point_labels: dict[int, str] = field(default_factory=dict)
     picture: Path | None = None
+    n_corrected: int = 0  # facts behind the chart a reviewer corrected (data/corrections/)
 
 
 def chart_type(kind: str) -> XL_CHART_TYPE:
@@ -266,6 +267,7 @@ def describe_chart(
         muted=tuple(meta.get("muted") or ()),
         point_labels=_point_labels(data, qualifiers, labels) if kind == "ranked_bars" else {},
         picture=picture,
+        n_corrected=int(meta.get("n_corrected") or 0),
     )
 
 
@@ -299,6 +301,9 @@ def footnote_lines(chart: DeckChart, labels: str) -> list[str]:
         ...     (DeckSeries("乙", (1.0,)),), "来源：高工", ("高工智能汽车",), ("晶片週刊",), 3)
         >>> footnote_lines(c, "zh-Hans")
         ['来源：高工', '数据口径：高工智能汽车 · 媒体：晶片週刊 · 文章 3 篇']
+        >>> from dataclasses import replace
+        >>> footnote_lines(replace(c, n_corrected=2), "zh-Hans")[1].endswith("已人工更正 2 条")
+        True
     """
     sep = lab.label("text", "list_sep", labels)
     parts = []
@@ -310,6 +315,8 @@ def footnote_lines(chart: DeckChart, labels: str) -> list[str]:
         parts.append(deck_text("n_unknown", labels))
     else:
         parts.append(deck_text("n_articles", labels, n=chart.n_articles))
+    if chart.n_corrected:
+        parts.append(lab.label("changes", "corrected_facts", labels, n=chart.n_corrected))
     return [chart.source, SEP.join(parts)]
 
 

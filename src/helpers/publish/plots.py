@@ -126,7 +126,7 @@ def chart_frame(
     source_note: pd.Series | str,
     extra: dict[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
-    """Build the tidy chart table (:data:`CHART_COLUMNS`, plus ``extra`` columns).
+    """Build the tidy chart table (:data:`CHART_COLUMNS`, ``extra`` columns, ``fact_ids``).
 
     Example:
         >>> t = pd.DataFrame({"value": [936000.0]})
@@ -149,6 +149,10 @@ def chart_frame(
     }
     for name, values in (extra or {}).items():
         data[name] = col(values)
+    if "fact_ids" in rows.columns and "fact_ids" not in data:
+        # NOTE: each bar or point keeps the facts behind it; charts.save_all moves them from
+        # the CSV to the JSON sidecar (row_fact_ids), so the CSV holds only what is drawn.
+        data["fact_ids"] = rows["fact_ids"].fillna("").astype(str).tolist()
     return pd.DataFrame(data)
 
 

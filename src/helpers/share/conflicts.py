@@ -178,14 +178,32 @@ def _format_value(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
 
 
+# NOTE: the note is repeated on every fact of its cell, so its length must not grow with the
+# cell: a cell of 10,000 facts with every id listed made a 10,000-article run's long table
+# several GB (out of memory in stage 04). Every fact id stays in the display row's fact_ids.
+NOTE_MAX_FIGURES = 8
+NOTE_MAX_IDS = 3
+
+
 def _conflict_note(group: pd.DataFrame) -> str:
-    """``basis value [fact ids]`` per distinct figure, joined by ≠."""
+    """``basis value [fact ids]`` per distinct figure, joined by ≠ (long lists shortened).
+
+    Example:
+        >>> g = pd.DataFrame({"value_group": [0] * 5 + [1], "data_source": ["caam"] * 5 + [""],
+        ...     "value": [7098000.0] * 5 + [7100000.0], "fact_id": list("abcdef")})
+        >>> _conflict_note(g)
+        'caam 7,098,000 [a,b,c +2] ≠ unstated 7,100,000 [f]'
+    """
     parts = []
-    for _, sub in group.groupby("value_group", sort=True):
+    groups = list(group.groupby("value_group", sort=True))
+    for _, sub in groups[:NOTE_MAX_FIGURES]:
         head = sub.iloc[0]
         bases = "/".join(dict.fromkeys(b or "unstated" for b in sub["data_source"]))
-        ids = ",".join(sub["fact_id"].astype(str))
-        parts.append(f"{bases} {_format_value(head['value'])} [{ids}]")
+        ids = ",".join(sub["fact_id"].astype(str).head(NOTE_MAX_IDS))
+        more = f" +{len(sub) - NOTE_MAX_IDS}" if len(sub) > NOTE_MAX_IDS else ""
+        parts.append(f"{bases} {_format_value(head['value'])} [{ids}{more}]")
+    if len(groups) > NOTE_MAX_FIGURES:
+        parts.append(f"… +{len(groups) - NOTE_MAX_FIGURES} figures")
     return " ≠ ".join(parts)
 
 

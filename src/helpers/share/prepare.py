@@ -8,6 +8,7 @@ The input is the facts table of stage 03 (one row per extracted figure; see
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -184,11 +185,16 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     # facts.parquet and in the findings table, never in a share table or chart.
     if "finding" in out:
         out = out[out["finding"].fillna("").astype(str) == ""]
+    # NOTE: a fact a reviewer rejected (data/corrections/) stays in facts.parquet, flagged,
+    # and in no table or chart.
+    if "review_status" in out:
+        out = out[out["review_status"].fillna("").astype(str) != "rejected"]
     for column in ("market", "qualifier", "data_source", "period", "unit"):
         out[column] = out[column].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
     art = articles[[*ARTICLE_COLUMNS]].assign(is_read=_read_by_stage_03(articles))
     out = out.merge(art, on="article_id", how="left", validate="many_to_one", indicator=True)
+    out = _with_url_sources(out)
     orphans = out.loc[out["_merge"] == "left_only", "fact_id"].tolist()
     if orphans:
         raise FactsError(f"facts {orphans[:5]} name articles missing from the articles table")
@@ -204,6 +210,28 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     out = normalize_sources(out)
     out["rate_segment"] = out["segment"].where(out["metric"].isin(RATE_METRICS), "")
     return out.drop(columns="_merge").reset_index(drop=True)
+
+
+def _with_url_sources(merged: pd.DataFrame) -> pd.DataFrame:
+    """Facts added by hand from a URL (no article): the URL's host is their outlet.
+
+    Example:
+        >>> m = pd.DataFrame({"article_id": [""], "source_url": ["https://auto.example.cn/a/1"],
+        ...     "_merge": ["left_only"], "source_name": [None]})
+        >>> _with_url_sources(m)[["source_name", "_merge"]].values.tolist()
+        [['auto.example.cn', 'both']]
+    """
+    if "source_url" not in merged:
+        return merged
+    manual = (merged["article_id"].astype(str) == "") & (merged["source_url"].fillna("") != "")
+    if not manual.any():
+        return merged
+    out = merged.copy()
+    out["_merge"] = out["_merge"].astype(str)
+    hosts = out.loc[manual, "source_url"].map(lambda u: urlsplit(str(u)).netloc or str(u))
+    out.loc[manual, "source_name"] = hosts
+    out.loc[manual, "_merge"] = "both"
+    return out
 
 
 def limit_since(facts: pd.DataFrame, since: str) -> pd.DataFrame:
