@@ -27,7 +27,7 @@ LABELS_PATH = CATALOG_DIR / "labels.yaml"
 LANGS = entities.LANGS
 SECTIONS = (
     "text", "topics", "titles", "units", "metrics", "scopes", "measures", "bases", "segments",
-    "markets", "entities", "periods", "findings", "deck",
+    "markets", "entities", "periods", "findings", "deck", "report", "columns",
 )  # fmt: skip
 MAY_BE_EMPTY = {("measures", "unspecified")}
 COMBINED_SEP = "+"

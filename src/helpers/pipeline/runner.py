@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 from helpers.core import findings, io
 from helpers.core.params import PARAMETER_NAMES, ParameterError, validate_parameters
 from helpers.pipeline import inprocess, runs
-from helpers.publish import report
+from helpers.publish import pdf, report
 
 STAGE_FILE_RE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.ipynb$")
 LOCK_NAME = ".helpers-run.lock"
@@ -80,6 +80,7 @@ class RunConfig:
     notebooks_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "notebooks")
     wait_seconds: float = 0.0
     executor: str = "papermill"
+    pdf: bool = True  # print report.pdf with headless Chromium where it is installed
 
 
 @dataclass
@@ -324,19 +325,41 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
             outcome.ok, outcome.message = False, error
             break
     if outcome.ok:
-        outcome.ok, outcome.message = _build_report(run_dir, stages, manifest)
+        built = _build_report(run_dir, stages, manifest, config, staging, echo)
+        outcome.ok, outcome.message = built
     _finish(outcome, config, staging)
     return outcome
 
 
-def _build_report(run_dir: Path, stages: list[Stage], manifest: dict) -> tuple[bool, str]:
-    """Write report.html for a run whose stages all succeeded; return (ok, error message)."""
-    title = f"China auto-news report · run {run_dir.name}"
+def _build_report(
+    run_dir: Path,
+    stages: list[Stage],
+    manifest: dict,
+    config: RunConfig,
+    staging: Path,
+    echo: Printer,
+) -> tuple[bool, str]:
+    """Write report.html (and report.pdf where Chromium is) for a run whose stages succeeded.
+
+    Returns (ok, error message). A report.html that cannot be built fails the run; a PDF that
+    cannot be printed is skipped with the reason in the log and the manifest.
+    """
     try:
-        path = report.build_html_report(run_dir, [s.label for s in stages], title)
+        path = report.build_html_report(
+            run_dir, [s.label for s in stages], config.labels, processed_dir=staging
+        )
     except Exception as err:  # a report that cannot be built fails the run
         return False, f"report.html could not be built: {type(err).__name__}: {err}"
     manifest["report"] = path.name
+    if not config.pdf:
+        manifest["report_pdf"] = {"skipped": "--no-pdf"}
+        return True, ""
+    printed = pdf.print_pdf(path, run_dir / "report.pdf")
+    if printed.path is None:
+        echo(f"report.pdf skipped: {printed.reason}")
+        manifest["report_pdf"] = {"skipped": printed.reason}
+    else:
+        manifest["report_pdf"] = {"file": printed.path.name, "seconds": round(printed.seconds, 1)}
     return True, ""
 
 
