@@ -9,6 +9,12 @@ be a second layout engine to keep in step with the browser). Where no Chromium i
 the PDF is skipped with a reason in the run's log and manifest; the run still succeeds.
 nbconvert's LaTeX PDF is no option: it shows no Chinese without a custom xeCJK template.
 
+NOTE: Noto Sans CJK draws 车 and the radical ⻋ (U+2ECB) with one glyph, and Chromium's PDF
+writer names such a glyph by its lowest code point: the PDF would show 汽车 but copy and
+search as 汽⻋ (and 行 as ⾏, 日 as ⽇). :func:`fix_text_layer` maps radical code points in
+the fonts' ToUnicode tables back to the ideographs (Kangxi radicals by NFKC, the CJK Radicals
+Supplement by :data:`RADICAL_IDEOGRAPHS`, Unicode's equivalent unified ideographs).
+
 Example:
     >>> find_browser(("no-such-browser-here",)) is None
     True
@@ -19,10 +25,12 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +45,14 @@ HEADLESS_FLAGS = (
     "--no-pdf-header-footer",
 )  # fmt: skip
 TIMEOUT_SECONDS = 180
+# CJK Radicals Supplement -> equivalent unified ideograph (pairs; those a CJK font draws alike).
+RADICAL_IDEOGRAPHS = dict(zip(*[iter(
+    "⺂乛⺃乚⺅亻⺉刂⺎兀⺏尣⺐尢⺒巳⺓幺⺔彑⺖忄⺘扌⺙攵⺛旡⺞歺⺟母⺠民⺡氵⺣灬⺦丬⺨犭⺫罒⺭礻⺯糹⺰纟"
+    "⺱罓⺲罒⺹耂⺺肀⺾艹⻂衤⻃覀⻄西⻅见⻈讠⻉贝⻋车⻍辶⻐钅⻑長⻒镸⻓长⻖阝⻘青⻙韦⻚页⻛风⻜飞⻟飠"
+    "⻠饣⻢马⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻲亀⻳龟"
+)] * 2, strict=True))  # fmt: skip
+BFCHAR_RE = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+BFCHAR_DST_RE = re.compile(rb"(<[0-9A-Fa-f]+>\s*)<(2[EeFf][0-9A-Fa-f]{2})>")
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,7 @@ def print_pdf(
             outcome = _run_chromium(browser, profile, html_path, tmp, timeout)
         if outcome:
             return PdfResult(None, outcome)
+        fix_text_layer(tmp)
         os.replace(tmp, pdf_path)  # same folder: a reader never sees half a PDF
     finally:
         tmp.unlink(missing_ok=True)
@@ -99,3 +116,65 @@ def _run_chromium(browser: str, profile: str, html_path: Path, out: Path, timeou
         tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
         return f"Chromium wrote no PDF (exit {done.returncode}): {tail[0]}"
     return ""
+
+
+def ideograph_of(code_point: int) -> int:
+    """The unified ideograph a radical code point stands for (other code points unchanged).
+
+    Example:
+        >>> chr(ideograph_of(0x2ECB)), chr(ideograph_of(0x2F8F)), chr(ideograph_of(ord("车")))
+        ('车', '行', '车')
+    """
+    char = chr(code_point)
+    if char in RADICAL_IDEOGRAPHS:
+        return ord(RADICAL_IDEOGRAPHS[char])
+    if 0x2F00 <= code_point <= 0x2FDF:
+        return ord(unicodedata.normalize("NFKC", char))
+    return code_point
+
+
+def remap_cmap(data: bytes) -> bytes:
+    r"""A ToUnicode CMap with radical targets of single-code entries mapped to ideographs.
+
+    Example:
+        >>> remap_cmap(b"2 beginbfchar\n<37> <4E07>\n<EF> <2ECB>\nendbfchar")
+        b'2 beginbfchar\n<37> <4E07>\n<EF> <8F66>\nendbfchar'
+    """
+
+    def fix_entry(m: re.Match) -> bytes:
+        return m.group(1) + b"<%04X>" % ideograph_of(int(m.group(2), 16))
+
+    def fix_block(m: re.Match) -> bytes:
+        return b"beginbfchar" + BFCHAR_DST_RE.sub(fix_entry, m.group(1)) + b"endbfchar"
+
+    return BFCHAR_RE.sub(fix_block, data)
+
+
+def fix_text_layer(path: Path) -> int:
+    """Rewrite ``path`` with radical code points of its text layer mapped to ideographs.
+
+    Returns how many ToUnicode tables changed (0: the file is left untouched).
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=str(path))
+    changed = 0
+    seen: set[int] = set()
+    for page in writer.pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            font = ref.get_object()
+            cmap = font.get(NameObject("/ToUnicode"))
+            if cmap is None or id(cmap.get_object()) in seen:
+                continue
+            stream = cmap.get_object()
+            seen.add(id(stream))
+            data = stream.get_data()
+            fixed = remap_cmap(data)
+            if fixed != data:
+                stream.set_data(fixed)
+                changed += 1
+    if changed:
+        with open(path, "wb") as out:
+            writer.write(out)
+    return changed

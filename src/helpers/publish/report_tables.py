@@ -34,7 +34,7 @@ from helpers.publish.evidence import EvidenceRegister, Link, links, split_ids
 
 MAX_ROWS = 40
 MAX_LINKS = 6  # links shown per cell; the rest are counted ("+4")
-NUMERIC_KINDS = frozenset({"value", "count", "share", "delta"})
+NUMERIC_KINDS = frozenset({"value", "count", "share", "delta", "score"})
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ TOPIC_TABLES = {
 # Columns a table without a view (review queue, changes) is shown with, when it has them.
 GENERIC_COLUMNS = (
     _c("topic", "topic", "topic"), _c("entity_name", "entity"), _c("metric", "metric", "metric"),
-    PERIOD, BASIS, VALUE, _c("confidence", "confidence", "share"), _c("reason", "reason"),
+    PERIOD, BASIS, VALUE, _c("confidence", "confidence", "score"), _c("reason", "reason"),
     _c("text", "change_text"), OUTLET, EVIDENCE,
 )  # fmt: skip
 
@@ -216,6 +216,22 @@ CELL_TEXT: dict[str, Callable[[object, str], str]] = {
 }
 
 
+def _share_cells(values: pd.Series, _labels: str) -> tuple[str, list[str]]:
+    return "%", [fmt.percent_text(v, reported=False) for v in values]
+
+
+def _score_cells(values: pd.Series, _labels: str) -> tuple[str, list[str]]:
+    return "", [fmt.format_number(v, decimals=2) for v in values]
+
+
+NUMBER_CELLS: dict[str, Callable[[pd.Series, str], tuple[str, list[str]]]] = {
+    "count": count_cells,
+    "delta": delta_cells,
+    "share": _share_cells,
+    "score": _score_cells,
+}
+
+
 def column_cells(
     table: pd.DataFrame, column: Column, labels: str, register: EvidenceRegister
 ) -> tuple[str, list[Cell]]:
@@ -223,14 +239,10 @@ def column_cells(
     values = table[column.source]
     if column.kind == "value":
         return value_cells(table, labels)
-    if column.kind == "count":
-        return count_cells(values, labels)
-    if column.kind == "delta":
-        return delta_cells(values, labels)
-    if column.kind == "share":
-        return "%", [fmt.percent_text(v, reported=False) for v in values]
     if column.kind == "links":
         return "", [link_cell(v, register, labels) for v in values]
+    if column.kind in NUMBER_CELLS:
+        return NUMBER_CELLS[column.kind](values, labels)
     return "", [CELL_TEXT[column.kind](v, labels) for v in values]
 
 
