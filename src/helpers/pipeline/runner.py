@@ -344,6 +344,7 @@ def _build_report(
     Returns (ok, error message). A report.html that cannot be built fails the run; a PDF that
     cannot be printed is skipped with the reason in the log and the manifest.
     """
+    start = time.perf_counter()
     try:
         path = report.build_html_report(
             run_dir, [s.label for s in stages], config.labels, processed_dir=staging
@@ -351,6 +352,8 @@ def _build_report(
     except Exception as err:  # a report that cannot be built fails the run
         return False, f"report.html could not be built: {type(err).__name__}: {err}"
     manifest["report"] = path.name
+    manifest["report_html"] = {"bytes": path.stat().st_size,
+                               "seconds": round(time.perf_counter() - start, 1)}  # fmt: skip
     if not config.pdf:
         manifest["report_pdf"] = {"skipped": "--no-pdf"}
         return True, ""

@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -158,7 +159,16 @@ def fix_text_layer(path: Path) -> int:
     from pypdf import PdfWriter
     from pypdf.generic import NameObject
 
-    writer = PdfWriter(clone_from=str(path))
+    # NOTE: Chromium's trailer /Size undercounts its objects by a few; pypdf reads the file
+    # correctly and says so on every run ("Object count … exceeds defined trailer size").
+    # That line would only be noise in a scheduled run's log.
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        writer = PdfWriter(clone_from=str(path))
+    finally:
+        quiet.setLevel(level)
     changed = 0
     seen: set[int] = set()
     for page in writer.pages:
