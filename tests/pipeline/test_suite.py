@@ -77,6 +77,7 @@ def test_incremental_run_equals_full_rebuild(tmp_path):
             reports_dir=tmp_path / f"reports-{processed}",
             notebooks_dir=NOTEBOOKS_DIR,
             incremental=incremental,
+            pdf=False,  # the PDF is tested in tests/publish; here: incremental == full rebuild
         )
         out = runner.run_pipeline(cfg, echo=lambda _: None)
         assert out.ok, out.message

@@ -362,7 +362,8 @@ def _build_report(
         echo(f"report.pdf skipped: {printed.reason}")
         manifest["report_pdf"] = {"skipped": printed.reason}
     else:
-        manifest["report_pdf"] = {"file": printed.path.name, "seconds": round(printed.seconds, 1)}
+        done = {"file": printed.path.name, "seconds": round(printed.seconds, 1)}
+        manifest["report_pdf"] = {**done, "note": printed.reason} if printed.reason else done
     return True, ""
 
 

@@ -58,7 +58,7 @@ BFCHAR_DST_RE = re.compile(rb"(<[0-9A-Fa-f]+>\s*)<(2[EeFf][0-9A-Fa-f]{2})>")
 
 @dataclass(frozen=True)
 class PdfResult:
-    """The PDF written, or why none was."""
+    """The PDF written, or why none was (``reason`` also notes a text layer left as printed)."""
 
     path: Path | None
     reason: str = ""
@@ -98,11 +98,20 @@ def print_pdf(
             outcome = _run_chromium(browser, profile, html_path, tmp, timeout)
         if outcome:
             return PdfResult(None, outcome)
-        fix_text_layer(tmp)
+        note = _mend_text_layer(tmp)
         os.replace(tmp, pdf_path)  # same folder: a reader never sees half a PDF
     finally:
         tmp.unlink(missing_ok=True)
-    return PdfResult(pdf_path, seconds=time.perf_counter() - start)
+    return PdfResult(pdf_path, note, seconds=time.perf_counter() - start)
+
+
+def _mend_text_layer(path: Path) -> str:
+    """:func:`fix_text_layer`, or why the PDF keeps Chromium's text layer (never raises)."""
+    try:
+        fix_text_layer(path)
+    except Exception as err:  # a PDF that reads a radical for 车 still beats no PDF
+        return f"text layer kept as printed ({type(err).__name__}: {err})"
+    return ""
 
 
 def _run_chromium(browser: str, profile: str, html_path: Path, out: Path, timeout: float) -> str:

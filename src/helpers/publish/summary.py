@@ -142,6 +142,14 @@ def headline(
     )  # fmt: skip
 
 
+def _bounds(period: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """A period's first and last day; NaT for a period that cannot be read (sorted last)."""
+    try:
+        return share.prepare.period_bounds(str(period))
+    except ValueError:
+        return pd.NaT, pd.NaT
+
+
 def latest_row(rows: pd.DataFrame, *, annual: bool = False) -> pd.Series | None:
     """The row of the longest period among those ending last (a year before its December).
 
@@ -151,15 +159,15 @@ def latest_row(rows: pd.DataFrame, *, annual: bool = False) -> pd.Series | None:
         >>> t = pd.DataFrame({"period": ["2025-12", "2025", "2024"], "v": [1, 2, 3]})
         >>> int(latest_row(t)["v"]), int(latest_row(t, annual=True)["v"])
         (2, 2)
-        >>> t = pd.DataFrame({"period": ["2026-01", "2025"], "v": [1, 2]})
-        >>> int(latest_row(t)["v"]), int(latest_row(t, annual=True)["v"])
+        >>> t = pd.DataFrame({"period": ["2026-01", "2025", ""], "v": [1, 2, 3]})
+        >>> int(latest_row(t)["v"]), int(latest_row(t, annual=True)["v"])  # "" 期间无法解读
         (1, 2)
     """
     if annual and not rows.empty:
         rows = rows[rows["period"].astype(str).str.fullmatch(r"\d{4}")]
     if rows.empty:
         return None
-    bounds = [share.prepare.period_bounds(str(p)) for p in rows["period"]]
+    bounds = [_bounds(p) for p in rows["period"]]
     order = pd.DataFrame(
         {"end": [b[1] for b in bounds], "start": [b[0] for b in bounds]}, index=rows.index
     ).sort_values(["end", "start"], ascending=[False, True], na_position="last", kind="stable")
