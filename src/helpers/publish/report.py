@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import html as html_lib
 import io as bytes_io
 import re
@@ -240,10 +241,16 @@ def visible_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
+@functools.cache
+def _exporter() -> HTMLExporter:
+    # one exporter for every notebook: building its template environment costs more than
+    # converting a notebook
+    return HTMLExporter(template_name="basic", **EXPORTER_SETTINGS)
+
+
 def export_cells(nb: nbformat.NotebookNode) -> str:
     """The notebook's cells as an HTML fragment, code hidden (nbconvert ``basic``)."""
-    exporter = HTMLExporter(template_name="basic", **EXPORTER_SETTINGS)
-    html, _ = exporter.from_notebook_node(visible_cells(nb))
+    html, _ = _exporter().from_notebook_node(visible_cells(nb))
     return html
 
 
