@@ -78,12 +78,13 @@ HEADING_ID_RE = re.compile(r'<h([1-6]) id="')
 HTML_LANG = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en"}
 LONG_TABLES = ("ev_exports_long", "chip_share_long", "robotaxi_fleet_long")
 REVIEW_TABLE, CHANGES_TABLE = "review", "changes"
-# Raw column names of the appendix's tables shown under a header in the label language.
+# Raw column names of the appendix's tables shown under a header in the label language: only
+# names that mean one thing in every stage (``rule`` is a cleaning rule in 01, a finding's
+# rule in 04–07, so it stays as it is).
 APPENDIX_HEADERS = {
     "entity_name": "entity", "period_label": "period", "basis_name": "basis",
-    "market_name": "market", "metric": "metric", "value": "value", "share_pct": "share",
-    "source_note": "outlet", "fact_ids": "evidence", "fact_id": "evidence", "topic": "topic",
-    "rule": "rule", "detail": "detail",
+    "market_name": "market", "share_pct": "share", "source_note": "source",
+    "fact_ids": "evidence", "fact_id": "evidence",
 }  # fmt: skip
 
 
