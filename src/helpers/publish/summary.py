@@ -127,6 +127,14 @@ def _row_ids(row: pd.Series) -> list[str]:
     return ids or split_ids(row.get("fact_id"))
 
 
+def _period_text(row: pd.Series, labels: str) -> str:
+    label = row.get("period_label")
+    if isinstance(label, str) and label:
+        return label
+    period = row.get("period")
+    return lab.format_period(period, labels) if isinstance(period, str) and period else fmt.MISSING
+
+
 def headline(
     row: pd.Series, label: str, labels: str, register: EvidenceRegister, period: str = ""
 ) -> Headline:
@@ -135,7 +143,7 @@ def headline(
         label=label,
         figure=fmt.figure_text(row["value"], str(row.get("unit") or ""), labels,
                                row.get("qualifier"), row.get("value_high")),
-        period=period or fmt.cell_text(row.get("period_label")),
+        period=period or _period_text(row, labels),
         basis=fmt.cell_text(row.get("basis_name")),
         outlet=_outlet(row),
         links=tuple(links(_row_ids(row), register, labels)),
@@ -179,6 +187,7 @@ def _china_world(long: pd.DataFrame, metric: str) -> pd.DataFrame:
         return long
     rows = long[_is_true(long["is_display"]) & (long["metric"] == metric)]
     rows = rows[(rows["entity_id"] == "china") & (rows["market"] == share.prepare.WORLD)]
+    rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
     if "is_projection" in rows:
         rows = rows[~_is_true(rows["is_projection"])]
     return rows
@@ -225,6 +234,21 @@ def ev_headlines(
     return out
 
 
+def largest(rows: pd.DataFrame) -> pd.Series | None:
+    """The row with the largest value (rows without a number ignored); None if there is none.
+
+    Example:
+        >>> largest(pd.DataFrame({"value": [float("nan"), 3.0, 7.0], "k": ["甲", "乙", "丙"]}))["k"]
+        '丙'
+        >>> largest(pd.DataFrame({"value": [float("nan")]})) is None
+        True
+    """
+    values = pd.to_numeric(rows["value"], errors="coerce").dropna() if "value" in rows else None
+    if values is None or values.empty:
+        return None
+    return rows.loc[values.idxmax()]
+
+
 def top_company(companies: pd.DataFrame) -> pd.Series | None:
     """The largest named company of the group the company chart shows (most companies).
 
@@ -245,7 +269,7 @@ def top_company(companies: pd.DataFrame) -> pd.Series | None:
     if key is None:
         return None
     group = named[(named[cols].astype(str) == [str(k) for k in key]).all(axis=1)]
-    return group.loc[group["value"].astype(float).idxmax()]
+    return largest(group)
 
 
 def chip_headlines(
@@ -259,8 +283,11 @@ def chip_headlines(
     leaders = []
     for _, rows in named.groupby("scope", sort=False):
         latest = rows[rows["period_end"] == rows["period_end"].max()]
-        leaders.append(latest.loc[latest["value"].astype(float).idxmax()])
-    leaders.sort(key=lambda r: (r["period_end"], r["value"]), reverse=True)
+        leader = largest(latest if not latest.empty else rows)
+        if leader is not None:
+            leaders.append(leader)
+    leaders.sort(key=lambda r: (pd.Timestamp(r["period_end"]) if pd.notna(r["period_end"]) else
+                                pd.Timestamp.min, float(r["value"])), reverse=True)  # fmt: skip
     out = []
     for row in leaders[:MAX_SCOPES]:
         scope = lab.label("scopes", str(row["scope"]), labels)
@@ -278,6 +305,7 @@ def fleet_headlines(
     if latest.empty:
         return []
     out = []
+    latest = latest[pd.to_numeric(latest["value"], errors="coerce").notna()]
     for _, row in latest.sort_values("value", ascending=False).head(MAX_FLEETS).iterrows():
         name = fmt.cell_text(row.get("entity_name"))
         as_of = lab.format_period(str(row.get("as_of_date") or ""), labels)
