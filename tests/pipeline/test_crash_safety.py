@@ -53,7 +53,7 @@ def project(tmp_path: Path) -> dict[str, Path]:
 
 def start_run(project: dict[str, Path]) -> subprocess.Popen:
     args = [
-        sys.executable, "-m", "helpers", "run", "--executor", "inprocess",
+        sys.executable, "-m", "helpers", "run", "--executor", "inprocess", "--no-pdf",
         "--raw-dir", str(project["raw"]), "--processed-dir", str(project["processed"]),
         "--reports-dir", str(project["reports"]), "--notebooks-dir", str(project["nbs"]),
     ]  # fmt: skip

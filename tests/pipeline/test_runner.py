@@ -12,6 +12,7 @@ from filelock import FileLock
 
 from helpers.pipeline import cli, runner, runs
 from helpers.pipeline.runner import RunConfig, RunError, Stage, select_stages
+from helpers.publish import pdf
 
 WRITE_ALPHA = (
     "import pandas as pd\n"
@@ -90,9 +91,10 @@ def test_full_run_writes_run_folder_manifest_and_latest(project):
     out = runner.run_pipeline(config(project), echo=lines.append)
     assert out.ok, out.message
     run_dir = out.run_dir
-    assert sorted(p.name for p in run_dir.iterdir()) == [
-        "figures", "manifest.json", "notebooks", "report.html", "tables",
-    ]  # fmt: skip
+    printed = ["report.pdf"] if pdf.find_browser() else []  # skipped where no Chromium is
+    assert sorted(p.name for p in run_dir.iterdir()) == sorted([
+        "figures", "manifest.json", "notebooks", "report.html", "tables", *printed,
+    ])  # fmt: skip
     assert sorted(p.name for p in (run_dir / "notebooks").iterdir()) == [
         "01_alpha.ipynb", "02_beta.ipynb",
     ]  # fmt: skip

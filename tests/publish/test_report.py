@@ -45,12 +45,18 @@ def test_run_writes_offline_report_with_charts_and_tables_but_no_code(finished_r
     assert re.findall(r"(?:src|href)=\"(https?://[^\"]+)\"", html) == []
 
 
-def test_combine_drops_parameter_cells_and_keeps_order():
+def test_appendix_drops_parameter_cells_and_keeps_stage_order(tmp_path):
     a = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("raw_dir = 'x'")
     params.metadata["tags"] = ["parameters"]
     a.cells = [nbformat.v4.new_markdown_cell("# 解析"), params]
     b = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 去重")])
-    combined = report.combine_notebooks([("01_parse", a), ("02_dedup", b)])
-    sources = [c.source for c in combined.cells]
-    assert sources == ['<a id="01_parse"></a>', "# 解析", '<a id="02_dedup"></a>', "# 去重"]
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(a, tmp_path / "notebooks" / "01_parse.ipynb")
+    nbformat.write(b, tmp_path / "notebooks" / "02_dedup.ipynb")
+    sections = report.appendix_sections(
+        tmp_path, ["02_dedup", "01_parse"], report.evidence.EvidenceRegister(), "zh-Hans"
+    )
+    assert [s.label for s in sections] == ["02_dedup", "01_parse"]
+    assert "去重" in sections[0].html and "解析" in sections[1].html
+    assert "raw_dir" not in sections[1].html

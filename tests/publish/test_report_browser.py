@@ -56,7 +56,9 @@ def report_html(tmp_path_factory) -> str:
 def test_every_chart_image_loads(browser, report_html, tmp_path):
     probe = tmp_path / "probe.html"
     html = report_html.read_text(encoding="utf-8")
-    probe.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    # NOTE: the page's Content-Security-Policy forbids every script placed after it; the probe
+    # (ours) goes before it, right after <head>, as the security test's does.
+    probe.write_text(html.replace("<head>", "<head>" + PROBE, 1), encoding="utf-8")
     dom = _chromium(browser, tmp_path, "--dump-dom", probe.as_uri())
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom)
     assert found, "the probe script did not run"

@@ -71,6 +71,14 @@ def test_report_source_holds_the_markup_only_escaped(hostile_run):
     assert "&lt;script&gt;alert(" in html, "the title is shown, escaped"
 
 
+def test_page_forbids_every_script_and_cites_the_scraped_title_escaped(hostile_run):
+    html = (hostile_run.run_dir / "report.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    evidence = html[html.index('<ol class="evidence">') :]
+    evidence = evidence[: evidence.index("</ol>")]
+    assert "&lt;script&gt;alert(&#39;xss-title&#39;)&lt;/script&gt;小马智行车队扩张" in evidence
+
+
 def test_report_runs_no_scraped_script_in_a_browser(browser, hostile_run, tmp_path):
     html = (hostile_run.run_dir / "report.html").read_text(encoding="utf-8")
     probe = tmp_path / "probe.html"

@@ -27,7 +27,7 @@ LABELS_PATH = CATALOG_DIR / "labels.yaml"
 LANGS = entities.LANGS
 SECTIONS = (
     "text", "topics", "titles", "units", "metrics", "scopes", "measures", "bases", "segments",
-    "markets", "entities", "periods", "findings", "deck", "changes",
+    "markets", "entities", "periods", "findings", "deck", "changes", "report", "columns",
 )  # fmt: skip
 MAY_BE_EMPTY = {("measures", "unspecified")}
 COMBINED_SEP = "+"
@@ -175,8 +175,11 @@ def _single_period(m: re.Match, labels: str) -> str:
     return label("periods", "year", labels, y=y)
 
 
-# NOTE: complexity 11: one branch per period shape (year, quarter, half, month, range, day) and
-# label language.
+def _same_year_months(a: re.Match, b: re.Match) -> bool:
+    """Whether a range runs between two months of one year (2025-01/2025-09: 2025年1–9月)."""
+    return bool(a["y"] == b["y"] and a["m"] and b["m"] and not (a["d"] or b["d"]))
+
+
 def format_period(period: str, labels: str) -> str:
     """Human label of a normalised period (``2025``, ``2025-11``, ``2025-H1``, ranges).
 
@@ -193,8 +196,7 @@ def format_period(period: str, labels: str) -> str:
         return period
     if len(parts) == 2:
         a, b = matches
-        same_year_months = a["y"] == b["y"] and a["m"] and b["m"] and not (a["d"] or b["d"])
-        if same_year_months:
+        if _same_year_months(a, b):
             return label(
                 "periods", "month_range", labels, y=a["y"], m1=int(a["m"]), m2=int(b["m"]),
                 mon1=_month_name(a["m"]), mon2=_month_name(b["m"]),

@@ -36,6 +36,7 @@ PARAMS_FILE_KEYS = {
     "since": "since",
     "executor": "executor",
     "corrections_dir": "corrections_dir",
+    "pdf": "pdf",
 }
 RUN_DEFAULTS = {
     "raw_dir": DEFAULTS["raw_dir"],
@@ -51,12 +52,14 @@ RUN_DEFAULTS = {
     "since": None,
     "executor": "papermill",
     "corrections_dir": DEFAULTS["corrections_dir"],
+    "pdf": True,
 }
 
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
-only (a list), from, wait, keep, incremental, since, executor, corrections_dir. Example:
+only (a list), from, wait, keep, incremental, since, executor, corrections_dir, pdf.
+Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -128,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, help="seconds to wait for another run's lock (0)")
     keep_help = "after the run, delete all but the N newest run folders (never the latest good)"
     run.add_argument("--keep", type=int, metavar="N", help=keep_help)
+    pdf_help = "do not print report.pdf (by default headless Chromium prints it where installed)"
+    run.add_argument("--no-pdf", dest="pdf", action="store_false", default=None, help=pdf_help)
     return parser
 
 
@@ -187,6 +192,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         since=str(merged["since"] or ""),
         executor=str(merged["executor"]),
         corrections_dir=corrections_dir,
+        pdf=bool(merged["pdf"]),
     )
 
 

@@ -28,7 +28,7 @@ from helpers.catalog import corrections
 from helpers.core import findings, io
 from helpers.core.params import PARAMETER_NAMES, ParameterError, validate_parameters
 from helpers.pipeline import inprocess, runs
-from helpers.publish import changes, report
+from helpers.publish import changes, pdf, report
 
 STAGE_FILE_RE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.ipynb$")
 LOCK_NAME = ".helpers-run.lock"
@@ -82,6 +82,7 @@ class RunConfig:
     wait_seconds: float = 0.0
     executor: str = "papermill"
     corrections_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "data" / "corrections")
+    pdf: bool = True  # print report.pdf with headless Chromium where it is installed
 
 
 @dataclass
@@ -333,31 +334,46 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
             outcome.ok, outcome.message = False, error
             break
     if outcome.ok:
-        outcome.ok, outcome.message = _build_report(run_dir, stages, manifest, config.labels)
+        built = _build_report(run_dir, stages, manifest, config, staging, echo)
+        outcome.ok, outcome.message = built
     _finish(outcome, config, staging)
     return outcome
 
 
 def _build_report(
-    run_dir: Path, stages: list[Stage], manifest: dict, labels: str
+    run_dir: Path,
+    stages: list[Stage],
+    manifest: dict,
+    config: RunConfig,
+    staging: Path,
+    echo: Printer,
 ) -> tuple[bool, str]:
-    """Write report.html for a run whose stages all succeeded; return (ok, error message)."""
-    title = f"China auto-news report · run {run_dir.name}"
+    """Write report.html (and report.pdf where Chromium is) for a run whose stages succeeded.
+
+    Returns (ok, error message). A report.html that cannot be built fails the run; a PDF that
+    cannot be printed is skipped with the reason in the log and the manifest.
+    """
+    start = time.perf_counter()
     try:
-        path = report.build_html_report(run_dir, [s.label for s in stages], title)
-        # --- issue 16: "What changed" first in report.html (minimal, marked insertion) -------
-        # NOTE: issue 18 rewrites report.html (publish/report.py); this block only puts the
-        # fragment of helpers.publish.changes right after <body>, between HTML comment markers.
-        # On merge, render changes.report_fragment(run_dir, labels) at the top of the new
-        # report instead and delete this block.
-        fragment = changes.report_fragment(run_dir, labels)
-        if fragment is not None:
-            html = path.read_text(encoding="utf-8")
-            io.write_text(changes.insert_into_report(html, fragment), path)
-        # --- end issue 16 -----------------------------------------------------------------
+        rows = changes.load_report_rows(run_dir, config.labels)  # what changed, per topic
+        path = report.build_html_report(
+            run_dir, [s.label for s in stages], config.labels, processed_dir=staging, changes=rows
+        )
     except Exception as err:  # a report that cannot be built fails the run
         return False, f"report.html could not be built: {type(err).__name__}: {err}"
     manifest["report"] = path.name
+    manifest["report_html"] = {"bytes": path.stat().st_size,
+                               "seconds": round(time.perf_counter() - start, 1)}  # fmt: skip
+    if not config.pdf:
+        manifest["report_pdf"] = {"skipped": "--no-pdf"}
+        return True, ""
+    printed = pdf.print_pdf(path, run_dir / "report.pdf")
+    if printed.path is None:
+        echo(f"report.pdf skipped: {printed.reason}")
+        manifest["report_pdf"] = {"skipped": printed.reason}
+    else:
+        done = {"file": printed.path.name, "seconds": round(printed.seconds, 1)}
+        manifest["report_pdf"] = {**done, "note": printed.reason} if printed.reason else done
     return True, ""
 
 

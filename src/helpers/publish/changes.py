@@ -485,8 +485,55 @@ def _corrections_block(log: pd.DataFrame, labels: str) -> list[str]:
     return out
 
 
-# NOTE: issue 18 rewrites report.html; until its new layout lands, the fragment goes right
-# after <body> between these markers, so the lead can move it as one block on merge.
+MAX_SUMMARY_ROWS = 5  # changes per topic in the report's summary; the tables section lists more
+
+
+def _change_sentence(row: pd.Series, labels: str) -> str:
+    return (
+        f"{_kind_label(row, labels)}：{row['cell'] or row['detail']} {_values_text(row)}".rstrip()
+    )
+
+
+def report_rows(changes: pd.DataFrame, log: pd.DataFrame, labels: str) -> pd.DataFrame:
+    """The changes as the report's summary reads them: ``topic``, ``text``, ``fact_ids``.
+
+    The first :data:`MAX_SUMMARY_ROWS` changes of each topic (most telling first), a line
+    saying how many more are in ``tables/changes.csv``, and the corrections log's counts and
+    stale corrections (no topic: shown once, under every topic's "what changed").
+
+    Example:
+        >>> c = pd.DataFrame([{**dict.fromkeys(CHANGE_COLUMNS, ""), "change": "new_fact",
+        ...     "topic": "ev_exports", "cell": "比亚迪 · 2025年", "new_fact_ids": "f-1"}])
+        >>> report_rows(c, cor.new_log(), "zh-Hans").values.tolist()
+        [['ev_exports', '新事实：比亚迪 · 2025年', 'f-1']]
+    """
+    rows = []
+    for topic, group in changes.groupby("topic", sort=False):
+        for _, r in group.head(MAX_SUMMARY_ROWS).iterrows():
+            ids = r["new_fact_ids"] or r["old_fact_ids"]
+            rows.append({"topic": topic, "text": _change_sentence(r, labels), "fact_ids": ids})
+        if len(group) > MAX_SUMMARY_ROWS:
+            more = lab.label("changes", "more", labels, n=len(group) - MAX_SUMMARY_ROWS)
+            rows.append({"topic": topic, "text": more, "fact_ids": ""})
+    rows += [{"topic": "", "text": line.lstrip("· "), "fact_ids": ""}
+             for line in corrections_lines(log, labels)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["topic", "text", "fact_ids"]).astype(str)
+
+
+def load_report_rows(run_dir: str | Path, labels: str) -> pd.DataFrame | None:
+    """:func:`report_rows` of a run's written tables (None when no changes table was written)."""
+    tables = Path(run_dir) / "tables"
+    if not (tables / f"{TABLE_NAME}.parquet").exists():
+        return None
+    changes = io.read_table(tables / f"{TABLE_NAME}.parquet")
+    log_path = tables / f"{cor.COMBINED_LOG}.parquet"
+    log = io.read_table(log_path) if log_path.exists() else cor.new_log()
+    return report_rows(changes, log, labels)
+
+
+# NOTE: the first report layout had no place for "what changed"; the fragment went right after
+# <body> between these markers. The reader-first report (issue 18) shows report_rows in each
+# topic's summary instead; the fragment stays for pages built without that layout.
 FRAGMENT_BEGIN = "<!-- what-changed:begin (helpers.publish.changes) -->"
 FRAGMENT_END = "<!-- what-changed:end -->"
 
