@@ -100,7 +100,7 @@ def test_every_correction_is_logged_and_stale_ones_are_reported(reviewed):
     assert log.loc[ids["apart"], "status"] == "no_change"
     assert {log.loc[ids[k], "status"] for k in ("set", "reject", "add")} == {"applied"}
     html = (run_dir / "report.html").read_text(encoding="utf-8")
-    assert html.index(ids["stale"]) < html.index('id="01_parse"'), "stale named before stage 01"
+    assert html.index(ids["stale"]) < html.index('id="nb-01_parse"'), "stale named before stage 01"
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["corrections"]["stale"] == [ids["stale"]]
 

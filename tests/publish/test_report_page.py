@@ -116,7 +116,7 @@ def test_summary_states_figures_with_period_basis_outlet_and_conflicts_as_senten
     text = _text(ev)
     assert "709.8万辆" in text and "2025年" in text, "China's 2025 exports in 万辆"
     assert re.search(r"中汽协 709\.8万辆 .*vs 乘联会 832万辆.*口径不同；采用中汽协", text)
-    assert "尚未与上次运行比较" in text, "the 'what changed' placeholder"
+    assert "首次运行：没有可比较的上次运行。" in text, "what changed: a first run says so"
     assert "本次运行没有复核队列。" in text
     assert "5 项数据问题" in text
 

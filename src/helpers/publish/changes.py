@@ -489,6 +489,8 @@ MAX_SUMMARY_ROWS = 5  # changes per topic in the report's summary; the tables se
 
 
 def _change_sentence(row: pd.Series, labels: str) -> str:
+    if row["change"] == "first_run":  # nothing to compare: say so in a whole sentence
+        return lab.label("changes", "first_run", labels)
     return (
         f"{_kind_label(row, labels)}：{row['cell'] or row['detail']} {_values_text(row)}".rstrip()
     )
