@@ -61,6 +61,8 @@ def split_for_facts(
     if previous is None:
         return pd.DataFrame(columns=COLUMNS), articles
     old_facts, log = previous
+    if not set(COLUMNS) <= set(old_facts.columns):
+        return pd.DataFrame(columns=COLUMNS), articles  # written by older code: read all again
     version = extractor_version()
     log = log[log["extractor_version"] == version]
     done = set(zip(log["article_id"], log["published_date"].fillna(""), strict=True))
