@@ -286,10 +286,11 @@ ASIDE_GAP_CHARS = 4
 # A period that names a report (三季度财报, 中期业绩): it dates the report, not a count in it.
 REPORT_AFTER_RE = re.compile(r" *(?:的)?(?:财报|业绩|财务报告|报告|季报|年报)")
 # What chose a fact's period (:func:`choose_period`), from the surest to the loosest: a year list,
-# a bracketed remark, its clause, an as-of period, its sentence; then, with none written before
+# a bracketed remark, its clause, an as-of period, an earlier clause heading the figure, its
+# sentence across other figures; then, with none written before
 # the figure: a relative period no date resolves, 当时, a target without deadline, the article's
 # month, the sentence before, the passage, the article's year, nothing.
-PERIOD_BASES = ("list", "aside", "clause", "as_of", "sentence", "unresolved", "then",
+PERIOD_BASES = ("list", "aside", "clause", "as_of", "lead", "sentence", "unresolved", "then",
                 "undated_target", "article_month", "previous_sentence", "passage",
                 "article_year", "none")  # fmt: skip
 
@@ -375,7 +376,13 @@ def _written_period(sentence: Sentence, r: Reading, metric: str = ""
     in_clause = [p for p in usable if p["start"] >= c_lo]
     if in_clause:
         return in_clause[-1], "clause"
-    return (usable[-1], "sentence") if usable else (None, "")
+    if not usable:
+        return None, ""
+    # NOTE: a period heading the figure in an earlier clause (截至2025年11月底，其车队规模…)
+    # dates it as surely as one in its clause; one with other figures in between was written
+    # for them and only carries over.
+    between = any(usable[-1]["end"] <= x.start < r.start for x in sentence.readings)
+    return usable[-1], "sentence" if between else "lead"
 
 
 def _usable_periods(sentence: Sentence, r: Reading) -> list[dict]:
