@@ -7,13 +7,14 @@ markets, sources named in the text), :mod:`~helpers.facts.metrics`,
 :mod:`~helpers.facts.subjects`, :mod:`~helpers.facts.dating` and :mod:`~helpers.facts.rows`
 (the fields of a fact row), driven by :mod:`~helpers.facts.extract`; :mod:`~helpers.facts.schema`
 holds the columns and records they share, :mod:`~helpers.facts.cache` the incremental cache,
-:mod:`~helpers.facts.checks` the data findings and :mod:`~helpers.facts.summary` the notebook's
-views.
+:mod:`~helpers.facts.checks` the data findings, :mod:`~helpers.facts.confidence` each fact's
+confidence and the review table, and :mod:`~helpers.facts.summary` the notebook's views.
 """
 
 from helpers.facts import (
     cache,
     checks,
+    confidence,
     dating,
     extract,
     mentions,
@@ -29,6 +30,7 @@ from helpers.facts.extract import extract_facts, facts_log, load_previous
 __all__ = [
     "cache",
     "checks",
+    "confidence",
     "dating",
     "extract",
     "extract_facts",
