@@ -1,4 +1,4 @@
-"""``python -m helpers COMMAND``: ``run``, ``correct`` (reviewed fixes), ``evaluate``, ``bench``.
+"""``python -m helpers COMMAND``: ``run``, ``correct`` (reviewed fixes), ``evaluate`` facts, ``calibrate`` confidence, ``bench``.
 
 NOTE: this module sits outside the layers (tests/test_architecture.py): it only dispatches, to
 :mod:`helpers.pipeline.cli` for ``run`` and to :mod:`helpers.devtools` for the developer
@@ -13,6 +13,7 @@ import sys
 # command -> module whose ``main(argv) -> int`` takes the remaining arguments
 COMMANDS = {
     "evaluate": "helpers.devtools.evaluate",
+    "calibrate": "helpers.devtools.calibrate",
     "bench": "helpers.devtools.bench.__main__",
     "correct": "helpers.pipeline.correct",
 }

@@ -21,6 +21,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
     ("args", "code", "expected"),
     [
         pytest.param(("evaluate", "--help"), 0, "python -m helpers evaluate", id="evaluate"),
+        pytest.param(("calibrate", "--help"), 0, "--real DIR", id="calibrate"),
+        pytest.param(("evaluate", "facts", "--help"), 0, "--min-confidence", id="charted-view"),
         pytest.param(
             ("bench",), 2, "python -m helpers bench {dedup, explorer, noise, parse}", id="bench"
         ),

@@ -237,3 +237,54 @@ def test_incremental_and_since_reach_notebooks(project):
     assert out.ok, out.message
     seen = json.loads((out.run_dir / "tables" / "p.json").read_text(encoding="utf-8"))
     assert seen == {"incremental": True, "since": "2025-07-01"}
+
+
+# --- min_confidence and the review table -------------------------------------------------------
+def test_min_confidence_reaches_notebooks_and_the_manifest_counts_review(project):
+    code = (
+        "import pandas as pd\n"
+        "io.write_json({'min_confidence': min_confidence}, dirs.tables / 'p.json')\n"
+        "io.write_table(pd.DataFrame({'fact_id': ['f1', 'f2', 'f3'], 'topic': ['chip_share',"
+        " 'chip_share', 'ev_exports']}), dirs.processed / 'review.parquet')"
+    )
+    write_stage_notebook(project["nbs"] / "01_alpha.ipynb", [WRITE_ALPHA, code],
+                         ["alpha.parquet", "review.parquet"])  # fmt: skip
+    out = runner.run_pipeline(config(project, only=("alpha",), min_confidence=0.8),
+                              echo=lambda _: None)  # fmt: skip
+    assert out.ok, out.message
+    seen = json.loads((out.run_dir / "tables" / "p.json").read_text(encoding="utf-8"))
+    assert seen == {"min_confidence": 0.8}
+    manifest = json.loads((out.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["min_confidence"] == 0.8
+    assert manifest["review"] == {"min_confidence": 0.8, "facts": 3,
+                                  "by_topic": {"chip_share": 2, "ev_exports": 1}}  # fmt: skip
+
+
+def test_manifest_review_is_none_when_no_stage_wrote_it(project):
+    out = runner.run_pipeline(config(project), echo=lambda _: None)
+    manifest = json.loads((out.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["review"]["facts"] is None
+
+
+def test_min_confidence_flag_and_params_file(tmp_path):
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text("min_confidence: 0.7\n", encoding="utf-8")
+    from_file = cli.config_from_args(cli.build_parser().parse_args(["run", "--params", str(pfile)]))
+    assert from_file.min_confidence == 0.7
+    both = ["run", "--params", str(pfile), "--min-confidence", "0.95"]
+    assert cli.config_from_args(cli.build_parser().parse_args(both)).min_confidence == 0.95
+    default = cli.config_from_args(cli.build_parser().parse_args(["run"]))
+    assert default.min_confidence == runner.DEFAULTS["min_confidence"]
+
+
+@pytest.mark.parametrize("value", ["1.5", "high"], ids=["above-1", "text"])
+def test_bad_min_confidence_is_a_usage_error(project, tmp_path, capsys, value):
+    base = [
+        "run", "--raw-dir", str(project["raw"]), "--processed-dir", str(project["processed"]),
+        "--reports-dir", str(project["reports"]), "--notebooks-dir", str(project["nbs"]),
+    ]  # fmt: skip
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text(f"min_confidence: {value}\n", encoding="utf-8")
+    assert cli.main([*base, "--params", str(pfile)]) == 2
+    assert "min_confidence must" in capsys.readouterr().err
+    assert not project["reports"].exists()

@@ -47,6 +47,13 @@ def test_whole_suite_runs_on_fixture_set(tmp_path):
             assert (cfg.processed_dir / name).exists(), f"{stage.label} did not leave {name}"
     articles = io.read_table(cfg.processed_dir / "articles.parquet")
     assert len(articles) >= 5  # two dump articles, two feed items, one HTML page
+    # facts below min_confidence: in the review table (processed, run tables), counted
+    review = io.read_table(cfg.processed_dir / "review.parquet")
+    assert (out.run_dir / "tables" / "review.csv").exists()
+    assert manifest["review"]["facts"] == len(review)
+    facts = io.read_table(cfg.processed_dir / "facts.parquet")
+    assert set(review["fact_id"]) <= set(facts["fact_id"])
+    assert (review["confidence"] < manifest["parameters"]["min_confidence"]).all()
     assert (cfg.reports_dir / "latest").resolve() == out.run_dir.resolve()
     # one start and one end line per stage (plus a report.pdf line where no Chromium is found)
     assert len([x for x in lines if not x.startswith("report.pdf skipped: ")]) == 2 * len(stages)

@@ -3,6 +3,7 @@ share notebooks on the sample corpus (answer-key rows, golden chart CSVs)."""
 
 from __future__ import annotations
 
+import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
@@ -365,6 +366,57 @@ def test_empty_topic_gives_empty_tables_and_no_chart():
         fleets, keys=share.prepare.FLEET_KEYS, series_keys=share.prepare.FLEET_SERIES
     )
     assert share_charts.fleet_latest_chart(share.tables.fleet_latest(fshown), "en") is None
+
+
+# --- min_confidence -------------------------------------------------------------------------
+def test_limit_confidence_keeps_facts_at_or_above_the_threshold():
+    f = facts([{"value": 1.0, "confidence": 0.97}, {"value": 2.0, "confidence": 0.93},
+               {"value": 3.0, "confidence": 0.40}])  # fmt: skip
+    prepared = share.prepare_facts(f, ARTICLES, topic="ev_exports")
+    assert share.limit_confidence(prepared, 0.93)["value"].tolist() == [1.0, 2.0]
+    assert len(share.limit_confidence(prepared, 0.0)) == 3
+    assert share.limit_confidence(prepared.iloc[:0], 0.93).empty
+
+
+def test_limit_confidence_needs_the_column_and_a_threshold_in_0_1():
+    prepared = share.prepare_facts(facts([{"value": 1.0}]), ARTICLES, topic="ev_exports")
+    with pytest.raises(share.prepare.FactsError, match="lacks columns \\['confidence'\\]"):
+        share.limit_confidence(prepared, 0.9)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        share.limit_confidence(prepared.assign(confidence=1.0), 1.5)
+
+
+def test_kept_summary_says_how_many_were_held_back_for_review():
+    f = facts([{"value": 1.0, "confidence": 0.97}, {"value": 2.0, "confidence": 0.40}])
+    lines = share.prepare.kept_summary(f[:1], f, topic="ev_exports", since="", n_reference=0,
+                                       labels="en", held_back=1, min_confidence=0.93)  # fmt: skip
+    assert lines[2] == (
+        "1 ev_exports facts held back for review (confidence below 0.93): table review of 03_facts"
+    )
+
+
+@pytest.mark.slow
+def test_share_notebook_leaves_facts_below_min_confidence_out(tmp_path):
+    """Notebook 04 on the sample key with one fact made unsure: it is held back, and said so."""
+    processed = tmp_path / "processed"
+    write_sample_processed(processed)
+    all_facts = io.read_table(processed / "facts.parquet")
+    ev = all_facts.index[all_facts["topic"] == "ev_exports"]
+    unsure = all_facts.loc[ev[0], "fact_id"]
+    all_facts.loc[ev[0], "confidence"] = 0.2
+    all_facts.to_parquet(processed / "facts.parquet", index=False)
+    out = tmp_path / "04.ipynb"
+    parameters = {"processed_dir": str(processed), "run_dir": str(tmp_path / "run"),
+                  "min_confidence": 0.5}  # fmt: skip
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "04_ev_exports.ipynb"), str(out),
+                        parameters=parameters, cwd=str(NOTEBOOKS_DIR), kernel_name="python3",
+                        progress_bar=False)  # fmt: skip
+    long = io.read_table(tmp_path / "run" / "tables" / "ev_exports_long.parquet")
+    assert unsure not in set(long["fact_id"])
+    assert len(long) == len(ev) - 1
+    printed = "".join(o.get("text", "") for c in nbformat.read(out, 4).cells
+                      for o in c.get("outputs", []))  # fmt: skip
+    assert "1 ev_exports facts held back for review (confidence below 0.5)" in printed
 
 
 # --- the notebooks on the sample corpus ------------------------------------------------------

@@ -30,7 +30,7 @@ class Parameter:
 
     name: str
     type_name: str
-    default: str | bool
+    default: str | bool | float
     comment: str
 
 
@@ -42,13 +42,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("incremental", "bool", False, "reuse results of unchanged inputs from the last run"),
     Parameter("since", "str", "", "only articles from this YYYY-MM-DD on in tables; empty: all"),
     Parameter("corrections_dir", "str", "data/corrections", "reviewed corrections (*.yaml) folder"),
-)
-PYTHON_TYPES = {"str": str, "bool": bool}
+    # NOTE: the default is the threshold `python -m helpers calibrate` chose on real pages
+    # (benchmarks/confidence.md); a test checks that it equals the model file's recommendation.
+    Parameter("min_confidence", "float", 0.9, "facts below it (0-1) go to review, not charts"),
+)  # fmt: skip
+PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {"str": str, "bool": bool, "float": (float, int)}
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 DEFAULTS = {p.name: p.default for p in PARAMETERS}
 
 
-def _literal(value: str | bool) -> str:
+def _literal(value: str | bool | float) -> str:
     """Python source for a default; json.dumps gives the double quotes ruff-format wants."""
     return repr(value) if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
 
@@ -62,7 +65,8 @@ PARAMETERS_SOURCE = "\n".join(
 )
 SETUP_SOURCE = (
     "from helpers.core import io, params\n\n"
-    'params.validate_parameters({"labels": labels, "since": since})\n'
+    'params.validate_parameters({"labels": labels, "since": since, '
+    '"min_confidence": min_confidence})\n'
     "dirs = params.stage_dirs(raw_dir, processed_dir, run_dir)"
 )
 
@@ -72,12 +76,21 @@ class ParameterError(ValueError):
 
 
 def validate_parameters(values: dict[str, object]) -> dict[str, object]:
-    """Check names, types and values; return them unchanged or raise :class:`ParameterError`."""
+    """Check names, types and values; return them unchanged or raise :class:`ParameterError`.
+
+    Example:
+        >>> validate_parameters({"min_confidence": 0.9})["min_confidence"]
+        0.9
+        >>> validate_parameters({"min_confidence": 1.5})
+        Traceback (most recent call last):
+        ...
+        helpers.core.params.ParameterError: min_confidence must lie between 0 and 1, got 1.5
+    """
     unknown = sorted(set(values) - set(PARAMETER_NAMES))
     if unknown:
         raise ParameterError(f"unknown parameter(s) {unknown}; known: {list(PARAMETER_NAMES)}")
     for p in PARAMETERS:
-        if p.name in values and not isinstance(values[p.name], PYTHON_TYPES[p.type_name]):
+        if p.name in values and not _has_type(values[p.name], p.type_name):
             raise ParameterError(
                 f"parameter {p.name} must be a {p.type_name}, got {values[p.name]!r}"
             )
@@ -85,7 +98,36 @@ def validate_parameters(values: dict[str, object]) -> dict[str, object]:
         raise ParameterError(f"labels must be one of {LABEL_LANGUAGES}, got {values['labels']!r}")
     if values.get("since"):
         parse_since(str(values["since"]))
+    if "min_confidence" in values:
+        parse_min_confidence(values["min_confidence"])
     return values
+
+
+def _has_type(value: object, type_name: str) -> bool:
+    """``isinstance`` by the declared type name; a bool is no number (True is not 1.0 here)."""
+    if type_name == "float" and isinstance(value, bool):
+        return False
+    return isinstance(value, PYTHON_TYPES[type_name])
+
+
+def parse_min_confidence(value: object) -> float:
+    """The ``min_confidence`` parameter as a float in 0..1 (a flag or YAML value may be text).
+
+    Example:
+        >>> parse_min_confidence("0.85"), parse_min_confidence(1)
+        (0.85, 1.0)
+    """
+    if isinstance(value, bool):
+        raise ParameterError(f"min_confidence must be a number between 0 and 1, got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"min_confidence must be a number between 0 and 1, got {value!r}"
+        ) from None
+    if not 0.0 <= number <= 1.0:  # also false for NaN
+        raise ParameterError(f"min_confidence must lie between 0 and 1, got {value!r}")
+    return number
 
 
 def parse_since(since: str) -> dt.date | None:

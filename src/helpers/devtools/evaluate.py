@@ -38,6 +38,11 @@ entity, metric, value, period) count once.
 **Lenient** (printed beside, the scorer of earlier sessions): entity, value and periods
 compatible either way (:func:`periods_compatible`); metric and market ignored.
 
+**Charted** (printed beside): the strict score of the predictions whose ``confidence`` is at
+or above ``--min-confidence`` (:func:`charted`): what the tables and charts of stages 04-06
+show. Its precision is the "precision of charted facts"; its recall, against every gold row,
+says how much of the gold reaches a chart.
+
 Errors are grouped by kind (:data:`ERROR_KINDS`): a missed gold row that has a prediction with
 its value counts as a wrong entity, metric, period or market (the first attribute that
 fails, in that order); one with a prediction of its entity, metric and period but another
@@ -62,6 +67,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.catalog.metrics import Vocabulary, is_topic_fact, load_vocabulary
+from helpers.core.params import DEFAULTS
 from helpers.text.periods import period_bounds
 
 VALUE_TOLERANCE = 0.005  # relative: 0.5 %
@@ -338,10 +344,7 @@ def score(
     ``article_year`` for strict empty periods; ``strict`` False gives the lenient scorer (see
     the module docstring).
     """
-    vocab = vocab or load_vocabulary()
-    gold = topic_facts(map_gold_metrics(gold, vocab), vocab).reset_index(drop=True)
-    preds = _dedupe(topic_facts(preds, vocab)).reset_index(drop=True)
-    pairs = _match(gold, preds, strict)
+    gold, preds, pairs = _scored(gold, preds, vocab or load_vocabulary(), strict)
     matched_g, matched_p = {g for g, _ in pairs}, {p for _, p in pairs}
     misses = gold[~gold.index.isin(matched_g)]
     fps = preds[~preds.index.isin(matched_p)]
@@ -356,6 +359,45 @@ def score(
     )
     errors = classify_errors(misses, fps, strict)
     return Score(pd.DataFrame(rows), misses, fps, matches, errors, strict)
+
+
+def _scored(gold: pd.DataFrame, preds: pd.DataFrame, vocab: Vocabulary, strict: bool
+            ) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[int, int]]]:  # fmt: skip
+    """The scored gold rows and predictions (topic facts; one of identical ones) and their pairs."""
+    gold = topic_facts(map_gold_metrics(gold, vocab), vocab).reset_index(drop=True)
+    preds = _dedupe(topic_facts(preds, vocab)).reset_index(drop=True)
+    return gold, preds, _match(gold, preds, strict)
+
+
+def label_predictions(gold: pd.DataFrame, preds: pd.DataFrame, vocab: Vocabulary | None = None,
+                      *, strict: bool = True) -> pd.DataFrame:  # fmt: skip
+    """The predictions :func:`score` counts, each with ``is_correct`` (matched to a gold row).
+
+    The training labels of the confidence model (``python -m helpers calibrate``): a topic fact
+    is correct when it matches a gold row under the (strict) scorer, one to one.
+
+    Example:
+        >>> gold = pd.DataFrame({"seed": ["s"], "topic": ["ev_exports"], "entity": ["byd"],
+        ...     "metric": ["exports"], "value": [4e5], "period": ["2024"], "market": ["world"]})
+        >>> p = gold.rename(columns={"entity": "entity_id"}).assign(parent_id="byd")
+        >>> p = pd.concat([p, p.assign(period="2023")])  # 比亚迪: the second year is wrong
+        >>> label_predictions(gold, p)[["period", "is_correct"]].values.tolist()
+        [['2024', True], ['2023', False]]
+    """
+    _, scored, pairs = _scored(gold, preds, vocab or load_vocabulary(), strict)
+    return scored.assign(is_correct=scored.index.isin({p for _, p in pairs}))
+
+
+def charted(preds: pd.DataFrame, min_confidence: float) -> pd.DataFrame:
+    """The predictions that reach tables and charts: confidence at or above ``min_confidence``.
+
+    Example:
+        >>> charted(pd.DataFrame({"confidence": [0.2, 0.9]}), 0.5)["confidence"].tolist()
+        [0.9]
+    """
+    if "confidence" not in preds:
+        raise ValueError("predictions have no confidence column: extract them again (stage 03)")
+    return preds[preds["confidence"] >= min_confidence]
 
 
 def _near_miss(g: pd.Series, pool: pd.DataFrame, strict: bool) -> tuple[str, object]:
@@ -480,24 +522,32 @@ def add_article_year(facts: pd.DataFrame, articles: pd.DataFrame | None) -> pd.D
     return facts.assign(article_year=facts["article_id"].astype(str).map(lookup).fillna(""))
 
 
-def predict_from_raw(raw_dir: Path) -> pd.DataFrame:
-    """Parse, dedup and extract facts from a raw folder (stages 01-03 in memory)."""
+def predict_from_raw(raw_dir: Path, *, scored: bool = True) -> pd.DataFrame:
+    """Parse, dedup and extract facts from a raw folder (stages 01-03 in memory).
+
+    ``scored`` adds each fact's ``confidence`` as stage 03 does (the packaged model); the
+    calibration, which trains that model, reads the facts without it.
+    """
     from helpers import dedup, facts, parse
 
     articles = dedup.deduplicate(parse.parse_raw_dir(raw_dir).articles).articles
-    return add_article_year(facts.extract_facts(articles), articles)
+    found = facts.extract_facts(articles)
+    found = facts.confidence.add_confidence(found) if scored else found
+    return add_article_year(found, articles)
 
 
 # --- report ------------------------------------------------------------------------------------
-def format_report(result: Score, label: str, lenient: Score | None = None) -> str:
+def format_report(result: Score, label: str, lenient: Score | None = None,
+                  charted_view: tuple[Score, float] | None = None) -> str:  # fmt: skip
     """Return the report as text.
 
-    The per-topic table (strict, with the lenient one beside), the errors by kind, then the
-    misses and false positives.
+    The per-topic table (strict, with the lenient one and the charted view beside), the errors
+    by kind, then the misses and false positives. ``charted_view`` is the strict score of the
+    predictions at or above ``min_confidence`` (:func:`charted`) and that threshold.
     """
     pd_opts = {"display.width": 200, "display.max_colwidth": 40, "display.max_rows": 500}
     with pd.option_context(*[x for kv in pd_opts.items() for x in kv]):
-        table = result.table.to_string(index=False, float_format=lambda x: f"{x:.3f}")
+        table = _table(result)
         miss_cols = ["seed", "topic", "entity", "metric", "value", "period", "evidence"]
         fp_cols = [
             "seed",
@@ -516,11 +566,32 @@ def format_report(result: Score, label: str, lenient: Score | None = None) -> st
     mode = "strict" if result.strict else "lenient"
     out = f"== facts vs {label} ({mode})\n{table}\n"
     if lenient is not None:
-        other = lenient.table.to_string(index=False, float_format=lambda x: f"{x:.3f}")
-        out += f"\n== lenient (entity + value + period only)\n{other}\n"
+        out += f"\n== lenient (entity + value + period only)\n{_table(lenient)}\n"
+    if charted_view is not None:
+        out += _charted_text(result, *charted_view)
     if result.errors is not None:
         out += f"\n-- errors by kind ({mode})\n{error_counts(result).to_string()}\n"
     return out + f"\n-- misses (gold not found)\n{misses}\n\n-- false positives\n{fps}\n"
+
+
+def _table(result: Score) -> str:
+    return result.table.to_string(index=False, float_format=lambda x: f"{x:.3f}")
+
+
+def _charted_text(result: Score, shown: Score, min_confidence: float) -> str:
+    """The charted view: strict scores of the facts tables and charts would use, and coverage."""
+    total = _predicted(result)
+    n = _predicted(shown)
+    share = f"{n / total:.3f}" if total else "-"
+    return (
+        f"\n== charted facts (confidence >= {min_confidence}; strict): {n} of {total} topic "
+        f"facts charted (coverage {share}); the rest go to the review table\n{_table(shown)}\n"
+    )
+
+
+def _predicted(result: Score) -> int:
+    row = result.table.set_index("topic").loc["all"]
+    return int(row["tp"] + row["fp"])
 
 
 def _show(df: pd.DataFrame, cols: list[str]) -> str:
@@ -557,23 +628,37 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--facts", help="a facts.parquet written by stage 03")
     p.add_argument("--articles-key", help="articles.csv mapping files to seeds (sample key)")
     p.add_argument("--json", help="also write the strict and lenient tables to this JSON file")
+    conf_help = (
+        "the charted view scores predictions at or above this confidence (default: %(default)s)"
+    )
+    p.add_argument("--min-confidence", type=float, default=DEFAULTS["min_confidence"],
+                   help=conf_help)  # fmt: skip
     args = parser.parse_args(argv)
     gold = read_gold(args.gold)
     preds = add_seeds(_load_predictions(args), _articles_key(args))
     strict, lenient = score(gold, preds), score(gold, preds, strict=False)
-    print(format_report(strict, args.gold, lenient))
+    shown = None
+    if "confidence" in preds:
+        shown = (score(gold, charted(preds, args.min_confidence)), args.min_confidence)
+    else:
+        print("(no confidence column in these facts: no charted view; run stage 03 again)")
+    print(format_report(strict, args.gold, lenient, shown))
     if args.json:
-        Path(args.json).write_text(to_json(strict, lenient), encoding="utf-8")
+        Path(args.json).write_text(to_json(strict, lenient, shown), encoding="utf-8")
     return 0
 
 
-def to_json(strict: Score, lenient: Score) -> str:
-    """Both tables and the error counts as JSON (for records of a scoring run)."""
+def to_json(strict: Score, lenient: Score, charted_view: tuple[Score, float] | None = None) -> str:
+    """Both tables, the charted view and the error counts as JSON (records of a scoring run)."""
     payload = {
         "strict": strict.table.to_dict(orient="records"),
         "lenient": lenient.table.to_dict(orient="records"),
         "errors": error_counts(strict).to_dict(orient="index"),
     }
+    if charted_view is not None:
+        shown, threshold = charted_view
+        payload["charted"] = {"min_confidence": threshold,
+                              "table": shown.table.to_dict(orient="records")}  # fmt: skip
     return json.dumps(payload, ensure_ascii=False, indent=2, default=float) + "\n"
 
 

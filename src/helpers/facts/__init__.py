@@ -8,14 +8,16 @@ markets, sources named in the text), :mod:`~helpers.facts.metrics`,
 (the fields of a fact row), driven by :mod:`~helpers.facts.extract`; :mod:`~helpers.facts.schema`
 holds the columns and records they share, :mod:`~helpers.facts.selection` which articles and
 sentences are read, :mod:`~helpers.facts.cache` the incremental cache,
-:mod:`~helpers.facts.checks` the data findings and :mod:`~helpers.facts.summary` the notebook's
-views; :mod:`~helpers.facts.ids` makes the stable fact ids and :mod:`~helpers.facts.corrections`
+:mod:`~helpers.facts.checks` the data findings, :mod:`~helpers.facts.confidence` each fact's
+confidence and the review table, and :mod:`~helpers.facts.summary` the notebook's views;
+:mod:`~helpers.facts.ids` makes the stable fact ids and :mod:`~helpers.facts.corrections`
 applies the reviewed corrections (aliases before extraction, reject/set/add after it).
 """
 
 from helpers.facts import (
     cache,
     checks,
+    confidence,
     corrections,
     dating,
     extract,
@@ -34,6 +36,7 @@ from helpers.facts.extract import extract_facts, facts_log, load_previous
 __all__ = [
     "cache",
     "checks",
+    "confidence",
     "corrections",
     "dating",
     "extract",

@@ -78,6 +78,8 @@ def split_for_facts(
     if previous is None:
         return pd.DataFrame(columns=COLUMNS), articles
     old_facts, log = previous
+    if not set(COLUMNS) <= set(old_facts.columns):
+        return pd.DataFrame(columns=COLUMNS), articles  # written by older code: read all again
     version = extractor_version(aliases)
     log = log[log["extractor_version"] == version]
     # NOTE: a log written before read_spans existed read every article whole.

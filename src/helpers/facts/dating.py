@@ -285,11 +285,23 @@ ASIDE_PERIOD_CHARS = 14
 ASIDE_GAP_CHARS = 4
 # A period that names a report (三季度财报, 中期业绩): it dates the report, not a count in it.
 REPORT_AFTER_RE = re.compile(r" *(?:的)?(?:财报|业绩|财务报告|报告|季报|年报)")
+# What chose a fact's period (:func:`choose_period`), from the surest to the loosest: a year list,
+# a bracketed remark, its clause, an as-of period, an earlier clause heading the figure, its
+# sentence across other figures; then, with none written before
+# the figure: a relative period no date resolves, 当时, a target without deadline, the article's
+# month, the sentence before, the passage, the article's year, nothing.
+PERIOD_BASES = ("list", "aside", "clause", "as_of", "lead", "sentence", "unresolved", "then",
+                "undated_target", "article_month", "previous_sentence", "passage",
+                "article_year", "none")  # fmt: skip
 
 
 def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: str
-                  ) -> tuple[str, bool, bool]:  # fmt: skip
-    """Period of a reading: (period, is_inferred, is_fiscal).
+                  ) -> tuple[str, bool, bool, str]:  # fmt: skip
+    """Period of a reading: (period, is_inferred, is_fiscal, basis).
+
+    ``basis`` names the rule that chose it (:data:`PERIOD_BASES`), evidence for the fact's
+    confidence: a period written in the figure's own clause is surer than one carried over
+    from the sentence before or the article's date.
 
     Example:
         >>> from helpers.text.sentences import Span
@@ -300,17 +312,19 @@ def choose_period(sentence: Sentence, r: Reading, ctx: ArticleContext, metric: s
         >>> s = make_sentence(Span(0, len(body), body), body, all_periods=extract_periods(body))
         >>> s.readings = read_numbers(s)
         >>> ctx = ArticleContext("a", body, None, True, [], load_vocabulary(), load_catalog())
-        >>> [choose_period(s, r, ctx, "yoy_growth")[0] for r in s.readings]
-        ['2024', '2025']
+        >>> [choose_period(s, r, ctx, "yoy_growth")[::3] for r in s.readings]
+        [('2024', 'clause'), ('2025', 'clause')]
     """
     listed = listed_year(sentence, r)
     if listed:
-        return listed, False, False
-    chosen = _aside_period(sentence, r) or _written_period(sentence, r, metric)
+        return listed, False, False, "list"
+    chosen, basis = _aside_period(sentence, r), "aside"
+    if chosen is None:
+        chosen, basis = _written_period(sentence, r, metric)
     if chosen is not None:
-        return chosen["period"], chosen["is_inferred"], chosen["is_fiscal"]
+        return chosen["period"], chosen["is_inferred"], chosen["is_fiscal"], basis
     if _has_unresolved_period(sentence, r):
-        return "", True, False
+        return "", True, False, "unresolved"
     return _fallback_period(sentence, ctx, metric)
 
 
@@ -348,8 +362,9 @@ def _right_after(norm: str, end: int, lo: int) -> bool:
     return lo >= end and len(gap) <= ASIDE_GAP_CHARS and not re.search(r"[，,。；;、]", gap)
 
 
-def _written_period(sentence: Sentence, r: Reading, metric: str = "") -> dict | None:
-    """The nearest period before the reading in its clause, else in its sentence.
+def _written_period(sentence: Sentence, r: Reading, metric: str = ""
+                    ) -> tuple[dict | None, str]:  # fmt: skip
+    """The nearest period before the reading in its clause, else in its sentence, and which.
 
     A figure counted at a moment takes an as-of period of its sentence (到2024年10月，…三季度
     财报显示…拥有约2000辆) over a nearer period, which names a report or another span.
@@ -357,9 +372,17 @@ def _written_period(sentence: Sentence, r: Reading, metric: str = "") -> dict | 
     c_lo = sentence.clauses[r.clause][0]
     usable = _usable_periods(sentence, r)
     if metric in STOCK_METRICS and (as_of := _as_of_over_reports(sentence, usable)):
-        return as_of
+        return as_of, "as_of"
     in_clause = [p for p in usable if p["start"] >= c_lo]
-    return (in_clause or usable or [None])[-1]
+    if in_clause:
+        return in_clause[-1], "clause"
+    if not usable:
+        return None, ""
+    # NOTE: a period heading the figure in an earlier clause (截至2025年11月底，其车队规模…)
+    # dates it as surely as one in its clause; one with other figures in between was written
+    # for them and only carries over.
+    between = any(usable[-1]["end"] <= x.start < r.start for x in sentence.readings)
+    return usable[-1], "sentence" if between else "lead"
 
 
 def _usable_periods(sentence: Sentence, r: Reading) -> list[dict]:
@@ -480,7 +503,7 @@ def _is_base_period(sentence: Sentence, period: dict, r: Reading) -> bool:
 # the article year); the first that applies wins.
 def _fallback_period(
     sentence: Sentence, ctx: ArticleContext, metric: str
-) -> tuple[str, bool, bool]:
+) -> tuple[str, bool, bool, str]:
     """No period in the sentence: 当时 -> the previous one; stock figures -> the article date."""
     earlier = [
         p
@@ -491,9 +514,9 @@ def _fallback_period(
         and not p.get("is_base")
     ]
     if THEN_RE.search(sentence.norm) and earlier:
-        return earlier[-1]["period"], True, earlier[-1]["is_fiscal"]
+        return earlier[-1]["period"], True, earlier[-1]["is_fiscal"], "then"
     if metric in UNDATED_TARGETS:
-        return "", True, False
+        return "", True, False, "undated_target"
     as_of = metric in STOCK_METRICS or AS_OF_RE.search(sentence.norm)
     if as_of:
         # NOTE (issue 14): a figure counted "now" holds in the article's month (its day is when
@@ -501,13 +524,15 @@ def _fallback_period(
         # a complete year, that month is unknown, and the period of the sentence before is no
         # stand-in for it.
         known = ctx.ref_date is not None and not ctx.ref_is_floor
-        return (ctx.ref_date.strftime("%Y-%m") if known else ""), True, False
+        return (ctx.ref_date.strftime("%Y-%m") if known else ""), True, False, "article_month"
     # NOTE: a flow figure with no period continues the period of the sentence right before
     # (a caption line included); a period written further back belongs to another statement
     # (1985到1995年间 two sentences earlier does not date 渗透率超过50%).
     recent = [p for p in earlier if p["start"] >= sentence.previous_start]
     if recent:
-        return recent[-1]["period"], True, recent[-1]["is_fiscal"]
+        return recent[-1]["period"], True, recent[-1]["is_fiscal"], "previous_sentence"
     if sentence.carried_period:
-        return sentence.carried_period, True, False
-    return (str(ctx.ref_date.year), True, False) if ctx.ref_date else ("", True, False)
+        return sentence.carried_period, True, False, "passage"
+    if ctx.ref_date:
+        return str(ctx.ref_date.year), True, False, "article_year"
+    return "", True, False, "none"

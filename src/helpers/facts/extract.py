@@ -134,7 +134,7 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     period_ref = dt.date(ref.year, 12, 31) if estimated and ref else ref
     periods = body_periods(body, period_ref)
     ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog,
-                         ref_is_floor=basis == "closed_year")  # fmt: skip
+                         ref_is_floor=basis == "closed_year", date_basis=basis)  # fmt: skip
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
     carry, rows, previous, items = Carry(), [], None, []
     for span in split_sentences(body):
@@ -236,7 +236,8 @@ def extract_facts(
 
     Returns:
         The facts table (:data:`COLUMNS` plus :data:`ARTICLE_EXTRAS` when the articles have
-        them; titles stay in the articles table).
+        them; titles stay in the articles table). The rules only extract; how sure each fact
+        is comes from :func:`helpers.facts.confidence.add_confidence`, called next.
 
     Example:
         >>> df = pd.DataFrame({"article_id": ["a", "b"], "is_canonical": [True, False],

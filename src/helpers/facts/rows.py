@@ -36,7 +36,7 @@ from helpers.facts.schema import (
     Reading,
     Sentence,
 )
-from helpers.facts.subjects import _markets, choose_subjects, respectively
+from helpers.facts.subjects import _markets, respectively, subjects_and_rule
 
 
 # --- market, qualifier, source, topic ---------------------------------------------------------
@@ -194,21 +194,26 @@ def _skip_spans(sentence: Sentence, vocab: Vocabulary) -> list[tuple[int, int]]:
 def _subject_record(sentence: Sentence, subjects: list[attr.Mention], metric: str,
                     market: str, carry: Carry, vocab: Vocabulary,
                     anaphoric: bool = False, r: Reading | None = None
-                    ) -> tuple[str, str] | None:  # fmt: skip
-    """(entity_id, entity_text) from mentions, the carried subject or the metric default.
+                    ) -> tuple[str, str, str] | None:  # fmt: skip
+    """(entity_id, entity_text, basis) from mentions, the carried subject or the metric default.
+
+    ``basis`` says where the subject came from ("" for mentions found by the caller's rule,
+    ``previous_row``, ``carried`` or ``default``): evidence for the fact's confidence.
 
     NOTE: the subject of an earlier sentence carries to the next :data:`SUBJECT_REACH`
     sentences, and further only to a sentence that refers back (公司, 该公司, 其, 集团): a cost
     estimate ten sentences after a company was named is not that company's figure.
     """
     if subjects:
-        return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects)
+        return "+".join(m.entity_id for m in subjects), "、".join(m.text for m in subjects), ""
     if sentence.row_subject is not None:
-        return sentence.row_subject  # 出口620万辆，同比增长5.8%: the growth is of the same subject
+        # 出口620万辆，同比增长5.8%: the growth is of the same subject
+        return *sentence.row_subject, "previous_row"
     carried = _carries_subject(sentence, metric, carry, vocab, anaphoric)
     if carried and not (r is not None and _carry_blocked(sentence, r, metric, carry, vocab)):
-        return "+".join(carry.subject), carry.subject_text
-    return _default_subject(sentence, metric, market, vocab)
+        return "+".join(carry.subject), carry.subject_text, "carried"
+    default = _default_subject(sentence, metric, market, vocab)
+    return None if default is None else (*default, "default")
 
 
 def _carries_subject(sentence: Sentence, metric: str, carry: Carry, vocab: Vocabulary,
@@ -308,6 +313,7 @@ class _Pending:
     metric: str
     cue_start: int
     mapped: tuple[str, object] | None
+    subject_rule: str = ""  # the rule of helpers.facts.subjects that named the subject
 
 
 # NOTE: complexity 14: the per-sentence driver: context, skips, 分别 lists, readings, carried state,
@@ -390,7 +396,11 @@ def _reading_facts(sentence: Sentence, idx: int, pending: _Pending, ctx: Article
                    carry: Carry, ctx_ok: dict) -> list[dict]:  # fmt: skip
     """The fact rows of one reading (several for 各 lists)."""
     kind, item = pending.mapped or ("", None)
-    groups = [[item]] if kind == "subject" else choose_subjects(sentence, idx, ctx.vocab)
+    groups, pending.subject_rule = (
+        ([[item]], "respectively")
+        if kind == "subject"
+        else subjects_and_rule(sentence, idx, ctx.vocab)
+    )
     if groups:
         sentence.last_subjects = groups[-1]
     rows = []
@@ -414,18 +424,58 @@ def _fact_row(sentence: Sentence, idx: int, pending: _Pending, group: list[attr.
     subject = _subject_record(sentence, group, metric, market, carry, vocab, anaphoric, r)
     if subject is None:
         return None
-    sentence.row_subject = subject
+    sentence.row_subject = subject[:2]
     entity_id = _china_abroad(subject[0], metric, market)
     if kind == "period":
-        period, inferred, fiscal = item, False, False
+        period = (item, False, False, "list")
     else:
-        period, inferred, fiscal = choose_period(sentence, r, ctx, metric)
+        period = choose_period(sentence, r, ctx, metric)
+    _remember_subject(carry, group, subject[1], anaphoric)
+    row = _row(sentence, idx, pending, metric, entity_id, subject[1], market,
+               period[:3], ctx, carry, ctx_ok)  # fmt: skip
+    return {**row, **evidence(sentence, r, pending, subject[2] or pending.subject_rule, period[3],
+                              ctx)}  # fmt: skip
+
+
+def _remember_subject(carry: Carry, group: list[attr.Mention], text: str, anaphoric: bool) -> None:
+    """A subject named (or referred back to) starts the carried subject's reach afresh."""
     if group or anaphoric:
         carry.subject_age = 0
     if group:
-        carry.subject, carry.subject_text = [m.entity_id for m in group], subject[1]
-    return _row(sentence, idx, pending, metric, entity_id, subject[1], market,
-                (period, inferred, fiscal), ctx, carry, ctx_ok)  # fmt: skip
+        carry.subject, carry.subject_text = [m.entity_id for m in group], text
+
+
+def evidence(sentence: Sentence, r: Reading, pending: _Pending, subject_basis: str,
+             period_basis: str, ctx: ArticleContext) -> dict:  # fmt: skip
+    """How the rules found a fact's parts: what :mod:`helpers.facts.confidence` scores.
+
+    ``metric_basis``: the cue stood before the figure in its clause (``cue_before``), after it
+    (``cue_after``), in an earlier clause (``cue_earlier``), or none did and the metric was
+    inherited from a figure before or taken from the unit (``inherited``); ``cue_distance``
+    counts the characters between cue and figure (-1 for none).
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> s = make_sentence(Span(0, 10, "比亚迪海外销量达5万辆"), "")
+        >>> s.readings = read_numbers(s)
+        >>> ev = evidence(s, s.readings[0], _Pending("overseas_sales", 3, None), "in_clause",
+        ...               "none", None)
+        >>> ev["metric_basis"], ev["cue_distance"], ev["date_basis"]
+        ('cue_before', 5, '')
+    """
+    c_lo = sentence.clauses[r.clause][0]
+    start = pending.cue_start
+    if start < 0:
+        basis, distance = "inherited", -1
+    elif start >= r.end:
+        basis, distance = "cue_after", start - r.end
+    else:
+        basis = "cue_before" if start >= c_lo else "cue_earlier"
+        distance = max(r.start - start, 0)
+    return {"subject_basis": subject_basis, "period_basis": period_basis,
+            "metric_basis": basis, "cue_distance": distance,
+            "date_basis": ctx.date_basis if ctx is not None else ""}  # fmt: skip
 
 
 def _promote_target(sentence: Sentence, r: Reading, metric: str, vocab: Vocabulary) -> str:

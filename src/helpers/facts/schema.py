@@ -72,6 +72,8 @@ COLUMNS = [
     "metric", "base_metric", "value", "value_high", "unit", "period", "period_inferred",
     "is_fiscal", "market", "segment", "qualifier", "data_source", "sentence", "sentence_start",
     "char_start", "char_end", "number_text", "part_of",
+    # evidence of how the rules found the fact (helpers.facts.rows.evidence), for its confidence
+    "subject_basis", "period_basis", "metric_basis", "cue_distance", "date_basis",
 ]  # fmt: skip
 STATISTICS_BODY = "statistics_body"
 # How many sentences after the one naming it a subject still holds without 公司/其.
@@ -208,3 +210,5 @@ class ArticleContext:
     # The reference date is only the floor of a complete year (helpers.facts.dating.dated_by):
     # it resolves 今年/去年, but a fleet counted "now" is not dated 1 January by it.
     ref_is_floor: bool = False
+    # How the reference date was found (helpers.facts.dating.DATE_BASES; "" for none).
+    date_basis: str = ""

@@ -263,17 +263,35 @@ def choose_subjects(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[lis
         >>> [[m.entity_id for m in f] for f in choose_subjects(s, 0, load_vocabulary())]
         [['geely'], ['byd']]
     """
+    return subjects_and_rule(sentence, idx, vocab)[0]
+
+
+def subjects_and_rule(sentence: Sentence, idx: int, vocab: Vocabulary
+                      ) -> tuple[list[list[attr.Mention]], str]:  # fmt: skip
+    """:func:`choose_subjects` and the name of the rule that found them ("" for none).
+
+    The rule is evidence for the fact's confidence (:mod:`helpers.facts.confidence`): a subject
+    named in the figure's own clause is surer than one taken from an earlier clause.
+
+    Example:
+        >>> from helpers.text.sentences import Span
+        >>> from helpers.catalog.metrics import load_vocabulary
+        >>> from helpers.facts.readings import make_sentence, read_numbers
+        >>> text = "比亞迪出口5萬輛，同比增長9%"
+        >>> s = make_sentence(Span(0, len(text), text), "", mentions=attr.find_mentions(text))
+        >>> s.readings = read_numbers(s)
+        >>> subjects_and_rule(s, 0, load_vocabulary())[1]
+        'in_clause'
+    """
     r = sentence.readings[idx]
     if each := _listed_subjects(sentence, r, vocab.patterns["each_cues"]):
-        return [[m] for m in each]
+        return [[m] for m in each], "each"
     if combined := _listed_subjects(sentence, r, vocab.patterns["combined_cues"]):
-        return [combined]
-    rules = (_in_clause, _named_since_last_figure, _previous_figure_s, _fitting_earlier,
-             _named_right_after)  # fmt: skip
-    for rule in rules:
+        return [combined], "combined"
+    for name, rule in SUBJECT_RULES:
         if found := rule(sentence, idx, vocab):
-            return [found]
-    return []
+            return [found], name
+    return [], ""
 
 
 def _in_clause(sentence: Sentence, idx: int, vocab: Vocabulary) -> list[attr.Mention]:
@@ -373,3 +391,9 @@ def _fits(mention: attr.Mention, metric: str | None, vocab: Vocabulary) -> bool:
     if spec is None or spec.context != "robotaxi":
         return True
     return bool(set(mention.types) & ROBOTAXI_TYPES)
+
+
+# The rules of :func:`subjects_and_rule` after 各/合计 lists, in order, with their evidence names.
+SUBJECT_RULES = (("in_clause", _in_clause), ("since_last_figure", _named_since_last_figure),
+                 ("previous_figure", _previous_figure_s), ("earlier_clause", _fitting_earlier),
+                 ("right_after", _named_right_after))  # fmt: skip

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.catalog import texts as lab
+from helpers.facts import confidence
 
 TOPICS = ("ev_exports", "chip_share", "robotaxi_fleet")
 
@@ -85,3 +86,23 @@ def topic_fact_counts(facts: pd.DataFrame) -> pd.DataFrame:
     return topical.pivot_table(
         index="entity_id", columns="metric", values="fact_id", aggfunc="count", fill_value=0
     )
+
+
+def confidence_counts(facts: pd.DataFrame, min_confidence: float) -> pd.DataFrame:
+    """Per topic: facts the tables may use, those at or above ``min_confidence``, held back.
+
+    Example:
+        >>> f = pd.DataFrame({"topic": ["chip_share", "chip_share"], "confidence": [0.97, 0.4]})
+        >>> confidence_counts(f, 0.9).loc["chip_share"].tolist()
+        [2, 1, 1]
+    """
+    rows = facts[confidence.usable(facts)]
+    held = confidence.held_back(rows, min_confidence)
+    table = pd.DataFrame(
+        {
+            "facts": rows.groupby("topic").size(),
+            "charted": rows[~held].groupby("topic").size(),
+            "held_back": rows[held].groupby("topic").size(),
+        }
+    )
+    return table.reindex(list(TOPICS)).fillna(0).astype(int)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from helpers.core import paths
-from helpers.core.params import DEFAULTS, LABEL_LANGUAGES
+from helpers.core.params import DEFAULTS, LABEL_LANGUAGES, ParameterError, parse_min_confidence
 from helpers.pipeline import runs
 from helpers.pipeline.runner import EXECUTORS, RunConfig, RunError, run_pipeline
 
@@ -34,6 +34,7 @@ PARAMS_FILE_KEYS = {
     "keep": "keep",
     "incremental": "incremental",
     "since": "since",
+    "min_confidence": "min_confidence",
     "executor": "executor",
     "corrections_dir": "corrections_dir",
     "pdf": "pdf",
@@ -50,6 +51,7 @@ RUN_DEFAULTS = {
     "notebooks_dir": "notebooks",
     "incremental": None,
     "since": None,
+    "min_confidence": None,
     "executor": "papermill",
     "corrections_dir": DEFAULTS["corrections_dir"],
     "pdf": True,
@@ -58,8 +60,8 @@ RUN_DEFAULTS = {
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
-only (a list), from, wait, keep, incremental, since, executor, corrections_dir, pdf.
-Example:
+only (a list), from, wait, keep, incremental, since, min_confidence, executor, corrections_dir,
+pdf. Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -73,6 +75,10 @@ Stage tables go to PROCESSED_DIR only when every selected stage succeeded.
 --incremental parses only raw files whose sha256 (or the parser's code) changed since the
 last good run and extracts facts only from articles not read before; dedup and the tables
 are recomputed over everything. The result equals a full rebuild.
+
+--min-confidence: facts whose confidence (stage 03's estimate that a fact is right) is below
+it stay out of tables and charts and are listed in tables/review.csv with the reason; the
+default is the threshold calibrated on real pages (benchmarks/confidence.md).
 
 Only one run at a time may use a processed folder: a second run exits with status 3 at once
 (or waits up to --wait seconds for the first to finish).
@@ -91,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     # NOTE: helpers/__main__.py dispatches these two before this parser runs (the pipeline
     # does not import the developer tools); they are listed here so --help names them.
     sub.add_parser("evaluate", help="score facts against a gold CSV (evaluate --help)")
+    sub.add_parser("calibrate", help="train the facts' confidence model (calibrate --help)")
     sub.add_parser("bench", help="benchmark a stage: parse, dedup or noise (bench --help)")
     corr_help = "write a reviewed correction to data/corrections/ (correct --help)"
     sub.add_parser("correct", help=corr_help)
@@ -116,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--incremental", action="store_true", default=None, help=inc_help)
     since_help = "tables and charts only for articles published on or after YYYY-MM-DD"
     run.add_argument("--since", metavar="YYYY-MM-DD", help=since_help)
+    conf_help = (
+        "facts below this confidence (0-1) go to the review table instead of tables and "
+        f"charts (default {DEFAULTS['min_confidence']})"
+    )
+    run.add_argument("--min-confidence", type=float, metavar="X", help=conf_help)
     nb_help = "folder of the stage notebooks (default notebooks/)"
     run.add_argument("--notebooks-dir", help=nb_help)
     exec_help = (
@@ -179,6 +191,13 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         # NOTE: the default folder may be absent (no corrections yet); one named on purpose
         # that does not exist is a typo, and running without it would drop reviewed decisions.
         raise RunError(f"--corrections-dir {corrections_dir} is not a folder", EXIT_USAGE)
+    threshold = merged["min_confidence"]
+    try:
+        min_confidence = parse_min_confidence(
+            DEFAULTS["min_confidence"] if threshold is None else threshold
+        )
+    except ParameterError as err:
+        raise RunError(str(err), EXIT_USAGE) from err
     return RunConfig(
         raw_dir=paths.resolve(str(merged["raw_dir"])),
         processed_dir=paths.resolve(str(merged["processed_dir"])),
@@ -190,6 +209,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         notebooks_dir=paths.resolve(str(merged["notebooks_dir"])),
         incremental=bool(merged["incremental"]),
         since=str(merged["since"] or ""),
+        min_confidence=min_confidence,
         executor=str(merged["executor"]),
         corrections_dir=corrections_dir,
         pdf=bool(merged["pdf"]),

@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 
 from helpers.catalog import corrections
 from helpers.core import findings, io
-from helpers.core.params import PARAMETER_NAMES, ParameterError, validate_parameters
+from helpers.core.params import DEFAULTS, PARAMETER_NAMES, ParameterError, validate_parameters
 from helpers.pipeline import inprocess, runs
 from helpers.publish import changes, pdf, report
 
@@ -76,6 +76,7 @@ class RunConfig:
     labels: str = "zh-Hans"
     incremental: bool = False
     since: str = ""
+    min_confidence: float = float(DEFAULTS["min_confidence"])
     only: tuple[str, ...] = ()
     start_from: str | None = None
     notebooks_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "notebooks")
@@ -293,7 +294,8 @@ def run_pipeline(config: RunConfig, echo: Printer = print) -> RunOutcome:
     if not config.raw_dir.is_dir():
         raise RunError(f"--raw-dir {config.raw_dir} is not a folder", 2)
     try:
-        validate_parameters({"labels": config.labels, "since": config.since})
+        validate_parameters({"labels": config.labels, "since": config.since,
+                             "min_confidence": config.min_confidence})  # fmt: skip
     except ParameterError as err:
         raise RunError(str(err), 2) from err
     try:
@@ -317,6 +319,7 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
         "incremental": config.incremental,
         "since": config.since,
         "corrections_dir": str(config.corrections_dir),
+        "min_confidence": config.min_confidence,
     }
     run_id = runs.new_run_id(user_params)
     run_dir = runs.create_run_dir(config.reports_dir, run_id)
@@ -434,12 +437,35 @@ def _run_one(stage: Stage, ctx: _StageContext, tag: str) -> str:
     return error
 
 
+REVIEW_TABLE = "review.parquet"
+
+
+def review_summary(processed: Path, min_confidence: float) -> dict:
+    """The manifest's ``review`` entry: facts held back from tables for their low confidence.
+
+    ``facts`` is None when no stage wrote ``review.parquet`` (stage 03 did not run).
+
+    Example:
+        >>> import tempfile
+        >>> review_summary(Path(tempfile.mkdtemp()), 0.9)
+        {'min_confidence': 0.9, 'facts': None, 'by_topic': {}}
+    """
+    path = processed / REVIEW_TABLE
+    if not path.exists():
+        return {"min_confidence": min_confidence, "facts": None, "by_topic": {}}
+    table = io.read_table(path)
+    by_topic = table["topic"].value_counts().sort_index() if len(table) else {}
+    return {"min_confidence": min_confidence, "facts": len(table),
+            "by_topic": {str(k): int(v) for k, v in dict(by_topic).items()}}  # fmt: skip
+
+
 def _finish(outcome: RunOutcome, config: RunConfig, staging: Path) -> None:
     manifest = outcome.manifest
     if outcome.ok:
         ran = [n["notebook"] for n in manifest["notebooks"]]
         manifest["findings"] = findings.summarize(findings.read_stage_findings(staging, ran))
         manifest["corrections"] = corrections.summarize_log(corrections.read_stage_logs(staging))
+        manifest["review"] = review_summary(staging, config.min_confidence)
         manifest["processed_outputs"] = runs.promote_staging(staging, config.processed_dir)
         manifest["status"] = "ok"
     else:

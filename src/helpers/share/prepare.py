@@ -2,7 +2,8 @@
 
 The input is the facts table of stage 03 (one row per extracted figure; see
 :data:`FACT_COLUMNS`) joined to the articles table; :func:`prepare_facts` is what notebooks
-04-06 call first, :func:`limit_since` applies ``--since``.
+04-06 call first, :func:`limit_since` applies ``--since`` and :func:`limit_confidence`
+``--min-confidence``.
 """
 
 from __future__ import annotations
@@ -252,6 +253,22 @@ def limit_since(facts: pd.DataFrame, since: str) -> pd.DataFrame:
     return facts[dates >= pd.Timestamp(start)].reset_index(drop=True)
 
 
+def limit_confidence(facts: pd.DataFrame, min_confidence: float) -> pd.DataFrame:
+    """Keep facts whose confidence is at or above ``min_confidence`` (``--min-confidence``).
+
+    The others are not dropped: stage 03 lists them in the ``review`` table with the reason
+    (:func:`helpers.facts.confidence.review_table`); the notebooks say how many were held back.
+
+    Example:
+        >>> f = pd.DataFrame({"confidence": [0.95, 0.5]})
+        >>> len(limit_confidence(f, 0.9)), len(limit_confidence(f, 0.0))
+        (1, 2)
+    """
+    threshold = params.parse_min_confidence(min_confidence)
+    _require(facts, ("confidence",), "facts", "run stage 03_facts again")
+    return facts[facts["confidence"] >= threshold].reset_index(drop=True)
+
+
 def normalize_sources(facts: pd.DataFrame) -> pd.DataFrame:
     """A company quoting its own figure has basis ``company``.
 
@@ -305,17 +322,21 @@ def entity_types(entity_id: str) -> tuple[str, ...]:
 
 def kept_summary(
     kept: pd.DataFrame, facts: pd.DataFrame, *, topic: str, since: str, n_reference: int,
-    labels: str,
+    labels: str, held_back: int = 0, min_confidence: float | None = None,
 ) -> list[str]:  # fmt: skip
     """Return what a share notebook says after loading its topic's facts.
 
-    Facts kept of the topic, the articles behind them, the reference rows, and the sentence for
-    a topic without facts.
+    Facts kept of the topic, the articles behind them, the reference rows, the facts held back
+    for review (confidence below ``min_confidence``), and the sentence for a topic without
+    facts.
 
     Example:
         >>> f = pd.DataFrame({"topic": ["chip_share"], "article_id": ["a"]})
         >>> kept_summary(f[:0], f, topic="chip_share", since="", n_reference=2, labels="en")[0]
         '0 of 1 chip_share facts kept (canonical articles; --since -)'
+        >>> kept_summary(f[:0], f, topic="chip_share", since="", n_reference=2, labels="en",
+        ...              held_back=1, min_confidence=0.9)[2]
+        '1 chip_share facts held back for review (confidence below 0.9): table review of 03_facts'
     """
     n_all = int((facts["topic"] == topic).sum())
     lines = [
@@ -323,6 +344,11 @@ def kept_summary(
         f"{len(kept)} {topic} facts from {kept['article_id'].nunique()} articles; "
         f"{n_reference} reference rows",
     ]
+    if min_confidence is not None:
+        lines.append(
+            f"{held_back} {topic} facts held back for review (confidence below "
+            f"{min_confidence}): table review of 03_facts"
+        )
     if kept.empty:
         lines.append(summary.no_facts_sentence(topic, labels))
     return lines
