@@ -1,4 +1,4 @@
-"""``python -m helpers COMMAND``: ``run``, ``correct`` (reviewed fixes), ``evaluate`` facts, ``calibrate`` confidence, ``bench``.
+"""``python -m helpers COMMAND``: ``run``, ``correct``, ``evaluate``, ``calibrate``, ``bench``.
 
 NOTE: this module sits outside the layers (tests/test_architecture.py): it only dispatches, to
 :mod:`helpers.pipeline.cli` for ``run`` and to :mod:`helpers.devtools` for the developer

@@ -172,6 +172,22 @@ def _split_only(values: object) -> tuple[str, ...]:
     return tuple(part.strip() for v in items for part in str(v).split(",") if part.strip())
 
 
+def _corrections_dir(value: object) -> Path:
+    corrections_dir = paths.resolve(str(value))
+    if value != RUN_DEFAULTS["corrections_dir"] and not corrections_dir.is_dir():
+        # NOTE: the default folder may be absent (no corrections yet); one named on purpose
+        # that does not exist is a typo, and running without it would drop reviewed decisions.
+        raise RunError(f"--corrections-dir {corrections_dir} is not a folder", EXIT_USAGE)
+    return corrections_dir
+
+
+def _min_confidence(value: object) -> float:
+    try:
+        return parse_min_confidence(DEFAULTS["min_confidence"] if value is None else value)
+    except ParameterError as err:
+        raise RunError(str(err), EXIT_USAGE) from err
+
+
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """Merge defaults, the params file and flags (in that order) into a RunConfig."""
     merged = dict(RUN_DEFAULTS)
@@ -183,21 +199,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             merged[key] = value
     if merged["labels"] not in LABEL_LANGUAGES:
         raise RunError(f"labels must be one of {LABEL_LANGUAGES}", EXIT_USAGE)
-    corrections_dir = paths.resolve(str(merged["corrections_dir"]))
-    if (
-        merged["corrections_dir"] != RUN_DEFAULTS["corrections_dir"]
-        and not corrections_dir.is_dir()
-    ):
-        # NOTE: the default folder may be absent (no corrections yet); one named on purpose
-        # that does not exist is a typo, and running without it would drop reviewed decisions.
-        raise RunError(f"--corrections-dir {corrections_dir} is not a folder", EXIT_USAGE)
-    threshold = merged["min_confidence"]
-    try:
-        min_confidence = parse_min_confidence(
-            DEFAULTS["min_confidence"] if threshold is None else threshold
-        )
-    except ParameterError as err:
-        raise RunError(str(err), EXIT_USAGE) from err
+    corrections_dir = _corrections_dir(merged["corrections_dir"])
+    min_confidence = _min_confidence(merged["min_confidence"])
     return RunConfig(
         raw_dir=paths.resolve(str(merged["raw_dir"])),
         processed_dir=paths.resolve(str(merged["processed_dir"])),
