@@ -35,7 +35,7 @@ def test_ids_do_not_depend_on_the_subject_rule(monkeypatch):
     # the fact, so the id may not include the entity a rule picked.
     before = {r["fact_id"]: r["entity_id"] for r in extract.extract_article_facts(
         "a1", "小马智行车队规模超720辆。", "2025-12-01")}  # fmt: skip
-    monkeypatch.setattr(rows, "_subject_record", lambda *a, **k: ("pony_other", "小马"))
+    monkeypatch.setattr(rows, "_subject_record", lambda *a, **k: ("pony_other", "小马", ""))
     after = {r["fact_id"]: r["entity_id"] for r in extract.extract_article_facts(
         "a1", "小马智行车队规模超720辆。", "2025-12-01")}  # fmt: skip
     assert set(before) == set(after)
@@ -44,7 +44,7 @@ def test_ids_do_not_depend_on_the_subject_rule(monkeypatch):
 
 def test_ids_do_not_depend_on_the_dating_rule(monkeypatch):
     before = _ids()
-    monkeypatch.setattr(rows, "choose_period", lambda *a, **k: ("1999", True, False))
+    monkeypatch.setattr(rows, "choose_period", lambda *a, **k: ("1999", True, False, "sentence"))
     assert _ids() == before
 
 

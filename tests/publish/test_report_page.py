@@ -105,7 +105,7 @@ def test_page_opens_with_one_summary_per_topic_and_the_appendix_last(page):
     assert page.xpath("//details[@class='nb']"), "the notebooks are collapsed sections"
 
 
-def test_summary_states_figures_with_period_basis_outlet_and_conflicts_as_sentences(page):
+def test_summary_states_figures_with_period_basis_outlet_and_conflicts_as_sentences(page, sample):
     ev = page.get_element_by_id("sum-ev_exports")
     items = ev.xpath(".//ul[@class='headlines']/li")
     assert len(items) >= 3
@@ -117,8 +117,12 @@ def test_summary_states_figures_with_period_basis_outlet_and_conflicts_as_senten
     assert "709.8万辆" in text and "2025年" in text, "China's 2025 exports in 万辆"
     assert re.search(r"中汽协 709\.8万辆 .*vs 乘联会 832万辆.*口径不同；采用中汽协", text)
     assert "首次运行：没有可比较的上次运行。" in text, "what changed: a first run says so"
-    assert "本次运行没有复核队列。" in text
-    assert "5 项数据问题" in text
+    review = io.read_table(sample.run_dir / "tables" / "review.parquet")
+    held = int((review["topic"] == "ev_exports").sum())
+    assert held and f"{held} 条事实待复核，未进入图表" in text, "the review queue, counted"
+    findings = io.read_table(sample.run_dir / "tables" / "findings.parquet")
+    n_findings = int((findings["topic"] == "ev_exports").sum())
+    assert n_findings and f"{n_findings} 项数据问题" in text, "the data findings, counted"
 
 
 def test_no_missing_value_words_and_no_fact_id_in_visible_text(page):
@@ -142,7 +146,8 @@ def test_tables_for_people_use_label_headers_and_chart_units(page):
     assert ["奇瑞", "出口量", "2025年1–9月", "中汽协", "93.6"] in [r[:5] for r in rows]
     fleet = page.get_element_by_id("tbl-robotaxi_fleet_latest")
     assert "数值（辆）" in [_text(th) for th in fleet.xpath(".//th")]
-    assert any(_text(td) == "超2,000" for td in fleet.xpath(".//td")), "thousands separator"
+    cells = [_text(td) for td in fleet.xpath(".//td")]
+    assert any(re.fullmatch(r"\D{0,2}\d{1,3}(,\d{3})+", c) for c in cells), "thousands separator"
     raw_names = {"period_label", "basis_name", "is_conflict", "fact_ids", "entity_name"}
     shown = {_text(th) for t in page.xpath("//figure[@class='table']") for th in t.xpath(".//th")}
     assert not raw_names & shown

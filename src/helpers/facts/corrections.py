@@ -374,6 +374,8 @@ def _row(edits: _Edits, fact: dict, quote: str, c: cor.Correction, *, article_id
         sentence_start=sentence[1], char_start=span[0], char_end=span[1], number_text=quote,
         review_status=ADDED, is_corrected=True, correction_ids=c.correction_id,
         source_url=str(c.fields.get("source_url") or ""),
+        # a person found the fact: no rule's evidence (confidence does not hold it back)
+        subject_basis=ADDED, period_basis=ADDED, metric_basis=ADDED, cue_distance=-1,
     )  # fmt: skip
     return row
 

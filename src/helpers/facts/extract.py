@@ -265,6 +265,9 @@ def extract_facts(
     facts = pd.concat([reused, fresh], ignore_index=True)
     facts = versions.order_rows(facts, "article_id", articles["article_id"].tolist())
     facts["value_high"] = pd.to_numeric(facts["value_high"]).astype(float)  # NaN, not None
+    # NOTE: concatenating with an empty reused frame leaves object columns; cue_distance is an
+    # integer (-1: no cue word), so parquet and the confidence model read it as one.
+    facts["cue_distance"] = pd.to_numeric(facts["cue_distance"]).fillna(-1).astype("int64")
     # NOTE: quality_score travels with each fact so that figures read from garbled text can be
     # filtered or flagged downstream (stage 01 lowers it for ?? and private-use garble).
     extra = [c for c in ARTICLE_EXTRAS if c in articles]

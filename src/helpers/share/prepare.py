@@ -263,10 +263,17 @@ def limit_confidence(facts: pd.DataFrame, min_confidence: float) -> pd.DataFrame
         >>> f = pd.DataFrame({"confidence": [0.95, 0.5]})
         >>> len(limit_confidence(f, 0.9)), len(limit_confidence(f, 0.0))
         (1, 2)
+        >>> len(limit_confidence(f.assign(review_status=["", "corrected"]), 0.9))
+        2
     """
     threshold = params.parse_min_confidence(min_confidence)
     _require(facts, ("confidence",), "facts", "run stage 03_facts again")
-    return facts[facts["confidence"] >= threshold].reset_index(drop=True)
+    keep = facts["confidence"] >= threshold
+    if "review_status" in facts:
+        # NOTE: a fact a person reviewed (set or added with `helpers correct`) is decided: it
+        # is charted whatever the rules' evidence says (stage 03 does not queue it either).
+        keep |= facts["review_status"].fillna("").astype(str) != ""
+    return facts[keep].reset_index(drop=True)
 
 
 def normalize_sources(facts: pd.DataFrame) -> pd.DataFrame:
