@@ -138,12 +138,15 @@ def test_features_of_a_table_without_evidence_columns_are_the_loosest_reading():
 
 
 # --- the model file ----------------------------------------------------------------------------
-def test_packaged_model_is_valid_and_recommends_the_default_threshold():
+def test_packaged_model_is_valid_and_the_default_threshold_holds_nothing_back():
     model = confidence.load_model()
     assert model.names and set(model.names) <= set(confidence.FEATURE_NAMES)
     assert all(math.isfinite(c) for c in model.coefficients.values())
-    # NOTE: the notebooks' default must be what the calibration chose (benchmarks/confidence.md)
-    assert model.recommended_min_confidence == DEFAULTS["min_confidence"]
+    assert 0 < model.recommended_min_confidence < 1
+    # NOTE: the calibrated threshold did not hold on fresh real pages (round 2, params.py and
+    # benchmarks/confidence.md): by default every fact is charted and the queue is empty.
+    facts = pd.DataFrame({"topic": ["chip_share"] * 3, "confidence": [0.0, 0.31, 0.99]})
+    assert not confidence.held_back(facts, DEFAULTS["min_confidence"]).any()
 
 
 @pytest.mark.parametrize(

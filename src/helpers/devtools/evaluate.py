@@ -68,6 +68,7 @@ import pandas as pd
 
 from helpers.catalog.metrics import Vocabulary, is_topic_fact, load_vocabulary
 from helpers.core.params import DEFAULTS
+from helpers.facts import confidence
 from helpers.text.periods import period_bounds
 
 VALUE_TOLERANCE = 0.005  # relative: 0.5 %
@@ -631,8 +632,10 @@ def main(argv: list[str] | None = None) -> int:
     conf_help = (
         "the charted view scores predictions at or above this confidence (default: %(default)s)"
     )
-    p.add_argument("--min-confidence", type=float, default=DEFAULTS["min_confidence"],
-                   help=conf_help)  # fmt: skip
+    # NOTE: the charted view defaults to the threshold the calibration recommends, not to the
+    # pipeline's default (0: every fact charted), so that it shows what that threshold does.
+    threshold = confidence.load_model().recommended_min_confidence or DEFAULTS["min_confidence"]
+    p.add_argument("--min-confidence", type=float, default=threshold, help=conf_help)
     args = parser.parse_args(argv)
     gold = read_gold(args.gold)
     preds = add_seeds(_load_predictions(args), _articles_key(args))
