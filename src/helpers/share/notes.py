@@ -41,10 +41,26 @@ def add_source_notes(table: pd.DataFrame, labels: str) -> pd.DataFrame:
         for b, o, d in zip(out["data_source"], outlets, dates, strict=True)
     ]
     out["source_note"] = notes
+    if "story_outlets" in out:
+        out["source_note"] = _with_outlets(out["source_note"], out["story_outlets"], labels)
     if "is_remainder" in out:
         derived = lab.label("text", "derived_source", labels)
         out.loc[out["is_remainder"].fillna(False).astype(bool), "source_note"] = derived
     return out
+
+
+def _with_outlets(notes: pd.Series, outlets: pd.Series, labels: str) -> pd.Series:
+    """Append "reported by N outlets" where stage 02 found the story at more than one outlet.
+
+    Example:
+        >>> notes = pd.Series(["中汽协；汽车周刊"] * 2)
+        >>> _with_outlets(notes, pd.Series([3, 1]), "zh-Hans").tolist()
+        ['中汽协；汽车周刊；3家媒体报道', '中汽协；汽车周刊']
+    """
+    n = pd.to_numeric(outlets, errors="coerce").fillna(1).astype(int)
+    sep = lab.label("text", "sep", labels)
+    extra = [sep + lab.label("text", "reported_by", labels, n=k) if k > 1 else "" for k in n]
+    return notes.astype(str) + pd.Series(extra, index=notes.index)
 
 
 def pick_chart_group(table: pd.DataFrame, group_cols: list[str], min_rows: int = 2) -> tuple:

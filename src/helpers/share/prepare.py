@@ -32,6 +32,7 @@ COMPANY_BASIS = "company"
 # Who publishes a company's own figures: the company itself (data_source = its id) -> company.
 COMPANY_SOURCE_TYPES = frozenset({"automaker", "brand", "robotaxi_operator"})
 ARTICLE_COLUMNS = ("article_id", "title", "source_name", "published_date")
+STORY_COLUMNS = ("story_outlets",)  # optional: articles tables written before stories lack it
 PROJECTION_QUALIFIERS = frozenset({"forecast", "target"})
 WORLD = "world"
 HOME_MARKETS = frozenset({"", WORLD, "CN"})
@@ -193,7 +194,9 @@ def prepare_facts(facts: pd.DataFrame, articles: pd.DataFrame, *, topic: str) ->
     for column in ("market", "qualifier", "data_source", "period", "unit"):
         out[column] = out[column].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
-    art = articles[[*ARTICLE_COLUMNS]].assign(is_read=_read_by_stage_03(articles))
+    # story_outlets (stage 02: how many outlets carried the story) feeds the source notes
+    story = [c for c in STORY_COLUMNS if c in articles]
+    art = articles[[*ARTICLE_COLUMNS, *story]].assign(is_read=_read_by_stage_03(articles))
     out = out.merge(art, on="article_id", how="left", validate="many_to_one", indicator=True)
     out = _with_url_sources(out)
     orphans = out.loc[out["_merge"] == "left_only", "fact_id"].tolist()
