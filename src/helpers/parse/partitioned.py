@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -139,6 +139,11 @@ def parse_partition(task: ParseTask) -> PartitionSummary:
     if task.reused:
         previous = _previous_rows(task.previous_dir, task.reused)
         result = _merge_previous(result, previous, set(task.reused), list(task.files))
+        if not rows:
+            # NOTE: every file reused: the empty fresh report (float columns) must not turn
+            # the reused rows' integer columns into floats.
+            report = _tidy_report(previous.report.reset_index(drop=True))
+            result = replace(result, report=report.sort_values("source_file", kind="stable"))
     out = dict(task.out_dirs)
     for name in PARTITIONED:
         io.write_part(getattr(result, name), out[name], task.index)
@@ -292,7 +297,8 @@ def parse_to_parts(
     ids.update(dict(zip(sorted(fixes), renumbered, strict=True)))
     all_ids = [a for i in sorted(ids) for a in ids[i]]
     assert len(set(all_ids)) == len(all_ids), "article_id collision: raise ID_HEX_CHARS"
-    report = _tidy_report(pd.concat([pd.DataFrame(skipped)] + [s.report for s in summaries],
+    reports = [pd.DataFrame(skipped)] + [s.report for s in summaries]
+    report = _tidy_report(pd.concat([r for r in reports if len(r)] or reports[:1],
                                     ignore_index=True))  # fmt: skip
     quarantine = pd.concat([_assemble([], []).quarantine] + [s.quarantine for s in summaries],
                            ignore_index=True)  # fmt: skip
