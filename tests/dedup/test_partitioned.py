@@ -50,8 +50,9 @@ def test_partitions_equal_the_whole_table(request, tmp_path, corpus, n_parts, mo
     whole = dedup.deduplicate(table)
     parts = as_parts(table, tmp_path / "articles.parquet", n_parts)
     run = partitioned.deduplicate_parts(parts, engine=LocalEngine(progress=None))
-    target = partitioned.write_dedup_parts(run, run.result.articles, tmp_path / "out.parquet",
-                                           engine=LocalEngine(progress=None))
+    target = partitioned.write_dedup_parts(
+        run, run.result.articles, tmp_path / "out.parquet", engine=LocalEngine(progress=None)
+    )
     pd.testing.assert_frame_equal(
         io.read_table(target), roundtrip(whole.articles, tmp_path / "a.parquet")
     )

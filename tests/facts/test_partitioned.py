@@ -29,8 +29,9 @@ def as_parts(table: pd.DataFrame, folder, n_parts: int):
 @pytest.mark.parametrize(("n_parts", "batch"), [(1, 10_000), (3, 1), (5, 7)])
 def test_batches_equal_one_pass(articles, tmp_path, n_parts, batch):
     table = as_parts(articles, tmp_path / "articles_dedup.parquet", n_parts)
-    out = partitioned.extract_to_parts(table, engine=LocalEngine(progress=None),
-                                       batch_articles=batch)
+    out = partitioned.extract_to_parts(
+        table, engine=LocalEngine(progress=None), batch_articles=batch
+    )
     whole = facts.extract_facts(articles)
     assert len(whole) > 100 and out.bad_spans == 0
     pd.testing.assert_frame_equal(out.facts, whole)
@@ -41,13 +42,16 @@ def test_batches_equal_one_pass(articles, tmp_path, n_parts, batch):
 
 
 def test_facts_by_month_read_back_in_month_order(articles, tmp_path):
-    out = partitioned.extract_to_parts(io.write_table(articles, tmp_path / "a.parquet"),
-                                       engine=LocalEngine(progress=None))
+    out = partitioned.extract_to_parts(
+        io.write_table(articles, tmp_path / "a.parquet"), engine=LocalEngine(progress=None)
+    )
     target = partitioned.write_facts(out.facts, out.months, tmp_path / "facts.parquet")
     back = io.read_table(target)
     order = out.months.sort_values(kind="stable").index
     expected = out.facts.loc[order].reset_index(drop=True)
-    pd.testing.assert_frame_equal(back, io.read_table(io.write_table(expected, tmp_path / "f.parquet")))
+    pd.testing.assert_frame_equal(
+        back, io.read_table(io.write_table(expected, tmp_path / "f.parquet"))
+    )
     month = out.months.iloc[0]
     assert set(io.read_table(target, keys=[month])["fact_id"]) == set(
         out.facts.loc[out.months == month, "fact_id"]

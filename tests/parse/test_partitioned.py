@@ -33,7 +33,10 @@ def raw(tmp_path):
 
 def run_parts(raw, out, partition_bytes, previous_dir=None):
     result = partitioned.parse_to_parts(
-        raw, out, engine=LocalEngine(progress=None), partition_bytes=partition_bytes,
+        raw,
+        out,
+        engine=LocalEngine(progress=None),
+        partition_bytes=partition_bytes,
         previous_dir=previous_dir,
     )
     return {

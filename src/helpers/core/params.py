@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.core.partitions import DEFAULT_PARTITION_MB, ENGINES
 from helpers.core.paths import resolve
 
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -30,7 +31,7 @@ class Parameter:
 
     name: str
     type_name: str
-    default: str | bool
+    default: str | bool | int
     comment: str
 
 
@@ -41,16 +42,25 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("labels", "str", "zh-Hans", "chart label language: zh-Hans | zh-Hant | en"),
     Parameter("incremental", "bool", False, "reuse results of unchanged inputs from the last run"),
     Parameter("since", "str", "", "only articles from this YYYY-MM-DD on in tables; empty: all"),
-    Parameter("corrections_dir", "str", "data/corrections", "reviewed corrections (*.yaml) folder"),
+    Parameter(
+        "corrections_dir",
+        "str",
+        "data/corrections",
+        "reviewed corrections (*.yaml); none if absent",
+    ),
+    # issue 17: how stages 01-03 run their partitions (helpers.core.partitions)
+    Parameter("engine", "str", "local", "local: one process | dask: a dask.distributed cluster"),
+    Parameter("scheduler", "str", "", "dask scheduler address; empty: a LocalCluster per core"),
+    Parameter("partition_mb", "int", DEFAULT_PARTITION_MB, "raw MB per stage-01 partition"),
 )
-PYTHON_TYPES = {"str": str, "bool": bool}
+PYTHON_TYPES = {"str": str, "bool": bool, "int": int}
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 DEFAULTS = {p.name: p.default for p in PARAMETERS}
 
 
-def _literal(value: str | bool) -> str:
+def _literal(value: str | bool | int) -> str:
     """Python source for a default; json.dumps gives the double quotes ruff-format wants."""
-    return repr(value) if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
+    return repr(value) if isinstance(value, bool | int) else json.dumps(value, ensure_ascii=False)
 
 
 # NOTE: literals only in the parameters cell: papermill replaces it by an injected cell and
@@ -85,7 +95,17 @@ def validate_parameters(values: dict[str, object]) -> dict[str, object]:
         raise ParameterError(f"labels must be one of {LABEL_LANGUAGES}, got {values['labels']!r}")
     if values.get("since"):
         parse_since(str(values["since"]))
+    _check_engine(values)
     return values
+
+
+def _check_engine(values: dict[str, object]) -> None:
+    """The engine parameters of issue 17: a known engine, partitions of at least 1 MB."""
+    if "engine" in values and values["engine"] not in ENGINES:
+        raise ParameterError(f"engine must be one of {ENGINES}, got {values['engine']!r}")
+    mb = values.get("partition_mb", 1)
+    if isinstance(mb, int) and mb < 1:
+        raise ParameterError(f"partition_mb must be at least 1, got {mb!r}")
 
 
 def parse_since(since: str) -> dt.date | None:

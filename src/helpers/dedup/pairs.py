@@ -268,8 +268,10 @@ def _pair_rows(
     candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
     similarities: tuple[np.ndarray, np.ndarray],
 ) -> pd.DataFrame:
-    """The pairs table of checked candidates ``(pairs, estimates, set sizes)`` and their
-    exact ``(jaccard, containment)``: figures compared, edges decided.
+    """The pairs table of checked candidates: figures compared, edges decided.
+
+    ``candidates`` are ``(node pairs, MinHash estimates, set sizes)``, ``similarities`` their
+    exact ``(jaccard, containment)``.
 
     NOTE: apart from :func:`_find_pairs` so that stage 02 over partitions
     (:mod:`helpers.dedup.partitioned`), which has the signatures and set sizes from its

@@ -144,6 +144,14 @@ def find_pairs_from_signatures(
     return _pair_rows(norm, nodes, params, bodies, (cand, est, sizes), (jac, con))
 
 
+def _gather(done: list[NormPart]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The partitions' rows, signatures and set sizes, concatenated in partition order."""
+    frames = [d.norm for d in done if len(d.norm)] or [d.norm for d in done[:1]]
+    norm = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    sig = np.concatenate([d.signatures for d in done])
+    return norm.reset_index(drop=True), sig, np.concatenate([d.set_sizes for d in done])
+
+
 def deduplicate_parts(
     articles_table: Path, *, engine: Engine | None = None, params: DedupParams = DEFAULT_PARAMS
 ) -> DedupParts:
@@ -163,11 +171,7 @@ def deduplicate_parts(
     parts = io.table_parts(articles_table)
     done = engine.map(normalise_partition, [str(p) for p in parts], label="02_dedup",
                       params=params)  # fmt: skip
-    frames = [d.norm for d in done if len(d.norm)] or [d.norm for d in done[:1]]
-    norm = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    norm = norm.reset_index(drop=True)
-    sig = np.concatenate([d.signatures for d in done]) if done else np.empty((0, params.num_perm))
-    set_sizes = np.concatenate([d.set_sizes for d in done]) if done else np.empty(0, np.int64)
+    norm, sig, set_sizes = _gather(done)
     del done
     columns = [c for c in norm.columns if c not in ("text_norm", "conversion", "norm_script")]
     bodies = norm["body"].fillna("").astype(str).tolist()

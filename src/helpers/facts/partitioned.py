@@ -51,6 +51,8 @@ INPUT_COLUMNS = (
     "read_spans",
     "quality_score",
 )
+# What notebook 03 reads of every article to say what is read (no bodies).
+SELECTION_COLUMNS = ("article_id", "source_file", "is_canonical", "read_spans")
 DEFAULT_BATCH_ARTICLES = 2_000  # articles per batch (whole raw files: a batch may be larger)
 MONTH_KEY = "month"
 UNDATED = "undated"
@@ -244,11 +246,12 @@ def write_facts(facts: pd.DataFrame, months: pd.Series, target: Path) -> Path:
     return io.replace_table(work, target)
 
 
-def months_of(facts: pd.DataFrame, articles_table: Path, known: pd.Series) -> pd.Series:
-    """Months of facts after corrections: extracted facts keep theirs, added ones are looked up.
+def months_of(facts: pd.DataFrame, articles_table: Path, run: FactsParts) -> pd.Series:
+    """Months of the facts after corrections (``undated`` without an article or a date).
 
-    ``known``: the months :func:`extract_to_parts` gave, by ``fact_id``.
+    Extracted facts keep the month their batch gave; added ones are looked up by article.
     """
+    known = pd.Series(run.months.to_numpy(), index=run.facts["fact_id"].to_numpy())
     out = facts["fact_id"].map(known)
     missing = out.isna() & (facts["article_id"] != "")
     if missing.any():
@@ -257,6 +260,21 @@ def months_of(facts: pd.DataFrame, articles_table: Path, known: pd.Series) -> pd
                              where=("article_id", ids))  # fmt: skip
         out[missing] = article_months(facts[missing], arts)
     return out.fillna(UNDATED).astype(object)
+
+
+def recount_log(log: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts log with ``n_facts`` counted on the final table (corrections may add facts).
+
+    Counted as :func:`helpers.facts.extract.facts_log` counts them.
+
+    Example:
+        >>> log = pd.DataFrame({"article_id": ["a", "b"], "n_facts": [1, 0]})
+        >>> recount_log(log, pd.DataFrame({"article_id": ["a", "b", "b"]}))["n_facts"].tolist()
+        [1, 2]
+    """
+    counts = facts["article_id"].value_counts() if len(facts) else pd.Series(dtype="int64")
+    n = log["article_id"].map(counts).fillna(0).astype("int64").to_numpy()
+    return log.assign(n_facts=n)
 
 
 def articles_for_corrections(articles_table: Path, reviewed: list) -> pd.DataFrame:

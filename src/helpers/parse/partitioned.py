@@ -1,4 +1,4 @@
-"""Stage 01 over partitions: raw files in groups, each parsed by a worker into table parts.
+r"""Stage 01 over partitions: raw files in groups, each parsed by a worker into table parts.
 
 :func:`parse_to_parts` is what ``notebooks/01_parse.ipynb`` calls. The raw files (sorted, as
 :func:`helpers.parse.folder.parse_raw_dir` reads them) are grouped into partitions of about
@@ -55,6 +55,19 @@ from helpers.parse.ledger import ID_HEX_CHARS, ParseResult
 from helpers.text.script import fold_nfkc
 
 PARTITIONED = ("articles", "cleaning")  # tables that grow with the corpus: one part each
+# What notebook 01 checks and shows of every article (bodies stay on disk).
+SUMMARY_COLUMNS = [
+    "article_id",
+    "source_file",
+    "source_line",
+    "title",
+    "source_name",
+    "published_date",
+    "encoding",
+    "script",
+    "quality_score",
+    "flags",
+]
 
 
 @dataclass(frozen=True)
@@ -155,8 +168,10 @@ def parse_partition(task: ParseTask) -> PartitionSummary:
 
 
 def global_repeats(summaries: list[PartitionSummary]) -> dict[int, dict[int, int]]:
-    """Per partition: ``{row: k}`` of articles that are the k-th copy corpus-wide but not
-    partition-wide (an earlier partition holds ``k - local`` copies of their text).
+    """Per partition: ``{row: k}`` of the articles whose repeat number changes corpus-wide.
+
+    An article is the k-th copy of its text corpus-wide when earlier partitions hold
+    ``k - local`` copies of it.
 
     Example:
         >>> s = [PartitionSummary(0, None, None, ["t", "u"], []),
@@ -196,9 +211,7 @@ def renumber_partition(item: tuple[int, dict[int, int]], *, out_dirs: tuple) -> 
         new[row] = repeat_id(articles.at[row, "title"], articles.at[row, "body"], k)
     articles["article_id"] = new
     remap = {
-        (src, a): b
-        for src, a, b in zip(articles["source_file"], old, new, strict=True)
-        if a != b
+        (src, a): b for src, a, b in zip(articles["source_file"], old, new, strict=True) if a != b
     }
     cleaning_path = Path(out["cleaning"]) / path.name
     cleaning = io.read_table(cleaning_path)
@@ -223,29 +236,44 @@ def plan_tasks(
     names = [p.relative_to(raw_dir).as_posix() for p in files]
     hashes = [_sha256_or_none(p) for p in files]
     version = incremental.parser_version()
-    reused: set[str] = set()
-    report_path = previous_dir / OUTPUT_FILES["report"] if previous_dir else None
-    if report_path is not None and all(
-        (previous_dir / f).exists() for f in OUTPUT_FILES.values()
-    ):
-        readable = {n: sha for n, sha in zip(names, hashes, strict=True) if sha}
-        reused = incremental.reusable_files(io.read_table(report_path), readable, version)
+    reused = _reusable(previous_dir, names, hashes, version)
+    base = ParseTask(0, str(raw_dir), (), (), version, (), str(previous_dir) if reused else "",
+                     tuple((k, str(v)) for k, v in out_dirs.items()))  # fmt: skip
     sizes = [rawfiles_size(p) for p in files]
-    dirs = tuple((k, str(v)) for k, v in out_dirs.items())
     tasks = [
-        ParseTask(
-            index=i,
-            raw_dir=str(raw_dir),
-            files=tuple(names[j] for j in part),
-            hashes=tuple(hashes[j] for j in part),
-            version=version,
-            reused=tuple(names[j] for j in part if names[j] in reused),
-            previous_dir=str(previous_dir) if reused else "",
-            out_dirs=dirs,
-        )
+        replace(base, index=i, files=tuple(names[j] for j in part),
+                hashes=tuple(hashes[j] for j in part), reused=_reused_in(part, names, reused))
         for i, part in enumerate(plan_partitions(sizes, partition_bytes))
-    ]
+    ]  # fmt: skip
     return tasks, _skipped_rows(skipped, raw_dir)
+
+
+def _reused_in(part: list[int], names: list[str], reused: set[str]) -> tuple[str, ...]:
+    """The files of a partition whose previous rows are reused."""
+    return tuple(names[j] for j in part if names[j] in reused)
+
+
+def _reusable(
+    previous_dir: Path | None, names: list[str], hashes: list[str | None], version: str
+) -> set[str]:
+    """Files whose previous rows can be reused (``--incremental``; see parse.cache)."""
+    report = load_report(previous_dir) if previous_dir else None
+    if report is None:
+        return set()
+    readable = {n: sha for n, sha in zip(names, hashes, strict=True) if sha}
+    return incremental.reusable_files(report, readable, version)
+
+
+def load_report(processed_dir: Path) -> pd.DataFrame | None:
+    """The previous run's ``parse_report`` when its stage-01 tables are complete, else None.
+
+    Example:
+        >>> import tempfile
+        >>> load_report(Path(tempfile.mkdtemp())) is None
+        True
+    """
+    paths = [Path(processed_dir) / f for f in OUTPUT_FILES.values()]
+    return io.read_table(paths[2]) if all(p.exists() for p in paths) else None
 
 
 def rawfiles_size(path: Path) -> int:
@@ -254,6 +282,31 @@ def rawfiles_size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _renumber(engine: Engine, summaries: list[PartitionSummary], out_dirs: tuple) -> list[str]:
+    """Give corpus-wide repeat numbers (:func:`global_repeats`); return every id, in order."""
+    fixes = global_repeats(summaries)
+    renumbered = engine.map(renumber_partition, sorted(fixes.items()), label="01_parse ids",
+                            out_dirs=out_dirs)  # fmt: skip
+    ids = {s.index: s.ids for s in summaries}
+    ids.update(dict(zip(sorted(fixes), renumbered, strict=True)))
+    all_ids = [a for i in sorted(ids) for a in ids[i]]
+    assert len(set(all_ids)) == len(all_ids), "article_id collision: raise ID_HEX_CHARS"
+    return all_ids
+
+
+def _small_tables(
+    skipped: list[dict], summaries: list[PartitionSummary]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``parse_report`` (skipped files too) and ``quarantine`` of every partition, in order."""
+    reports = [pd.DataFrame(skipped)] + [s.report for s in summaries]
+    report = _tidy_report(pd.concat([r for r in reports if len(r)] or reports[:1],
+                                    ignore_index=True))  # fmt: skip
+    quarantine = pd.concat([_assemble([], []).quarantine] + [s.quarantine for s in summaries],
+                           ignore_index=True)  # fmt: skip
+    quarantine["source_line"] = quarantine["source_line"].astype("Int64")
+    return report.sort_values("source_file", kind="stable").reset_index(drop=True), quarantine
 
 
 def parse_to_parts(
@@ -290,24 +343,13 @@ def parse_to_parts(
         empty = _assemble([], [])
         for name in PARTITIONED:
             io.write_part(getattr(empty, name), work[name], 0)
-    fixes = global_repeats(summaries)
-    renumbered = engine.map(renumber_partition, sorted(fixes.items()), label="01_parse ids",
-                            out_dirs=tasks[0].out_dirs if tasks else ())  # fmt: skip
-    ids = {s.index: s.ids for s in summaries}
-    ids.update(dict(zip(sorted(fixes), renumbered, strict=True)))
-    all_ids = [a for i in sorted(ids) for a in ids[i]]
-    assert len(set(all_ids)) == len(all_ids), "article_id collision: raise ID_HEX_CHARS"
-    reports = [pd.DataFrame(skipped)] + [s.report for s in summaries]
-    report = _tidy_report(pd.concat([r for r in reports if len(r)] or reports[:1],
-                                    ignore_index=True))  # fmt: skip
-    quarantine = pd.concat([_assemble([], []).quarantine] + [s.quarantine for s in summaries],
-                           ignore_index=True)  # fmt: skip
-    quarantine["source_line"] = quarantine["source_line"].astype("Int64")
+    all_ids = _renumber(engine, summaries, tuple((k, str(v)) for k, v in work.items()))
+    report, quarantine = _small_tables(skipped, summaries)
     for name, path in targets.items():
         io.replace_table(work[name], path)
     return PartsResult(
         tables=targets,
-        report=report.sort_values("source_file", kind="stable").reset_index(drop=True),
+        report=report,
         quarantine=quarantine,
         n_partitions=len(tasks),
         n_articles=len(all_ids),
