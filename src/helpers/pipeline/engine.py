@@ -105,11 +105,15 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def start_cluster(workers: int | None = None) -> Any:
+def start_cluster(workers: int | None = None, *, dashboard: str = DASHBOARD_ADDRESS) -> Any:
     """Start a ``LocalCluster``: ``workers`` single-threaded worker processes (default: cores).
 
     NOTE: processes, one thread each: the stages are pure Python for the most part (regular
     expressions, OpenCC calls per sentence), so threads would share one GIL.
+
+    Args:
+        workers: worker processes (default: one per core).
+        dashboard: the dashboard's ``[host]:port`` (``":0"``: any free port, as tests use).
     """
     from distributed import LocalCluster
 
@@ -117,7 +121,7 @@ def start_cluster(workers: int | None = None) -> Any:
         n_workers=workers or default_workers(),
         threads_per_worker=1,
         processes=True,
-        dashboard_address=DASHBOARD_ADDRESS,
+        dashboard_address=dashboard,
         # NOTE: logging.CRITICAL: workers log start-up chatter, and at shutdown a heartbeat
         # that races the scheduler's close as an ERROR with a traceback; a task that fails
         # raises its own error in the notebook, so nothing the run needs is lost.
