@@ -344,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     sizes_help = "corpus sizes in articles: 10000, 10k, 1M (default: 10k 100k)"
     ap.add_argument("--sizes", type=parse_size, nargs="+", default=[10_000, 100_000],
                     help=sizes_help)  # fmt: skip
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="dask workers (1 2)")
+    workers_help = "dask worker counts to compare (default 1 2; none: the local engine alone)"
+    ap.add_argument("--workers", type=int, nargs="*", default=[1, 2], help=workers_help)
     stages_help = "stages to time (default all; a later stage reads what an earlier run wrote)"
     ap.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES), help=stages_help)
     ap.add_argument("--partition-mb", type=float, default=DEFAULT_PARTITION_MB,
