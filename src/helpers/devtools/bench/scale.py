@@ -164,12 +164,21 @@ def _run_stage(stage: str, engine, raw: Path, processed: Path, spec: dict) -> di
     table = processed / "articles_dedup.parquet"
     out = facts.partitioned.extract_to_parts(table, engine=engine, batch_articles=spec["batch"])
     facts.partitioned.write_facts(out.facts, out.months, processed / "facts.parquet")
+    return {"partitions": out.n_batches, "facts": len(out.facts)}
+
+
+def text_read(processed: Path) -> dict:
+    """Articles and UTF-8 bytes of text stage 03 reads (after the clock: not part of it)."""
+    from helpers import facts
+
+    columns = ["article_id", "body", "is_canonical", "read_spans"]
     read = facts.selection.articles_to_read(
-        io.read_table(table, columns=["article_id", "body", "is_canonical", "read_spans"])
+        io.read_table(processed / "articles_dedup.parquet", columns=columns)
     )
-    text_bytes = int(read["body"].str.encode("utf-8").str.len().sum())
-    return {"articles": len(read), "partitions": out.n_batches, "text_bytes": text_bytes,
-            "facts": len(out.facts)}  # fmt: skip
+    return {
+        "articles": len(read),
+        "text_bytes": int(read["body"].str.encode("utf-8").str.len().sum()),
+    }
 
 
 def warm_up() -> int:
@@ -194,14 +203,18 @@ def child(spec: dict) -> dict:
     t0 = time.perf_counter()
     info = _run_stage(spec["stage"], engine, Path(spec["raw"]), Path(spec["processed"]), spec)
     seconds = time.perf_counter() - t0
+    load_after = os.getloadavg()[0]
+    # NOTE: the peak before text_read, which reads every body only to count the bytes
+    peak_client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if sampler is not None:
         sampler.stop.set()
         sampler.join()
         engine.close()
-    peak_client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if spec["stage"] == "facts":
+        info.update(text_read(Path(spec["processed"])))
     workers = [p / 2**20 for p in sampler.peaks] if sampler else []
     return {**info, "seconds": seconds, "client_mb": peak_client, "worker_mb": workers,
-            "load_before": load, "load_after": os.getloadavg()[0]}  # fmt: skip
+            "load_before": load, "load_after": load_after}  # fmt: skip
 
 
 def run_child(spec: dict) -> dict:
