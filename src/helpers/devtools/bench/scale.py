@@ -121,8 +121,14 @@ def write_corpus(
 
 
 # --- one stage in a fresh process ---------------------------------------------------------------
+def _cpu_seconds(proc) -> float:
+    """User + system CPU seconds a process has used so far."""
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
 class _WorkerSampler(threading.Thread):
-    """Peak RSS of each dask worker process, sampled in the background."""
+    """Peak RSS of each dask worker process, sampled in the background; CPU seconds used."""
 
     def __init__(self, pids: list[int]) -> None:
         super().__init__(daemon=True)
@@ -130,7 +136,18 @@ class _WorkerSampler(threading.Thread):
 
         self.procs = [psutil.Process(p) for p in pids]
         self.peaks = [0] * len(pids)
+        self.cpu_start = [_cpu_seconds(p) for p in self.procs]
         self.stop = threading.Event()
+
+    def cpu_used(self) -> list[float]:
+        """CPU seconds each worker used since the sampler was made (-1: it went away)."""
+        out = []
+        for proc, start in zip(self.procs, self.cpu_start, strict=True):
+            try:
+                out.append(_cpu_seconds(proc) - start)
+            except Exception:  # a worker that went away
+                out.append(-1.0)
+        return out
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -200,10 +217,13 @@ def child(spec: dict) -> dict:
         sampler = _WorkerSampler(pids)
         sampler.start()
     load = os.getloadavg()[0]
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     info = _run_stage(spec["stage"], engine, Path(spec["raw"]), Path(spec["processed"]), spec)
     seconds = time.perf_counter() - t0
+    client_cpu = time.process_time() - cpu0
     load_after = os.getloadavg()[0]
+    worker_cpu = sampler.cpu_used() if sampler is not None else []
     # NOTE: the peak before text_read, which reads every body only to count the bytes
     peak_client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if sampler is not None:
@@ -214,6 +234,7 @@ def child(spec: dict) -> dict:
         info.update(text_read(Path(spec["processed"])))
     workers = [p / 2**20 for p in sampler.peaks] if sampler else []
     return {**info, "seconds": seconds, "client_mb": peak_client, "worker_mb": workers,
+            "client_cpu": client_cpu, "worker_cpu": worker_cpu,
             "load_before": load, "load_after": load_after}  # fmt: skip
 
 
@@ -294,8 +315,20 @@ def _line(row: dict) -> str:
     mb = row["raw_bytes"] / 2**20 / row["seconds"]
     return (f"  {row['stage']:5} {row['config']:7} {row['seconds']:7.1f} s  {mb:6.2f} MB/s  "
             f"{row['articles'] / row['seconds']:8.0f} art/s  client {row['client_mb']:.0f} MB"
-            f"  workers {[round(w) for w in row['worker_mb']]} MB  load "
+            f"  workers {[round(w) for w in row['worker_mb']]} MB  cpu {_cpu_text(row)}  load "
             f"{row['load_before']:.1f}")  # fmt: skip
+
+
+def _cpu_text(r: dict) -> str:
+    """CPU seconds of the client and of each worker (``client + w1, w2``).
+
+    Example:
+        >>> _cpu_text({"client_cpu": 1.04, "worker_cpu": [9.5, 9.0]})
+        '1.0 + 9.5, 9.0'
+    """
+    client = f"{r.get('client_cpu', 0.0):.1f}"
+    workers = ", ".join(f"{w:.1f}" for w in r.get("worker_cpu", []))
+    return f"{client} + {workers}" if workers else client
 
 
 def _stage_row(r: dict) -> str:
@@ -307,7 +340,8 @@ def _stage_row(r: dict) -> str:
     return (
         f"| {r['corpus']:,} ({mb:,.0f} MB) | {r['stage']} | {r['config']} | {r['partitions']} "
         f"| {r['seconds']:.1f} | {mb / r['seconds']:.2f} | {text} | "
-        f"{r['articles'] / r['seconds']:,.0f} | {r['client_mb']:,.0f} MB | {workers} MB | "
+        f"{r['articles'] / r['seconds']:,.0f} | {_cpu_text(r)} | {r['client_mb']:,.0f} MB | "
+        f"{workers} MB | "
         f"{r['load_before']:.1f}–{r['load_after']:.1f} | {same} |"
     )
 
@@ -327,8 +361,8 @@ def _speedup_rows(rows: list[dict]) -> list[str]:
 def markdown(rows: list[dict], stamp: str = "") -> str:
     """The results as markdown tables: per stage and configuration, then speed-ups."""
     head = ("| corpus | stage | engine | partitions | s | raw MB/s | text MB/s | articles/s "
-            "| peak RSS client | peak RSS per worker | load (1 min) | = local |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+            "| CPU s client + workers | peak RSS client | peak RSS per worker | load (1 min) "
+            "| = local |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
     lines = [stamp, "", head] if stamp else [head]
     lines += [_stage_row(r) for r in rows]
     lines += ["", "| corpus | stage | dask 1 worker, s | dask 2 workers, s | speed-up |",
