@@ -243,14 +243,31 @@ def _read_parts(
         return pd.DataFrame(columns=list(columns or []))
     if len(parts) == 1:
         return _read_parquet(parts[0], columns, where)
-    filters = [(where[0], "in", list(where[1]))] if where else None
     cols = list(columns) if columns else None
-    tables = [pq.read_table(p, columns=cols, filters=filters) for p in parts]
+    tables = [_read_part(p, cols, where) for p in parts]
     # NOTE: concatenated as Arrow tables, not DataFrames: a part whose column is all null
     # (no titles in that batch) has Arrow type null, which Arrow promotes to the other parts'
     # type; pandas would make the whole column object instead of str.
     whole = pa.concat_tables(tables, promote_options="permissive")
     return whole.to_pandas()
+
+
+def _read_part(
+    part: Path, columns: list[str] | None, where: tuple[str, Sequence[object]] | None
+) -> pa.Table:
+    """One part as an Arrow table, only the rows ``where`` names."""
+    if not where:
+        return pq.read_table(part, columns=columns)
+    try:
+        return pq.read_table(part, columns=columns, filters=[(where[0], "in", list(where[1]))])
+    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # NOTE: as in _read_parquet: a part whose filter column is all null (Arrow type null)
+        # rejects a filter on strings; such a part is read whole and filtered here.
+        wanted = None if columns is None else list(dict.fromkeys([*columns, where[0]]))
+        table = pq.read_table(part, columns=wanted)
+        keep = table.column(where[0]).to_pandas().isin(list(where[1])).to_numpy()
+        table = table.filter(pa.array(keep, type=pa.bool_()))
+        return table.select(columns) if columns is not None else table
 
 
 def write_part(

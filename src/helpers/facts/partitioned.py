@@ -207,8 +207,9 @@ def extract_to_parts(
     prev = previous_dir if previous_dir and _has_previous(Path(previous_dir)) else None
     tasks = plan_batches(Path(articles_table), batch_articles, prev)
     batches = engine.map(extract_batch, tasks, label="03_facts", aliases=tuple(aliases))
-    if not batches:
-        batches = [extract_batch(FactsTask(0, str(articles_table), (), ""), aliases=aliases)]
+    if not batches:  # no articles: one empty batch gives the tables their columns
+        first = io.table_parts(articles_table)[0]
+        batches = [extract_batch(FactsTask(0, str(first), (), ""), aliases=aliases)]
     return FactsParts(
         facts=_concat([b.facts for b in batches]),
         log=_concat([b.log for b in batches]),
