@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,6 +106,26 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def _spawnable_main() -> None:
+    """Give ``sys.modules["__main__"]`` the ``__spec__`` that multiprocessing's spawn reads.
+
+    NOTE: IPython's shell (the in-process executor resets one per notebook) installs its
+    namespace as ``__main__`` without ``__spec__``; dask's nanny then fails to spawn a worker
+    (AttributeError). ``None`` is what a script's ``__main__`` holds.
+
+    Example:
+        >>> import sys, types
+        >>> saved, sys.modules["__main__"] = sys.modules["__main__"], types.ModuleType("笔记本")
+        >>> del sys.modules["__main__"].__spec__
+        >>> _spawnable_main(); print(sys.modules["__main__"].__spec__)
+        None
+        >>> sys.modules["__main__"] = saved
+    """
+    main = sys.modules.get("__main__")
+    if main is not None and not hasattr(main, "__spec__"):
+        main.__spec__ = None
+
+
 def start_cluster(workers: int | None = None, *, dashboard: str = DASHBOARD_ADDRESS) -> Any:
     """Start a ``LocalCluster``: ``workers`` single-threaded worker processes (default: cores).
 
@@ -117,6 +138,7 @@ def start_cluster(workers: int | None = None, *, dashboard: str = DASHBOARD_ADDR
     """
     from distributed import LocalCluster
 
+    _spawnable_main()
     return LocalCluster(
         n_workers=workers or default_workers(),
         threads_per_worker=1,
