@@ -82,3 +82,31 @@ def fact_id_of(table, number_text: str) -> str:
     ids = table.loc[table["number_text"] == number_text, "fact_id"].tolist()
     assert len(ids) == 1, f"{len(ids)} facts read from {number_text!r}"
     return ids[0]
+
+
+@pytest.fixture(scope="session")
+def dask_engine():
+    """``dask_engine(n)``: a DaskEngine on a LocalCluster of ``n`` worker processes.
+
+    NOTE: one cluster per worker count for the whole session, started on first use and closed
+    at the end (a start costs seconds; a test costs less). The clusters are the ones
+    ``--engine dask`` starts (:func:`helpers.pipeline.engine.start_cluster`): separate worker
+    processes, so every task and result really crosses a process boundary and is pickled.
+    ``processes=False`` would start faster but pass objects in memory and test less.
+    """
+    from distributed import Client
+
+    from helpers.pipeline.engine import DaskEngine, start_cluster
+
+    opened: dict[int, DaskEngine] = {}
+
+    def engine(workers: int) -> DaskEngine:
+        if workers not in opened:
+            cluster = start_cluster(workers, dashboard=":0")
+            opened[workers] = DaskEngine(Client(cluster), owns_cluster=True, progress=None)
+            opened[workers]._cluster = cluster
+        return opened[workers]
+
+    yield engine
+    for each in opened.values():
+        each.close()

@@ -24,7 +24,10 @@ def run(*args: str) -> subprocess.CompletedProcess:
         pytest.param(("calibrate", "--help"), 0, "--real DIR", id="calibrate"),
         pytest.param(("evaluate", "facts", "--help"), 0, "--min-confidence", id="charted-view"),
         pytest.param(
-            ("bench",), 2, "python -m helpers bench {dedup, explorer, noise, parse}", id="bench"
+            ("bench",),
+            2,
+            "python -m helpers bench {dedup, explorer, noise, parse, scale}",
+            id="bench",
         ),
         pytest.param(("--help",), 0, "evaluate", id="help-lists-the-commands"),
     ],

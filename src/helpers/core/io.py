@@ -20,14 +20,22 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 HASH_CHUNK_BYTES = 1 << 20
+# A partitioned table is a folder named like a table file (``facts.parquet/``) holding one
+# ``part-NNNNN.parquet`` per partition, optionally under ``<key>=<value>/`` folders (hive
+# style: DuckDB's ``read_parquet('facts.parquet/**/*.parquet', hive_partitioning=true)`` and
+# ``pd.read_parquet`` see the key as a column; :func:`read_table` does not add it).
+PART_PREFIX = "part-"
 # OWASP CSV injection: a spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NEUTRAL_PREFIX = "'"
@@ -126,6 +134,8 @@ def write_table(df: pd.DataFrame, target: str | Path) -> Path:
     with formula-like text neutralised (:func:`neutralize_formulas`).
     """
     target = Path(target)
+    if target.is_dir():  # a partitioned table of an earlier run becomes one file again
+        shutil.rmtree(target)
     with atomic_path(target) as tmp:
         if target.suffix == ".parquet":
             df.to_parquet(tmp, index=False)
@@ -140,21 +150,169 @@ def write_table(df: pd.DataFrame, target: str | Path) -> Path:
     return target
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a table written by :func:`write_table`."""
+def read_table(
+    path: str | Path,
+    *,
+    columns: Sequence[str] | None = None,
+    keys: Sequence[str] | None = None,
+    where: tuple[str, Sequence[object]] | None = None,
+) -> pd.DataFrame:
+    """Read a table written by :func:`write_table` or a partitioned one (:func:`write_part`).
+
+    Args:
+        path: a ``.parquet`` or ``.csv`` file, or the folder of a partitioned table.
+        columns: read only these columns (parquet only).
+        keys: of a partitioned table, read only the parts under these key values
+            (``["2025-11"]`` for ``month=2025-11/``); None: every part.
+        where: ``(column, values)``: only rows whose column holds one of the values (parquet
+            only; row groups whose statistics exclude them are not read).
+
+    Returns:
+        The rows; a partitioned table's parts in order (key folders, then part number), which
+        is the order the stage produced them in.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(
             f"{path} does not exist: run the stage that writes it first "
             "(python -m helpers run --only <stage>)"
         )
+    if path.is_dir():
+        return _read_parts(table_parts(path, keys), columns, where)
     if path.suffix == ".parquet":
-        return pd.read_parquet(path)
+        return _read_parquet(path, columns, where)
     table = pd.read_csv(path, encoding="utf-8-sig")
     for column in table.columns:
         if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
             table[column] = table[column].map(restore_cell)
     return table
+
+
+def part_key(part: Path) -> str:
+    """The key value of a part (``2025-11`` for ``month=2025-11/part-00003.parquet``), or ''.
+
+    Example:
+        >>> part_key(Path("facts.parquet/month=2025-11/part-00003.parquet"))
+        '2025-11'
+    """
+    folder = part.parent.name
+    return folder.split("=", 1)[1] if "=" in folder else ""
+
+
+def table_parts(path: str | Path, keys: Sequence[str] | None = None) -> list[Path]:
+    """The part files of a partitioned table in order (a plain file: itself).
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()) / "事实.parquet"
+        >>> _ = write_part(pd.DataFrame({"a": [1]}), d, 1, key=("month", "2025-12"))
+        >>> _ = write_part(pd.DataFrame({"a": [2]}), d, 0, key=("month", "2025-11"))
+        >>> [p.relative_to(d).as_posix() for p in table_parts(d)]
+        ['month=2025-11/part-00000.parquet', 'month=2025-12/part-00001.parquet']
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    parts = sorted(
+        (p for p in path.rglob(f"{PART_PREFIX}*.parquet") if not p.name.startswith(".")),
+        key=lambda p: p.relative_to(path).as_posix(),
+    )
+    wanted = None if keys is None else set(keys)
+    return [p for p in parts if wanted is None or part_key(p) in wanted]
+
+
+def _read_parquet(
+    path: Path, columns: Sequence[str] | None, where: tuple[str, Sequence[object]] | None
+) -> pd.DataFrame:
+    cols = list(columns) if columns else None
+    if not where:
+        return pd.read_parquet(path, columns=cols)
+    try:
+        return pd.read_parquet(path, columns=cols, filters=[(where[0], "in", list(where[1]))])
+    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # NOTE: an empty table's text columns are Arrow nulls, which a filter on strings
+        # rejects; such a table is small, so it is read whole and filtered here.
+        table = pd.read_parquet(path, columns=cols)
+        return table[table[where[0]].isin(list(where[1]))].reset_index(drop=True)
+
+
+def _read_parts(
+    parts: list[Path], columns: Sequence[str] | None, where: tuple[str, Sequence[object]] | None
+) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame(columns=list(columns or []))
+    if len(parts) == 1:
+        return _read_parquet(parts[0], columns, where)
+    cols = list(columns) if columns else None
+    tables = [_read_part(p, cols, where) for p in parts]
+    # NOTE: concatenated as Arrow tables, not DataFrames: a part whose column is all null
+    # (no titles in that batch) has Arrow type null, which Arrow promotes to the other parts'
+    # type; pandas would make the whole column object instead of str.
+    whole = pa.concat_tables(tables, promote_options="permissive")
+    return whole.to_pandas()
+
+
+def _read_part(
+    part: Path, columns: list[str] | None, where: tuple[str, Sequence[object]] | None
+) -> pa.Table:
+    """One part as an Arrow table, only the rows ``where`` names."""
+    if not where:
+        return pq.read_table(part, columns=columns)
+    try:
+        return pq.read_table(part, columns=columns, filters=[(where[0], "in", list(where[1]))])
+    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # NOTE: as in _read_parquet: a part whose filter column is all null (Arrow type null)
+        # rejects a filter on strings; such a part is read whole and filtered here.
+        wanted = None if columns is None else list(dict.fromkeys([*columns, where[0]]))
+        table = pq.read_table(part, columns=wanted)
+        keep = table.column(where[0]).to_pandas().isin(list(where[1])).to_numpy()
+        table = table.filter(pa.array(keep, type=pa.bool_()))
+        return table.select(columns) if columns is not None else table
+
+
+def write_part(
+    df: pd.DataFrame, table: str | Path, index: int, *, key: tuple[str, str] | None = None
+) -> Path:
+    """Write one partition of a partitioned table, atomically: ``table/[k=v/]part-NNNNN``.
+
+    Workers write their own parts (a partition never passes through the client), so a
+    table grows without any process holding all of it.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()) / "文章.parquet"
+        >>> write_part(pd.DataFrame({"标题": ["出口"]}), d, 7).name
+        'part-00007.parquet'
+    """
+    folder = Path(table) / (f"{key[0]}={key[1]}" if key else "")
+    return write_table(df, folder / f"{PART_PREFIX}{index:05d}.parquet")
+
+
+def new_table_dir(target: str | Path) -> Path:
+    """A fresh hidden folder beside ``target`` to write a partitioned table's parts into.
+
+    :func:`replace_table` then puts it in place in one rename, so readers never see half a
+    table and a failed stage leaves the old one as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".parts", dir=target.parent))
+
+
+def replace_table(parts_dir: str | Path, target: str | Path) -> Path:
+    """Move the folder ``parts_dir`` to ``target``, replacing a table file or folder there."""
+    target = Path(target)
+    if target.is_dir() and not target.is_symlink():
+        # NOTE: rename(2) cannot replace a folder that holds files: move the old one aside.
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        os.replace(target, old / "table")
+        os.replace(parts_dir, target)
+        shutil.rmtree(old, ignore_errors=True)
+        return target
+    if target.exists() or target.is_symlink():
+        target.unlink()  # the single-file table of an earlier run (a hard link in staging)
+    os.replace(parts_dir, target)
+    return target
 
 
 def write_tables(

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.core.partitions import DEFAULT_PARTITION_MB, ENGINES
 from helpers.core.paths import resolve
 
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -30,7 +31,7 @@ class Parameter:
 
     name: str
     type_name: str
-    default: str | bool | float
+    default: str | bool | int | float
     comment: str
 
 
@@ -41,22 +42,28 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("labels", "str", "zh-Hans", "chart label language: zh-Hans | zh-Hant | en"),
     Parameter("incremental", "bool", False, "reuse results of unchanged inputs from the last run"),
     Parameter("since", "str", "", "only articles from this YYYY-MM-DD on in tables; empty: all"),
-    Parameter("corrections_dir", "str", "data/corrections", "reviewed corrections (*.yaml) folder"),
+    Parameter("corrections_dir", "str", "data/corrections", "reviewed corrections (*.yaml); none if absent"),
     # NOTE: default 0 (chart every fact, queue none). The threshold the calibration chose on
     # round 1 (0.9: charted precision 0.978 leave-one-article-out) did not hold on fresh pages:
     # on round 2 (45+3 unseen pages) charted precision was 0.54-0.60 at every threshold from 0
     # to 0.93 while coverage fell to a third (benchmarks/confidence.md). A gate that removes
     # two thirds of the figures without making the rest more right does not belong on by default.
     Parameter("min_confidence", "float", 0.0, "facts below it (0-1) go to review, not charts"),
+    # issue 17: how stages 01-03 run their partitions (helpers.core.partitions)
+    Parameter("engine", "str", "local", "local: one process | dask: a dask.distributed cluster"),
+    Parameter("scheduler", "str", "", "dask scheduler address; empty: a LocalCluster per core"),
+    Parameter("partition_mb", "int", DEFAULT_PARTITION_MB, "raw MB per stage-01 partition"),
 )  # fmt: skip
-PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {"str": str, "bool": bool, "float": (float, int)}
+PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "str": str, "bool": bool, "int": int, "float": (float, int),
+}  # fmt: skip
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 DEFAULTS = {p.name: p.default for p in PARAMETERS}
 
 
-def _literal(value: str | bool | float) -> str:
+def _literal(value: str | bool | int | float) -> str:
     """Python source for a default; json.dumps gives the double quotes ruff-format wants."""
-    return repr(value) if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
+    return repr(value) if isinstance(value, bool | int) else json.dumps(value, ensure_ascii=False)
 
 
 # NOTE: literals only in the parameters cell: papermill replaces it by an injected cell and
@@ -103,12 +110,22 @@ def validate_parameters(values: dict[str, object]) -> dict[str, object]:
         parse_since(str(values["since"]))
     if "min_confidence" in values:
         parse_min_confidence(values["min_confidence"])
+    _check_engine(values)
     return values
 
 
+def _check_engine(values: dict[str, object]) -> None:
+    """The engine parameters of issue 17: a known engine, partitions of at least 1 MB."""
+    if "engine" in values and values["engine"] not in ENGINES:
+        raise ParameterError(f"engine must be one of {ENGINES}, got {values['engine']!r}")
+    mb = values.get("partition_mb", 1)
+    if isinstance(mb, int) and mb < 1:
+        raise ParameterError(f"partition_mb must be at least 1, got {mb!r}")
+
+
 def _has_type(value: object, type_name: str) -> bool:
-    """``isinstance`` by the declared type name; a bool is no number (True is not 1.0 here)."""
-    if type_name == "float" and isinstance(value, bool):
+    """``isinstance`` by the declared type name; a bool is no number (True is not 1 here)."""
+    if type_name in ("float", "int") and isinstance(value, bool):
         return False
     return isinstance(value, PYTHON_TYPES[type_name])
 

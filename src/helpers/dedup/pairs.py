@@ -257,6 +257,28 @@ def _find_pairs(
     sizes = sets.sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
     inter = minhash.overlap_counts(sets, cand)
     jac, con = minhash.jaccard(sets, cand, inter), minhash.containment(sets, cand, inter)
+    return _pair_rows(norm, nodes, params, bodies, (cand, est, sizes), (jac, con))
+
+
+def _pair_rows(
+    norm: pd.DataFrame,
+    nodes: _Nodes,
+    params: DedupParams,
+    bodies: list[str],
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
+    similarities: tuple[np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """The pairs table of checked candidates: figures compared, edges decided.
+
+    ``candidates`` are ``(node pairs, MinHash estimates, set sizes)``, ``similarities`` their
+    exact ``(jaccard, containment)``.
+
+    NOTE: apart from :func:`_find_pairs` so that stage 02 over partitions
+    (:mod:`helpers.dedup.partitioned`), which has the signatures and set sizes from its
+    partitions, decides the pairs with the same code.
+    """
+    cand, est, sizes = candidates
+    jac, con = similarities
     similar = _similar(jac, con, sizes, params)
     if not params.compare_figures:  # NOTE: the benchmark's ablation (figures play no part)
         similar = np.zeros(len(cand), dtype=bool)

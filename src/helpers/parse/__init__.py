@@ -18,12 +18,14 @@ from helpers.parse import (
     folder,
     ledger,
     lines,
+    partitioned,
     plaintext,
     quality,
     rawfiles,
     structured,
 )
 from helpers.parse.folder import load_previous, parse_raw_dir
+from helpers.parse.partitioned import load_report
 
 __all__ = [
     "article",
@@ -34,7 +36,9 @@ __all__ = [
     "ledger",
     "lines",
     "load_previous",
+    "load_report",
     "parse_raw_dir",
+    "partitioned",
     "plaintext",
     "quality",
     "rawfiles",

@@ -18,8 +18,9 @@ import yaml
 
 from helpers.core import paths
 from helpers.core.params import DEFAULTS, LABEL_LANGUAGES, ParameterError, parse_min_confidence
+from helpers.core.partitions import ENGINES
 from helpers.pipeline import runs
-from helpers.pipeline.runner import EXECUTORS, RunConfig, RunError, run_pipeline
+from helpers.pipeline.runner import EXECUTORS, EngineSettings, RunConfig, RunError, run_pipeline
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 # Keys a --params YAML file may set, with the attribute they fill.
@@ -38,6 +39,10 @@ PARAMS_FILE_KEYS = {
     "executor": "executor",
     "corrections_dir": "corrections_dir",
     "pdf": "pdf",
+    "engine": "engine",
+    "scheduler": "scheduler",
+    "workers": "workers",
+    "partition_mb": "partition_mb",
 }
 RUN_DEFAULTS = {
     "raw_dir": DEFAULTS["raw_dir"],
@@ -55,13 +60,17 @@ RUN_DEFAULTS = {
     "executor": "papermill",
     "corrections_dir": DEFAULTS["corrections_dir"],
     "pdf": True,
+    "engine": DEFAULTS["engine"],
+    "scheduler": DEFAULTS["scheduler"],
+    "workers": None,
+    "partition_mb": DEFAULTS["partition_mb"],
 }
 
 RUN_EPILOG = """\
 Relative paths are taken from the project root. Flags override values from --params.
 A --params file is YAML with any of the keys: raw_dir, processed_dir, reports_dir, labels,
 only (a list), from, wait, keep, incremental, since, min_confidence, executor, corrections_dir,
-pdf. Example:
+pdf, engine, scheduler, workers, partition_mb. Example:
 
     raw_dir: data/raw/2026-11
     labels: en
@@ -78,7 +87,12 @@ are recomputed over everything. The result equals a full rebuild.
 
 --min-confidence: facts whose confidence (stage 03's estimate that a fact is right) is below
 it stay out of tables and charts and are listed in tables/review.csv with the reason; the
-default is the threshold calibrated on real pages (benchmarks/confidence.md).
+default, 0, charts every fact (benchmarks/confidence.md says why).
+
+--engine dask runs the partitions of stages 01-03 (raw files, article batches) on a
+dask.distributed cluster: a LocalCluster with --workers processes (default one per core)
+started for the run, or the cluster at --scheduler ADDRESS. The dashboard link is printed;
+the tables equal the local engine's.
 
 Only one run at a time may use a processed folder: a second run exits with status 3 at once
 (or waits up to --wait seconds for the first to finish).
@@ -140,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
         "correct writes them); a missing folder holds none"
     )
     run.add_argument("--corrections-dir", metavar="DIR", help=corr_help)
+    engine_help = (
+        "local: stages 01-03 run their partitions in the notebook's process (default); "
+        "dask: on a dask.distributed cluster (see --scheduler, --workers)"
+    )
+    run.add_argument("--engine", choices=ENGINES, help=engine_help)
+    sched_help = "address of a running dask scheduler (tcp://HOST:8786); default: a LocalCluster"
+    run.add_argument("--scheduler", metavar="ADDRESS", help=sched_help)
+    workers_help = "workers of the LocalCluster --engine dask starts (default: one per core)"
+    run.add_argument("--workers", type=int, metavar="N", help=workers_help)
+    part_help = f"raw MB per stage-01 partition (default {DEFAULTS['partition_mb']})"
+    run.add_argument("--partition-mb", type=int, metavar="MB", help=part_help)
     run.add_argument("--wait", type=float, help="seconds to wait for another run's lock (0)")
     keep_help = "after the run, delete all but the N newest run folders (never the latest good)"
     run.add_argument("--keep", type=int, metavar="N", help=keep_help)
@@ -216,7 +241,29 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         executor=str(merged["executor"]),
         corrections_dir=corrections_dir,
         pdf=bool(merged["pdf"]),
+        engine=_engine_settings(merged),
     )
+
+
+def _engine_settings(merged: dict[str, object]) -> EngineSettings:
+    """The engine flags, checked: a scheduler or workers only with ``--engine dask``."""
+    name, scheduler = str(merged["engine"]), str(merged["scheduler"] or "")
+    workers = merged["workers"]
+    if name not in ENGINES:
+        raise RunError(f"engine must be one of {ENGINES}, got {name!r}", EXIT_USAGE)
+    if name == "local" and (scheduler or workers is not None):
+        raise RunError("--scheduler and --workers need --engine dask", EXIT_USAGE)
+    if workers is not None:
+        _whole_number("--workers", workers)
+    partition_mb = _whole_number("--partition-mb", merged["partition_mb"])
+    return EngineSettings(name, scheduler, workers, partition_mb)  # type: ignore[arg-type]
+
+
+def _whole_number(flag: str, value: object) -> int:
+    """``value`` when it is a whole number of at least 1, else a usage error naming ``flag``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RunError(f"{flag} takes a whole number of at least 1, got {value!r}", EXIT_USAGE)
+    return value
 
 
 def _keep_from_args(args: argparse.Namespace) -> int | None:

@@ -13,10 +13,11 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from filelock import FileLock, Timeout
 from helpers.catalog import corrections
 from helpers.core import findings, io
 from helpers.core.params import DEFAULTS, PARAMETER_NAMES, ParameterError, validate_parameters
+from helpers.core.partitions import DEFAULT_PARTITION_MB
+from helpers.pipeline import engine as engines
 from helpers.pipeline import inprocess, runs
 from helpers.publish import changes, pdf, report
 
@@ -67,6 +70,16 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class EngineSettings:
+    """How stages 01-03 run their partitions (``--engine``, ``--scheduler``, ``--workers``)."""
+
+    name: str = "local"
+    scheduler: str = ""  # a running dask scheduler; '' with dask: a LocalCluster for the run
+    workers: int | None = None  # workers of that LocalCluster (default: one per core)
+    partition_mb: int = DEFAULT_PARTITION_MB
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """Everything a run needs; built by the CLI from flags and the params file."""
 
@@ -84,6 +97,7 @@ class RunConfig:
     executor: str = "papermill"
     corrections_dir: Path = field(default_factory=lambda: runs.PROJ_ROOT / "data" / "corrections")
     pdf: bool = True  # print report.pdf with headless Chromium where it is installed
+    engine: EngineSettings = field(default_factory=EngineSettings)
 
 
 @dataclass
@@ -306,12 +320,38 @@ def run_pipeline(config: RunConfig, echo: Printer = print) -> RunOutcome:
         raise RunError(f"corrections: {err}", 2) from err
     lock = _acquire_lock(config.processed_dir, config.wait_seconds)
     try:
-        return _run_locked(config, stages, echo)
+        with _cluster_for(config.engine, echo) as scheduler:
+            return _run_locked(config, stages, echo, scheduler)
     finally:
         lock.release()
 
 
-def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOutcome:
+@contextlib.contextmanager
+def _cluster_for(settings: EngineSettings, echo: Printer) -> Iterator[str]:
+    """Yield the scheduler address the notebooks connect to ('' for the local engine).
+
+    ``--engine dask`` without ``--scheduler`` starts a LocalCluster for the run (one start,
+    not one per notebook) and stops it afterwards; the dashboard link is printed either way.
+    """
+    if settings.name != "dask":
+        yield ""
+        return
+    if settings.scheduler:
+        echo(f"dask: scheduler {settings.scheduler} (its dashboard: port 8787 of that host)")
+        yield settings.scheduler
+        return
+    cluster = engines.start_cluster(settings.workers)
+    try:
+        n = len(cluster.workers)
+        echo(f"dask: LocalCluster of {n} workers, dashboard {cluster.dashboard_link}")
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def _run_locked(
+    config: RunConfig, stages: list[Stage], echo: Printer, scheduler: str = ""
+) -> RunOutcome:
     user_params = {
         "raw_dir": str(config.raw_dir),
         "processed_dir": str(config.processed_dir),
@@ -320,6 +360,9 @@ def _run_locked(config: RunConfig, stages: list[Stage], echo: Printer) -> RunOut
         "since": config.since,
         "corrections_dir": str(config.corrections_dir),
         "min_confidence": config.min_confidence,
+        "engine": config.engine.name,
+        "scheduler": scheduler,
+        "partition_mb": config.engine.partition_mb,
     }
     run_id = runs.new_run_id(user_params)
     run_dir = runs.create_run_dir(config.reports_dir, run_id)

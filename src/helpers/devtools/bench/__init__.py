@@ -15,4 +15,5 @@ BENCHMARKS: dict[str, str] = {
     "dedup": "helpers.devtools.bench.dedup",  # stage 02: ours vs datasketch, F1 and articles/s
     "noise": "helpers.devtools.bench.noise",  # stages 01-03: facts unchanged under each noise kind
     "explorer": "helpers.devtools.bench.explorer",  # explore.ipynb: load and widget times of a run
+    "scale": "helpers.devtools.bench.scale",  # stages 01-03 over partitions: local vs dask 1/2
 }

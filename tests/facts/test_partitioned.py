@@ -1,0 +1,58 @@
+"""Stage 03 over article batches equals one pass over the whole table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import dedup, facts, parse
+from helpers.core import io
+from helpers.core.partitions import LocalEngine
+from helpers.core.paths import SAMPLE_RAW_DIR
+from helpers.facts import partitioned
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return dedup.deduplicate(parse.parse_raw_dir(SAMPLE_RAW_DIR).articles).articles
+
+
+def as_parts(table: pd.DataFrame, folder, n_parts: int):
+    """The table as stage 02 writes it: parts of whole raw files, in order."""
+    files = table["source_file"].unique().tolist()
+    for i in range(n_parts):
+        mine = files[i * len(files) // n_parts : (i + 1) * len(files) // n_parts]
+        io.write_part(table[table["source_file"].isin(mine)], folder, i)
+    return folder
+
+
+@pytest.mark.parametrize(("n_parts", "batch"), [(1, 10_000), (3, 1), (5, 7)])
+def test_batches_equal_one_pass(articles, tmp_path, n_parts, batch):
+    table = as_parts(articles, tmp_path / "articles_dedup.parquet", n_parts)
+    out = partitioned.extract_to_parts(
+        table, engine=LocalEngine(progress=None), batch_articles=batch
+    )
+    whole = facts.extract_facts(articles)
+    assert len(whole) > 100 and out.bad_spans == 0
+    pd.testing.assert_frame_equal(out.facts, whole)
+    pd.testing.assert_frame_equal(out.log, facts.facts_log(articles, whole))
+    assert out.n_batches >= n_parts
+    dated = articles.set_index("article_id")["published_date"].str[:7]
+    assert (out.months == whole["article_id"].map(dated).fillna("undated")).all()
+
+
+def test_facts_by_month_read_back_in_month_order(articles, tmp_path):
+    out = partitioned.extract_to_parts(
+        io.write_table(articles, tmp_path / "a.parquet"), engine=LocalEngine(progress=None)
+    )
+    target = partitioned.write_facts(out.facts, out.months, tmp_path / "facts.parquet")
+    back = io.read_table(target)
+    order = out.months.sort_values(kind="stable").index
+    expected = out.facts.loc[order].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        back, io.read_table(io.write_table(expected, tmp_path / "f.parquet"))
+    )
+    month = out.months.iloc[0]
+    assert set(io.read_table(target, keys=[month])["fact_id"]) == set(
+        out.facts.loc[out.months == month, "fact_id"]
+    )
