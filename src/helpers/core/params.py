@@ -42,7 +42,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("labels", "str", "zh-Hans", "chart label language: zh-Hans | zh-Hant | en"),
     Parameter("incremental", "bool", False, "reuse results of unchanged inputs from the last run"),
     Parameter("since", "str", "", "only articles from this YYYY-MM-DD on in tables; empty: all"),
-    Parameter("corrections_dir", "str", "data/corrections", "reviewed corrections (*.yaml); none if absent"),
+    Parameter("corrections_dir", "str", "data/corrections",
+              "reviewed corrections (*.yaml); none if absent"),
     # NOTE: default 0 (chart every fact, queue none). The threshold the calibration chose on
     # round 1 (0.9: charted precision 0.978 leave-one-article-out) did not hold on fresh pages:
     # on round 2 (45+3 unseen pages) charted precision was 0.54-0.60 at every threshold from 0
