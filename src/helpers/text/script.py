@@ -20,12 +20,12 @@ import json
 import re
 import tempfile
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 # CJK unified ideographs (Ext. A, the main block) and the compatibility ideographs.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # the same, as code points
 HAN_RE = re.compile(f"[{HAN}]")
 # NOTE: one threshold for the one script label. Stage 02 once had a second detector at 0.9
 # that nothing but its own tests called (dedup chooses its conversion from the stored label
@@ -142,6 +142,39 @@ def _script_kinds(chars: Iterable[str]) -> dict[str, str]:
     return _SCRIPT_KIND
 
 
+def char_class(codes: list[int]) -> str:
+    r"""A regex character class holding exactly the code points ``codes`` (sorted), as ranges.
+
+    Example:
+        >>> char_class([0x6C7D, 0x6C7E, 0x8ECA])
+        '[\\u6c7d-\\u6c7e\\u8eca]'
+    """
+    parts, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        lo, hi = codes[i], codes[j]
+        parts.append(f"\\u{lo:04x}" if lo == hi else f"\\u{lo:04x}-\\u{hi:04x}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+@functools.cache
+def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The Traditional-only and the Simplified-only Han characters, as two character classes.
+
+    NOTE: counting every Han character of an article (``Counter`` over a ``findall``) cost
+    1.3 s on 22 MB; the kinds of all 28,096 Han code points take one OpenCC call each way
+    (~0.1 s once per process), after which two C scans count the script-specific ones.
+    """
+    chars = [chr(c) for lo, hi in HAN_RANGES for c in range(lo, hi + 1)]
+    kinds = _script_kinds(chars)
+    trad = [ord(c) for c in chars if kinds[c] == "t"]
+    simp = [ord(c) for c in chars if kinds[c] == "s"]
+    return re.compile(char_class(trad)), re.compile(char_class(simp))
+
+
 def detect_script(text: str) -> str:
     """Return ``hant``, ``hans`` or ``mixed`` from the script-specific characters in ``text``.
 
@@ -153,12 +186,8 @@ def detect_script(text: str) -> str:
         >>> detect_script("這種選擇背后的邏輯"), detect_script("国內車市"), detect_script("2025")
         ('hant', 'mixed', 'hans')
     """
-    counts = Counter(HAN_RE.findall(text))
-    if not counts:
-        return "hans"
-    kinds = _script_kinds(counts)
-    trad = sum(n for ch, n in counts.items() if kinds[ch] == "t")
-    simp = sum(n for ch, n in counts.items() if kinds[ch] == "s")
+    trad_re, simp_re = _script_patterns()
+    trad, simp = len(trad_re.findall(text)), len(simp_re.findall(text))
     if trad + simp == 0:
         # NOTE: no script-specific character at all: t2s is a no-op on it, call it hans.
         return "hans"
