@@ -150,3 +150,19 @@ def test_detect_script_gives_the_counter_implementations_labels():
     assert labels == {"hant", "hans", "mixed"}  # the texts reach every label
     for text in texts:
         assert detect_script(text) == _counter_detect_script(text), text
+
+
+def _per_character_width(text: str) -> str:
+    """The implementation before issue 17: NFKC of each character, kept when one character."""
+    out = [f if len(f := fold_nfkc(ch)) == 1 else ch for ch in text]
+    return "".join(out).replace("\u3000", " ")
+
+
+def test_normalize_width_folds_every_code_point_as_the_per_character_loop():
+    # a per-character map: equal on every code point means equal on every text
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert normalize_width(everything) == _per_character_width(everything)
+    bmp_only = everything[: 0x10000 - 0x800]
+    assert normalize_width(bmp_only) == _per_character_width(bmp_only)
+    for text in ("約２００至２４０億元，", "２０２５年　１１月", "𝐁𝐘𝐃 ２０２５", "\ud800x", ""):
+        assert normalize_width(text) == _per_character_width(text)
