@@ -113,15 +113,20 @@ def _first_of_item(op, av) -> tuple[set[str] | None, bool]:
         _group, add_flags, del_flags, sub = av
         return (None, True) if add_flags or del_flags else _first_of_sequence(list(sub))
     if op is c.BRANCH:
-        firsts = [_first_of_sequence(list(alt)) for alt in av[1]]
-        if any(f is None for f, _ in firsts):
-            return None, True
-        return set().union(*(f for f, _ in firsts)), any(n for _, n in firsts)
+        return _first_of_branch(av[1])
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
         low, _high, sub = av
         first, nullable = _first_of_sequence(list(sub))
         return first, nullable or low == 0
     return None, True
+
+
+def _first_of_branch(alternatives: list) -> tuple[set[str] | None, bool]:
+    """First characters of an alternation: the union; empty when one alternative can be."""
+    firsts = [_first_of_sequence(list(alt)) for alt in alternatives]
+    if any(f is None for f, _ in firsts):
+        return None, True
+    return set().union(*(f for f, _ in firsts)), any(n for _, n in firsts)
 
 
 def _class_chars(items: list) -> set[str] | None:
