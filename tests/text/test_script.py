@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import types
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ def test_detect_script_gives_the_counter_implementations_labels():
 
 def _per_character_width(text: str) -> str:
     """The implementation before issue 17: NFKC of each character, kept when one character."""
-    out = [f if len(f := fold_nfkc(ch)) == 1 else ch for ch in text]
+    out = [f if len(f := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text]
     return "".join(out).replace("\u3000", " ")
 
 
@@ -166,3 +167,16 @@ def test_normalize_width_folds_every_code_point_as_the_per_character_loop():
     assert normalize_width(bmp_only) == _per_character_width(bmp_only)
     for text in ("約２００至２４０億元，", "２０２５年　１１月", "𝐁𝐘𝐃 ２０２５", "\ud800x", ""):
         assert normalize_width(text) == _per_character_width(text)
+
+
+def test_fold_nfkc_equals_plain_nfkc_on_every_code_point_and_combining_runs():
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert fold_nfkc(everything) == unicodedata.normalize("NFKC", everything)
+    # full-width forms and compatibility characters among combining marks, Hangul jamo,
+    # characters that compose with what precedes them, in random order
+    pool = "Ａａ１，。ｶﾞﾟ가각ᄀ\u1161\u11a8e\u0301\u0323\u0308ﬁ①㈱\u3000 国國\uf900\u0b47\u0b3e"
+    pool += "\u1100\u1161\u03a9\u0345\u2126Å\u212b\u0041\u030a\uff9e\u3099か\u309a"
+    rng = random.Random(17)
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert fold_nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
