@@ -453,6 +453,18 @@ def _original_offset(pos: int, deletions: list[Edit]) -> int:
     return pos
 
 
+def _outlet_match(text: str) -> re.Match[str] | None:
+    r"""``OUTLET_RE.search(text)``, skipped when ``text`` does not end with a closing bracket.
+
+    NOTE: the pattern opens with a lookbehind or spaces, so a search tries it at every
+    position of the line; it ends with ``[)）]\s*$``, so a line whose stripped end is no
+    closing bracket has no match (``str.rstrip`` and ``\s`` strip the same characters).
+    """
+    if not text.rstrip().endswith((")", "）")):
+        return None
+    return OUTLET_RE.search(text)
+
+
 def find_outlet(line: str) -> tuple[int, str] | None:
     """Return ``(offset, name)`` of a trailing ``(outlet)`` of a body line, or None.
 
@@ -465,14 +477,14 @@ def find_outlet(line: str) -> tuple[int, str] | None:
         >>> find_outlet("錦江出租(上海)") is None
         True
     """
-    m = OUTLET_RE.search(line)
+    m = _outlet_match(line)
     if m:
         return m.start(), m.group("outlet").strip()
     tail = line[-OUTLET_SCAN_CHARS:]
     if ")" not in tail and "）" not in tail:
         return None
     text, edits = strip_pinyin(line)
-    m = OUTLET_RE.search(text) if edits else None
+    m = _outlet_match(text) if edits else None
     if not m:
         return None
     return _original_offset(m.start(), edits), m.group("outlet").strip()
