@@ -22,7 +22,10 @@ def run(*args: str) -> subprocess.CompletedProcess:
     [
         pytest.param(("evaluate", "--help"), 0, "python -m helpers evaluate", id="evaluate"),
         pytest.param(
-            ("bench",), 2, "python -m helpers bench {dedup, explorer, noise, parse}", id="bench"
+            ("bench",),
+            2,
+            "python -m helpers bench {dedup, explorer, facts, noise, parse}",
+            id="bench",
         ),
         pytest.param(("--help",), 0, "evaluate", id="help-lists-the-commands"),
     ],
