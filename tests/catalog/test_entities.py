@@ -311,3 +311,25 @@ def test_lower_keeps_every_offset_and_matches_the_per_character_loop():
     for text in ("比亞迪BYD ΣΑΣ", "İSTANBUL 蔚來NIO", "ΟΔΟΣ", "Σ", "ＢＹＤ", ""):
         assert _lower(text) == per_character(text)
         assert len(_lower(text)) == len(text)
+
+
+def test_alias_scan_finds_what_finditer_finds():
+    import random
+    from pathlib import Path
+
+    from helpers.catalog.entities import _finders, _scan, load_catalog
+
+    catalog = load_catalog()
+    aliases = [a for e in catalog.entities.values() for a, _ in e.aliases]
+    rng = random.Random(17)
+    texts = ["".join(rng.choice([*aliases, "，", " ", "的", "X", "1"]) for _ in range(15))]
+    texts += ["".join(rng.choice(aliases) for _ in range(8)) for _ in range(300)]
+    root = Path(__file__).resolve().parents[2]
+    raw = sorted(root.glob("data/raw/sample/*"))
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in raw]
+    for include_ambiguous in (False, True):
+        for pattern in _finders(catalog, include_ambiguous):
+            for text in texts:
+                for t in (text, text.lower()):
+                    expected = [m.span() for m in pattern.finditer(t) if m.group()]
+                    assert [m.span() for m in _scan(pattern, t) if m.group()] == expected

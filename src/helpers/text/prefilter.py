@@ -57,9 +57,13 @@ def nonempty_matches(
 ) -> Iterator[re.Match[str]]:
     """Yield the non-empty matches of ``pattern.finditer(text)``, tried only where one can start.
 
-    NOTE: for a pattern that matches the empty string almost everywhere (all parts optional),
-    ``finditer`` tries it at every position; the non-empty matches are the same when it is
-    tried only at the positions :func:`opening_re` finds (a C scan), resuming after each.
+    NOTE: ``finditer`` tries a pattern at every position unless it opens with a literal or a
+    class; here it is tried only at the positions :func:`opening_re` finds (a C scan),
+    resuming after each match. The matches are those of ``finditer`` for a pattern that
+    cannot match the empty string (:func:`first_chars` is not None); for one that can, they
+    are its non-empty matches when, at a position, the pattern returns an empty match only
+    if it has no longer one there (``(?:A)?(?:B)?`` with A and B never empty, as
+    ``PERIOD_RE``; not ``(?:|abc)``, which ``finditer`` retries for ``abc``).
 
     Example:
         >>> period = re.compile("(?:第?[一二]季度)?")
