@@ -295,3 +295,41 @@ def test_region_levels_are_loaded():
     assert catalog.entities["anhui"].level == "province"
     assert catalog.entities["wuhu"].level == "city"
     assert catalog.entities["mexico"].level is None
+
+
+def test_lower_keeps_every_offset_and_matches_the_per_character_loop():
+    from helpers.catalog.entities import _lower
+
+    def per_character(text: str) -> str:  # the implementation before issue 17
+        return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+    codes = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    # the fast path's premise: only İ grows, only Σ depends on its neighbours
+    assert [c for c in codes if len(chr(c).lower()) != 1] == [0x130]
+    everything = "".join(chr(c) for c in codes if c not in (0x130, 0x3A3))
+    assert _lower(everything) == per_character(everything)
+    for text in ("比亞迪BYD ΣΑΣ", "İSTANBUL 蔚來NIO", "ΟΔΟΣ", "Σ", "ＢＹＤ", ""):
+        assert _lower(text) == per_character(text)
+        assert len(_lower(text)) == len(text)
+
+
+def test_alias_scan_finds_what_finditer_finds():
+    import random
+    from pathlib import Path
+
+    from helpers.catalog.entities import _finders, _scan, load_catalog
+
+    catalog = load_catalog()
+    aliases = [a for e in catalog.entities.values() for a, _ in e.aliases]
+    rng = random.Random(17)
+    texts = ["".join(rng.choice([*aliases, "，", " ", "的", "X", "1"]) for _ in range(15))]
+    texts += ["".join(rng.choice(aliases) for _ in range(8)) for _ in range(300)]
+    root = Path(__file__).resolve().parents[2]
+    raw = sorted(root.glob("data/raw/sample/*"))
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in raw]
+    for include_ambiguous in (False, True):
+        for pattern in _finders(catalog, include_ambiguous):
+            for text in texts:
+                for t in (text, text.lower()):
+                    expected = [m.span() for m in pattern.finditer(t) if m.group()]
+                    assert [m.span() for m in _scan(pattern, t) if m.group()] == expected

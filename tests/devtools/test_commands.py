@@ -26,7 +26,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
         pytest.param(
             ("bench",),
             2,
-            "python -m helpers bench {dedup, explorer, noise, parse, scale}",
+            "python -m helpers bench {dedup, explorer, facts, noise, parse, scale}",
             id="bench",
         ),
         pytest.param(("--help",), 0, "evaluate", id="help-lists-the-commands"),

@@ -369,3 +369,21 @@ def test_long_ascii_token_is_dropped_and_logged():
 def test_long_url_below_the_cap_is_kept():
     url = "https://example.com/news/" + "a" * 200
     assert clean_paragraph(f"詳見{url}")[0] == f"詳見{url}"
+
+
+def test_outlet_precheck_finds_what_the_pattern_finds():
+    import random
+    import re
+
+    from helpers.parse.clean import OUTLET_RE, _outlet_match
+
+    # the premise: regex \s and str.rstrip agree on every code point
+    assert all(bool(re.fullmatch(r"\s", chr(c))) == chr(c).isspace() for c in range(0x110000))
+    parts = ["全文完。", " ", "(", "（", ")", "）", "示例財經", "(cái)", "\n", "\u3000", "圖片"]
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    texts += ["全文完。 (示例財經)", "全文完。 (示例財經)\n", "全文完。（示例日報） \u3000"]
+    for line in [*texts, "錦江出租(上海)"]:
+        expected = OUTLET_RE.search(line)
+        got = _outlet_match(line)
+        assert (got and got.span()) == (expected and expected.span()), repr(line)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import sys
 import types
+import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +76,107 @@ def test_normalize_width_keeps_every_offset():
     text = "２０２５年　１１月，①增長１２％"
     assert len(normalize_width(text)) == len(text)
     assert normalize_width(text) == "2025年 11月,1增長12%"
+
+
+# --- detect_script against the Counter-based implementation it replaced (issue 17) ---
+
+FIXTURE_DIRS = ("data/raw/sample", "tests/fixtures/heldout", "tests/fixtures/heldout2")
+EDGE_CODES = (0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xF8FF, 0xF900)
+EDGE_CODES += (0xFA0E, 0xFAFF, 0xFB00, 0x20000, 0x2F800)  # + Ext. B and its compatibility block
+
+
+def _counter_detect_script(text: str) -> str:
+    """The implementation before issue 17, with its own OpenCC calls (no shared cache)."""
+    from collections import Counter
+
+    counts = Counter(script.HAN_RE.findall(text))
+    if not counts:
+        return "hans"
+    chars = list(counts)
+    as_simp = script.opencc_converter("t2s").convert("\n".join(chars)).split("\n")
+    as_trad = script.opencc_converter("s2t").convert("\n".join(chars)).split("\n")
+    pairs = zip(chars, as_simp, as_trad, strict=True)
+    kinds = {c: "t" if s != c else ("s" if t != c else "") for c, s, t in pairs}
+    trad = sum(n for ch, n in counts.items() if kinds[ch] == "t")
+    simp = sum(n for ch, n in counts.items() if kinds[ch] == "s")
+    if trad + simp == 0:
+        return "hans"
+    share = trad / (trad + simp)
+    if share >= script.SCRIPT_MAJORITY:
+        return "hant"
+    return "hans" if share <= 1 - script.SCRIPT_MAJORITY else "mixed"
+
+
+def _fixture_paragraphs() -> list[str]:
+    """Paragraphs of the bundled raw files, each read as UTF-8, GB18030 and Big5 (mojibake too)."""
+    root = Path(__file__).resolve().parents[2]
+    paragraphs = []
+    for folder in FIXTURE_DIRS:
+        for path in sorted((root / folder).glob("*.txt")):
+            raw = path.read_bytes()
+            for codec in ("utf-8", "gb18030", "big5"):
+                paragraphs += raw.decode(codec, errors="replace").split("\n")
+    return [p for p in paragraphs if p.strip()]
+
+
+def _random_texts(n: int) -> list[str]:
+    """Seeded mixes of Traditional-only, Simplified-only, shared Han and other characters."""
+    rng = random.Random(17)
+    han = [chr(c) for lo, hi in script.HAN_RANGES for c in range(lo, hi + 1)]
+    pools = (han, list("國国車车這这數数的是在年月 2025，。%ABC"), [chr(c) for c in EDGE_CODES])
+    texts = []
+    for _ in range(n):
+        pool = rng.choice(pools)
+        texts.append("".join(rng.choice(pool) for _ in range(rng.randint(0, 40))))
+    return texts
+
+
+def test_script_classes_hold_exactly_the_script_specific_characters():
+    # every Han code point converted on its own, not in one joined batch
+    trad_re, simp_re = script._script_patterns()
+    t2s, s2t = script.opencc_converter("t2s"), script.opencc_converter("s2t")
+    for lo, hi in script.HAN_RANGES:
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            is_trad = t2s.convert(ch) != ch
+            assert bool(trad_re.fullmatch(ch)) == is_trad, ch
+            assert bool(simp_re.fullmatch(ch)) == (not is_trad and s2t.convert(ch) != ch), ch
+    assert not any(trad_re.match(chr(c)) or simp_re.match(chr(c)) for c in (0x33FF, 0xA000, 0xFB00))
+
+
+def test_detect_script_gives_the_counter_implementations_labels():
+    doctest_texts = ["國內汽車銷量", "国内汽车销量", "這種選擇背后的邏輯", "国內車市", "2025", ""]
+    texts = [*doctest_texts, CHIPS_HANT, CHIPS_HANS, *_fixture_paragraphs(), *_random_texts(3000)]
+    labels = {detect_script(t) for t in texts}
+    assert labels == {"hant", "hans", "mixed"}  # the texts reach every label
+    for text in texts:
+        assert detect_script(text) == _counter_detect_script(text), text
+
+
+def _per_character_width(text: str) -> str:
+    """The implementation before issue 17: NFKC of each character, kept when one character."""
+    out = [f if len(f := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text]
+    return "".join(out).replace("\u3000", " ")
+
+
+def test_normalize_width_folds_every_code_point_as_the_per_character_loop():
+    # a per-character map: equal on every code point means equal on every text
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert normalize_width(everything) == _per_character_width(everything)
+    bmp_only = everything[: 0x10000 - 0x800]
+    assert normalize_width(bmp_only) == _per_character_width(bmp_only)
+    for text in ("約２００至２４０億元，", "２０２５年　１１月", "𝐁𝐘𝐃 ２０２５", "\ud800x", ""):
+        assert normalize_width(text) == _per_character_width(text)
+
+
+def test_fold_nfkc_equals_plain_nfkc_on_every_code_point_and_combining_runs():
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert fold_nfkc(everything) == unicodedata.normalize("NFKC", everything)
+    # full-width forms and compatibility characters among combining marks, Hangul jamo,
+    # characters that compose with what precedes them, in random order
+    pool = "Ａａ１，。ｶﾞﾟ가각ᄀ\u1161\u11a8e\u0301\u0323\u0308ﬁ①㈱\u3000 国國\uf900\u0b47\u0b3e"
+    pool += "\u1100\u1161\u03a9\u0345\u2126Å\u212b\u0041\u030a\uff9e\u3099か\u309a"
+    rng = random.Random(17)
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert fold_nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)

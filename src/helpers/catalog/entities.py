@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import pandas as pd
 import yaml
 
 from helpers.core.paths import CATALOG_DIR
+from helpers.text.prefilter import first_chars, nonempty_matches, opening_re
 from helpers.text.script import normalize_width, opencc_converter
 
 CATALOG_PATH = CATALOG_DIR / "entities.yaml"
@@ -95,8 +97,16 @@ def _match_key(alias: str) -> str:
     return folded if _is_case_sensitive(folded) else _lower(folded)
 
 
+# NOTE: ``str.lower`` lowers each character on its own except two: İ (U+0130) becomes two
+# characters and Σ (U+03A3) depends on its neighbours (final sigma). A test checks this on
+# every code point.
+LOWER_SPECIAL_RE = re.compile("[\u0130\u03a3]")
+
+
 def _lower(text: str) -> str:
     """Lower-case character by character, keeping the length (offsets stay valid)."""
+    if LOWER_SPECIAL_RE.search(text) is None:
+        return text.lower()  # NOTE: one C call; equal to the loop below on such text
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
@@ -383,6 +393,24 @@ def _finders(catalog: Catalog, include_ambiguous: bool) -> tuple[re.Pattern, re.
     return re.compile(folded), re.compile(exact)
 
 
+@functools.cache
+def _opening(pattern: re.Pattern) -> re.Pattern | None:
+    """The first characters of an alias pattern as one class; None if it can match empty."""
+    return opening_re(pattern) if first_chars(pattern) is not None else None
+
+
+def _scan(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, tried only where an alias can start.
+
+    NOTE: both alias patterns open with an alternation whose second part (Latin aliases)
+    begins with a lookbehind, so the regex engine tried them at every position of every
+    body (13 % of stage 03); a pattern that cannot match the empty string has the same
+    matches when tried only at its first characters (0.92 -> 0.17 s over 5.8 MB).
+    """
+    opening = _opening(pattern)
+    return pattern.finditer(text) if opening is None else nonempty_matches(pattern, opening, text)
+
+
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop spans that overlap an earlier (or, at the same start, a longer) span."""
     kept: list[tuple[int, int]] = []
@@ -413,8 +441,8 @@ def find_entities(
     catalog = catalog or load_catalog()
     folded_re, exact_re = _finders(catalog, include_ambiguous)
     width_folded = normalize_width(text)
-    spans = [m.span() for m in folded_re.finditer(_lower(width_folded)) if m.group()]
-    spans += [m.span() for m in exact_re.finditer(width_folded) if m.group()]
+    spans = [m.span() for m in _scan(folded_re, _lower(width_folded)) if m.group()]
+    spans += [m.span() for m in _scan(exact_re, width_folded) if m.group()]
     ambiguous = _ambiguous_keys(catalog)
     return [
         {

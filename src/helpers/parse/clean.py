@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from helpers.text.script import HAN, fold_nfkc
@@ -112,15 +112,36 @@ def undo_edits(text: str, edits: list[Edit]) -> str:
 
 
 def _regex_rule(
-    rule: str, pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], str]
+    rule: str,
+    pattern: re.Pattern[str],
+    text: str,
+    repl: Callable[[re.Match[str]], str],
+    matches: Iterable[re.Match[str]] | None = None,
 ) -> tuple[str, list[Edit]]:
-    """Run a substitution rule and record each changed match as an :class:`Edit`."""
+    """Run a substitution rule and record each changed match as an :class:`Edit`.
+
+    ``matches`` replaces ``pattern.finditer(text)`` when a rule finds the same matches faster.
+    """
     edits = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(text) if matches is None else matches:
         new = repl(m)
         if new != m.group(0):
             edits.append(Edit(rule, m.start(), m.group(0), new))
     return (apply_edits(text, edits) if edits else text), edits
+
+
+def _has_any(text: str, chars: str) -> bool:
+    """Return True when ``text`` holds one of ``chars``.
+
+    NOTE: a rule whose pattern needs one of a few characters skips its regex scan when none
+    occurs (``in`` is a C scan; the patterns with a lookbehind first are scanned position by
+    position): the result is the same, the cost of a paragraph without them is near zero.
+
+    Example:
+        >>> _has_any("比亞迪(BYD)", "(（"), _has_any("比亞迪", "(（")
+        (True, False)
+    """
+    return any(c in text for c in chars)
 
 
 TONE_VOWELS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
@@ -141,8 +162,13 @@ PINYIN_SYLLABLES = frozenset(i + f for i in PINYIN_INITIALS for f in PINYIN_FINA
 }
 # NOTE: a reading also follows a character that a later bad re-encoding lost ("汽??(qì chē)",
 # a private-use or U+FFFD character): the reading is still certain noise.
+# NOTE: the patterns below open with one character class, outside any alternative or
+# repeat, and look behind only after it ("[(（](?<=[汉][(（])" rather than "(?<=[汉])[(（]",
+# "x(?:a|b)" rather than "xa|xb", "xx*" rather than "x+": the same matches at the same offsets).
+# Python's regex engine scans for such a first character in C before it tries the pattern; a
+# pattern that opens otherwise is tried at every position of the text (2-5x slower here).
 PINYIN_RE = re.compile(
-    rf"(?<=[{HAN}\ue000-\uf8ff\ufffd?])[(（]\s*(?P<py>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?"
+    rf"[(（](?<=[{HAN}\ue000-\uf8ff\ufffd?][(（])\s*(?P<py>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?"
     rf"(?:[\s']+[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+[1-5]?)*)\s*[)）]"
 )
 
@@ -183,6 +209,8 @@ def strip_pinyin(text: str, *, context: bool = False) -> tuple[str, list[Edit]]:
         >>> strip_pinyin("我們(men)")[0], strip_pinyin("我們(men)", context=True)[0]
         ('我們(men)', '我們')
     """
+    if not _has_any(text, "(（"):
+        return text, []
     kinds = {m.start(): pinyin_confidence(m.group("py")) for m in PINYIN_RE.finditer(text)}
     context = context or "toned" in kinds.values()
     allowed = {"toned", "toneless"} if context else {"toned"}
@@ -191,8 +219,11 @@ def strip_pinyin(text: str, *, context: bool = False) -> tuple[str, list[Edit]]:
     )
 
 
+SPACE = r"[ \u00a0\u3000]"
+# spaces after a digit before a Han character or percent sign, or after a Han character
+# before a digit (see the NOTE above PINYIN_RE on where the lookbehinds sit)
 NUMBER_SPACE_RE = re.compile(
-    rf"(?<=\d)[ \u00a0\u3000]+(?=[{HAN}%％‰])|(?<=[{HAN}])[ \u00a0\u3000]+(?=\d)"
+    rf"{SPACE}(?:(?<=\d{SPACE}){SPACE}*(?=[{HAN}%％‰])|(?<=[{HAN}]{SPACE}){SPACE}*(?=\d))"
 )
 # Characters that read as the unit or date part of the number before them.
 NUMBER_UNIT_CHARS = frozenset(
@@ -228,12 +259,33 @@ def normalize_number_spacing(text: str) -> tuple[str, list[Edit]]:
         >>> normalize_number_spacing("收尾。01 鐵王座")[0]
         '收尾。01 鐵王座'
     """
+    if not _has_any(text, " \u00a0\u3000"):
+        return text, []
     return _regex_rule("number_spacing", NUMBER_SPACE_RE, text, _number_space)
 
 
+ASCII_QUOTE_RE = re.compile('"')
 QUOTE_PAIR_RE = re.compile(r"(?P<lead>[ \u00a0]*)\"(?P<inner>[^\"\n]*)\"(?P<trail>[ \u00a0]*)")
-CJK_QUOTE_RE = re.compile(r"(?<=[“「『])[ \u00a0]+|[ \u00a0]+(?=[”」』])")
+CJK_QUOTE_RE = re.compile(r"[ \u00a0](?:(?<=[“「『][ \u00a0])[ \u00a0]*|[ \u00a0]*(?=[”」』]))")
 CJK_CHAR_RE = re.compile(f"[{HAN}{CJK_PUNCT}，。、；：！？“”‘’「」『』（）《》—…]")
+
+
+def _quote_starts(text: str) -> list[int]:
+    """Every position where :data:`QUOTE_PAIR_RE` can match: a quote and the spaces before it.
+
+    NOTE: the pattern opens with optional spaces, so a scan tries it at every position.
+
+    Example:
+        >>> _quote_starts('以 "第一"')
+        [1, 2, 5]
+    """
+    starts: list[int] = []
+    for q in (m.start() for m in ASCII_QUOTE_RE.finditer(text)):
+        lead = q
+        while lead > 0 and text[lead - 1] in " \u00a0":
+            lead -= 1
+        starts.extend(range(lead, q + 1))
+    return sorted(set(starts))
 
 
 def _tight_quote(m: re.Match[str]) -> str:
@@ -257,10 +309,13 @@ def normalize_quote_spacing(text: str) -> tuple[str, list[Edit]]:
         >>> normalize_quote_spacing("一股 “ 熱潮 ”")[0]
         '一股 “熱潮”'
     """
-    text, edits = _regex_rule("quote_spacing", CJK_QUOTE_RE, text, lambda m: "")
-    if text.count('"') % 2:
+    edits: list[Edit] = []
+    if _has_any(text, " \u00a0"):
+        text, edits = _regex_rule("quote_spacing", CJK_QUOTE_RE, text, lambda m: "")
+    if '"' not in text or text.count('"') % 2:
         return text, edits
-    text2, more = _regex_rule("quote_spacing", QUOTE_PAIR_RE, text, _tight_quote)
+    matches = _matches_at(QUOTE_PAIR_RE, text, _quote_starts(text))
+    text2, more = _regex_rule("quote_spacing", QUOTE_PAIR_RE, text, _tight_quote, matches)
     if edits and more:
         # NOTE: offsets of a rule are relative to that rule's input; the quote pass runs on
         # the output of the CJK-quote pass, so fold both into one edit list over the input.
@@ -271,6 +326,7 @@ def normalize_quote_spacing(text: str) -> tuple[str, list[Edit]]:
 FULLWIDTH_RE = re.compile(
     r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+|(?<=[0-9０-９])(?:．(?=[0-9０-９])|％)"
 )
+FULLWIDTH_ANY_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a．％]")  # what it needs
 
 
 def normalize_fullwidth(text: str) -> tuple[str, list[Edit]]:
@@ -283,6 +339,8 @@ def normalize_fullwidth(text: str) -> tuple[str, list[Edit]]:
         >>> normalize_fullwidth("２０２５年，ＢＹＤ增長１２．５％。")[0]
         '2025年，BYD增長12.5%。'
     """
+    if not FULLWIDTH_ANY_RE.search(text):
+        return text, []
     return _regex_rule("fullwidth", FULLWIDTH_RE, text, lambda m: fold_nfkc(m.group(0)))
 
 
@@ -292,9 +350,49 @@ CAPTION_START = (
     r"(?:[▲△▼]|(?:圖片|图片|圖|图)(?:來源|来源|來自|来自|源)?\s*[:：/]|(?:圖|图)(?:為|为))"
 )
 CAPTION_END = r"[(（]\s*" + PHOTO_CREDIT + r"[^()（）\n]{0,20}[)）]"
+CAPTION_LEAD_MAX = 60  # characters of a credited caption before its credit
 CAPTION_REPEAT_RE = re.compile(
-    rf"(?P<cap>{CAPTION_START}.{{2,120}}?|[^。！？!?\n]{{2,60}}?{CAPTION_END})(?:\s*(?P=cap))+"
+    rf"(?P<cap>{CAPTION_START}.{{2,120}}?|[^。！？!?\n]{{2,{CAPTION_LEAD_MAX}}}?{CAPTION_END})"
+    r"(?:\s*(?P=cap))+"
 )
+CAPTION_MARK_RE = re.compile("[▲△▼圖图]")  # the first character of every CAPTION_START
+CAPTION_END_RE = re.compile(CAPTION_END)
+
+
+def _caption_starts(text: str) -> list[int]:
+    """Every position where :data:`CAPTION_REPEAT_RE` can match, in order (a superset).
+
+    A repeated caption opens with a marker (its first character is one of ``▲△▼圖图``) or
+    lies at most :data:`CAPTION_LEAD_MAX` characters before a photo credit. NOTE: scanning
+    every position with the pattern tried up to 60 lazy extensions at each (2.7 s of 22 MB);
+    credits are rare and cannot overlap (a credit holds no bracket but its own), so trying
+    the pattern only at these positions finds the same matches.
+
+    Example:
+        >>> _caption_starts("前文。圖:走勢")
+        [3]
+    """
+    starts = {m.start() for m in CAPTION_MARK_RE.finditer(text)}
+    for m in CAPTION_END_RE.finditer(text):
+        starts.update(range(max(0, m.start() - CAPTION_LEAD_MAX), m.start() - 1))
+    return sorted(starts)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches ``pattern.finditer(text)`` gives when no match can begin outside ``starts``.
+
+    Example:
+        >>> [m.group(0) for m in _matches_at(re.compile("汽車"), "汽車汽車", [0, 2])]
+        ['汽車', '汽車']
+    """
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue
+        m = pattern.match(text, start)
+        if m:
+            yield m
+            pos = max(m.end(), start + 1)
 
 
 def collapse_repeated_captions(text: str) -> tuple[str, list[Edit]]:
@@ -306,7 +404,13 @@ def collapse_repeated_captions(text: str) -> tuple[str, list[Edit]]:
         >>> collapse_repeated_captions("前文。工廠外景(圖片來自網路) 工廠外景(圖片來自網路)後文")[0]
         '前文。工廠外景(圖片來自網路)後文'
     """
-    return _regex_rule("repeated_caption", CAPTION_REPEAT_RE, text, lambda m: m.group("cap"))
+    starts = _caption_starts(text)
+    if not starts:
+        return text, []
+    matches = _matches_at(CAPTION_REPEAT_RE, text, starts)
+    return _regex_rule(
+        "repeated_caption", CAPTION_REPEAT_RE, text, lambda m: m.group("cap"), matches
+    )
 
 
 def paragraph_key(text: str) -> str:
@@ -349,6 +453,18 @@ def _original_offset(pos: int, deletions: list[Edit]) -> int:
     return pos
 
 
+def _outlet_match(text: str) -> re.Match[str] | None:
+    r"""``OUTLET_RE.search(text)``, skipped when ``text`` does not end with a closing bracket.
+
+    NOTE: the pattern opens with a lookbehind or spaces, so a search tries it at every
+    position of the line; it ends with ``[)）]\s*$``, so a line whose stripped end is no
+    closing bracket has no match (``str.rstrip`` and ``\s`` strip the same characters).
+    """
+    if not text.rstrip().endswith((")", "）")):
+        return None
+    return OUTLET_RE.search(text)
+
+
 def find_outlet(line: str) -> tuple[int, str] | None:
     """Return ``(offset, name)`` of a trailing ``(outlet)`` of a body line, or None.
 
@@ -361,14 +477,14 @@ def find_outlet(line: str) -> tuple[int, str] | None:
         >>> find_outlet("錦江出租(上海)") is None
         True
     """
-    m = OUTLET_RE.search(line)
+    m = _outlet_match(line)
     if m:
         return m.start(), m.group("outlet").strip()
     tail = line[-OUTLET_SCAN_CHARS:]
     if ")" not in tail and "）" not in tail:
         return None
     text, edits = strip_pinyin(line)
-    m = OUTLET_RE.search(text) if edits else None
+    m = _outlet_match(text) if edits else None
     if not m:
         return None
     return _original_offset(m.start(), edits), m.group("outlet").strip()

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from helpers.parse.clean import Edit, apply_edits
-from helpers.text.script import HAN, HAN_RE
+from helpers.text.script import HAN, HAN_RANGES, HAN_RE, char_class
 
 QMARK_RE = re.compile(r"\?{2,}")
 REPLACEMENT_RE = re.compile("\ufffd+")
@@ -92,8 +92,20 @@ def common_han() -> frozenset[str]:
 
 
 @functools.cache
-def _common_delete_table() -> dict[int, None]:
-    return dict.fromkeys(map(ord, common_han()))
+def suspect_re() -> re.Pattern[str]:
+    """One character class of the suspects: odd symbols and the Han characters outside the set.
+
+    NOTE: the suspects used to be counted by deleting the 9,000 common characters with
+    ``str.translate`` (a dict lookup per character) and scanning the rest; one class (built
+    once, ~0.01 s) finds the same characters in one C scan.
+
+    Example:
+        >>> suspect_re().findall("中国姹借汽车ä")
+        ['姹', 'ä']
+    """
+    common = {ord(ch) for ch in common_han()}
+    rare_han = [code for lo, hi in HAN_RANGES for code in range(lo, hi + 1) if code not in common]
+    return re.compile(f"{char_class(rare_han)}|{SUSPECT_SYMBOLS}")
 
 
 def count_suspects(text: str) -> tuple[int, int]:
@@ -106,8 +118,7 @@ def count_suspects(text: str) -> tuple[int, int]:
     scored = len(SCORED_RE.findall(text))
     if not scored:
         return 0, 0
-    rest = text.translate(_common_delete_table())
-    return scored, len(SCORED_RE.findall(rest))
+    return scored, len(suspect_re().findall(text))
 
 
 def rare_ratio(text: str) -> float:
@@ -122,9 +133,7 @@ def rare_ratio(text: str) -> float:
 
 
 def _is_suspect(ch: str) -> bool:
-    return SUSPECT_SYMBOL_RE.match(ch) is not None or (
-        HAN_RE.match(ch) is not None and ch not in common_han()
-    )
+    return suspect_re().match(ch) is not None
 
 
 # NOTE: complexity 11: scans windows of scored characters; the conditions delimit a suspect run.
@@ -135,8 +144,7 @@ def find_mojibake_spans(text: str) -> list[GarbleSpan]:
         >>> find_mojibake_spans("銷量:姹借溅鍑哄彛。")
         [GarbleSpan(kind='mojibake', start=3, end=9)]
     """
-    _, suspect = count_suspects(text)
-    if suspect < MOJIBAKE_MIN_SUSPECT:
+    if len(suspect_re().findall(text)) < MOJIBAKE_MIN_SUSPECT:  # count_suspects' second count
         return []
     positions = [m.start() for m in SCORED_RE.finditer(text)]
     flags = [_is_suspect(text[p]) for p in positions]

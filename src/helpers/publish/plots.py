@@ -8,18 +8,36 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import textwrap
 import warnings
 from pathlib import Path
 
-# NOTE: no matplotlib.use() here: inside a kernel the inline backend must stay (charts show in
-# the notebook and in report.html); without a display matplotlib picks Agg by itself.
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 from helpers.core import io
 from helpers.publish.fonts import INSTALL_HINT, available_cjk_families
+
+
+class _LazyModule:
+    """A module imported on its first attribute access.
+
+    NOTE: matplotlib.pyplot and seaborn (with the scipy.stats it imports) cost ~1 s of CPU
+    to import; the deck notebook and the report only need this module's constants and text
+    helpers (CHART_COLUMNS, format_value, source_line), never a figure.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+# NOTE: no matplotlib.use() here: inside a kernel the inline backend must stay (charts show in
+# the notebook and in report.html); without a display matplotlib picks Agg by itself.
+plt = _LazyModule("matplotlib.pyplot")
+sns = _LazyModule("seaborn")
 
 SLIDE_FIGSIZE = (12.0, 6.75)  # inches, 16:9; at 300 dpi a 3600 x 2025 px picture
 PNG_DPI = 300
