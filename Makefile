@@ -28,7 +28,7 @@ fonts: venv ## make sure charts can draw Chinese (system font, apt, or PyPI fall
 	@bash scripts/ensure-cjk-font.sh $(PY)
 
 report: venv fonts ## run every notebook on the bundled sample; prints the run folder
-	$(PY) -m helpers run --incremental
+	$(PY) -m helpers run --incremental --executor inprocess
 
 test: venv fonts ## run the test suite (lint, unit, notebooks end to end)
 	$(PY) -m pytest
