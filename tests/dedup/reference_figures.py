@@ -10,6 +10,8 @@ from collections import Counter
 from typing import NamedTuple
 
 from helpers.dedup import figures as f
+from helpers.dedup.textnorm import normalise_text
+from helpers.text.script import convert_script
 
 # ---------------------------------------------------------------------------------------------
 # compare_figures before "per-pair overhead" (Counters per pair, figures moved before _only)
@@ -85,3 +87,16 @@ def compare_figures(body_a, conversion_a, body_b, conversion_b, *, align_thresho
     figs_b = _figures(sents_b, runs_b - runs_a, conversion_b)
     only_a, only_b = _only(figs_a, figs_b), _only(figs_b, figs_a)
     return f.FigureDiff(f._verdict(only_a, only_b, align_threshold), only_a, only_b)
+
+
+# ---------------------------------------------------------------------------------------------
+# _line_forms before "batched line forms" (each line converted and normalised on its own)
+# ---------------------------------------------------------------------------------------------
+def line_forms(body: str, conversion: str) -> tuple[tuple[int, str, str], ...]:
+    """``helpers.dedup.figures._line_forms`` before the batch: one line at a time."""
+    out, pos = [], 0
+    for line in body.split("\n"):
+        text = convert_script(line, conversion) if conversion != "none" else line
+        out.append((pos, line, normalise_text(text)))
+        pos += len(line) + 1
+    return tuple(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import pandas as pd
@@ -53,3 +54,36 @@ def test_compare_figures_equals_the_code_it_replaced(swap):
         assert figures.compare_figures(body_a, conv_a, body_b, conv_b) == before.compare_figures(
             body_a, conv_a, body_b, conv_b
         )
+
+
+EDGE_BODIES = [
+    "",
+    "\n",
+    "出口５万辆。\n\n",
+    "軟體\r\n晶片 ２０２５年\n",
+    "Ｍｏｄｅｌ　Ｙ，出口１２％！\n（完）",
+]
+
+
+def test_batched_line_forms_equal_line_by_line():
+    corpus = _bench_corpus()
+    norm = add_text_norm(corpus[["article_id", "body", "script"]])
+    bodies = norm["body"].tolist() + EDGE_BODIES * 3
+    conversions = norm["conversion"].tolist() + ["none"] * 5 + ["tw2sp"] * 5 + ["t2s"] * 5
+    assert {"none", "tw2sp", "t2s"} <= set(conversions)
+    batch = figures._batch_line_forms(bodies, conversions)
+    assert len(batch) == len(set(zip(bodies, conversions, strict=True)))
+    for (body, conversion), forms in batch.items():
+        assert forms == before.line_forms(body, conversion)
+
+
+def test_stage_02_is_the_same_without_the_batched_line_forms(monkeypatch):
+    frame = _bench_corpus()[["article_id", "body", "script"]]
+    figures._line_forms.cache_clear()
+    batched = dedup.deduplicate(frame)
+    figures._line_forms.cache_clear()
+    monkeypatch.setattr(figures, "primed_line_forms", lambda *_: contextlib.nullcontext())
+    one_by_one = dedup.deduplicate(frame)
+    for table in ("articles", "report", "pairs"):
+        got, want = getattr(batched, table), getattr(one_by_one, table)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)

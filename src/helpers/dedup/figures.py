@@ -37,16 +37,18 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 
 from helpers.dedup import minhash
-from helpers.dedup.textnorm import SENTENCE_RE, normalise_text
+from helpers.dedup.textnorm import SENTENCE_RE, convert_lines, normalise_text, normalise_texts
 from helpers.text.numbers import extract_numbers
 from helpers.text.script import convert_script
 
@@ -256,13 +258,84 @@ def run_differences(runs: NumeralRuns, pairs: np.ndarray) -> RunDiff:
 # the process.
 @functools.lru_cache(maxsize=1 << 14)
 def _line_forms(body: str, conversion: str) -> tuple[tuple[int, str, str], ...]:
-    """``(offset, line, matching form)`` of each line of ``body``."""
+    r"""``(offset, line, matching form)`` of each line of ``body``.
+
+    Example:
+        >>> _line_forms("出口５万辆。\n\n軟體", "tw2sp")
+        ((0, '出口５万辆。', '出口5万辆'), (7, '', ''), (8, '軟體', '软件'))
+    """
+    primed = _PRIMED.get((body, conversion))
+    if primed is not None:
+        return primed
+    lines = body.split("\n")
+    converted = [convert_script(x, conversion) for x in lines] if conversion != "none" else lines
+    return _with_offsets(lines, [normalise_text(x) for x in converted])
+
+
+def _with_offsets(lines: list[str], forms: list[str]) -> tuple[tuple[int, str, str], ...]:
+    """``(offset, line, form)`` per line, offsets in the body the lines were split from."""
     out, pos = [], 0
-    for line in body.split("\n"):
-        text = convert_script(line, conversion) if conversion != "none" else line
-        out.append((pos, line, normalise_text(text)))
+    for line, form in zip(lines, forms, strict=True):
+        out.append((pos, line, form))
         pos += len(line) + 1
     return tuple(out)
+
+
+# Line forms computed ahead by :func:`primed_line_forms`, read by :func:`_line_forms`.
+_PRIMED: dict[tuple[str, str], tuple[tuple[int, str, str], ...]] = {}
+
+
+@contextlib.contextmanager
+def primed_line_forms(bodies: list[str], conversions: list[str]) -> Iterator[None]:
+    r"""Within the block, :func:`_line_forms` of these bodies are computed ahead, in one batch.
+
+    The same forms as line by line: each conversion's distinct lines go through OpenCC in
+    one call (:func:`helpers.dedup.textnorm.convert_lines`, exact as no dictionary entry
+    holds a line break) and every line through one :func:`normalise_texts` table pass.
+    NOTE: ~0.07 s -> ~0.03 s for the ~2 000 texts whose figures stage 02 reads on the
+    benchmark corpus (per line, OpenCC and NFKC calls cost more than the characters).
+
+    Example:
+        >>> with primed_line_forms(["出口５万辆。\n軟體"], ["tw2sp"]):
+        ...     _line_forms.cache_clear()
+        ...     _line_forms("出口５万辆。\n軟體", "tw2sp")
+        ((0, '出口５万辆。', '出口5万辆'), (7, '軟體', '软件'))
+    """
+    _PRIMED.update(_batch_line_forms(bodies, conversions))
+    try:
+        yield
+    finally:
+        _PRIMED.clear()
+
+
+def _batch_line_forms(bodies: list[str], conversions: list[str]) -> dict:
+    """``{(body, conversion): line forms}`` of distinct bodies, as :func:`_line_forms`."""
+    todo = list(dict.fromkeys(zip(bodies, conversions, strict=True)))
+    raw = [body.split("\n") for body, _ in todo]
+    conv = [text.split("\n") for text in _converted(todo)]
+    flat = normalise_texts([x for lines in conv for x in lines])
+    out, pos = {}, 0
+    for key, lines, clines in zip(todo, raw, conv, strict=True):
+        forms, pos = flat[pos : pos + len(clines)], pos + len(clines)
+        # NOTE: a conversion that changed the line count is left to _line_forms (line by line).
+        if len(clines) == len(lines):
+            out[key] = _with_offsets(lines, forms)
+    return out
+
+
+def _converted(todo: list[tuple[str, str]]) -> list[str]:
+    """Each ``(body, conversion)`` converted, one :func:`convert_lines` call per conversion.
+
+    Example:
+        >>> _converted([("軟體", "tw2sp"), ("軟體", "none")])
+        ['软件', '軟體']
+    """
+    out = [body for body, _ in todo]
+    for config in sorted({c for _, c in todo} - {"none"}):
+        at = [i for i, (_, c) in enumerate(todo) if c == config]
+        for i, text in zip(at, convert_lines([todo[i][0] for i in at], config), strict=True):
+            out[i] = text
+    return out
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -176,13 +176,17 @@ def compare_pair_figures(
     cols.fewer[at[~b_more & (diff.figures_a > 0)]] = 2
     rows = nodes.rep_rows
     both = at[a_more & b_more]
-    for i, (a, b) in zip(both.tolist(), cand[both].tolist(), strict=True):
-        ra, rb = rows[a], rows[b]
-        exact = figures.compare_figures(bodies[ra], conversions[ra], bodies[rb], conversions[rb])
-        cols.verdict[i] = exact.verdict
-        cols.only_here[i] = figures.figure_texts(exact.only_a)
-        cols.only_other[i] = figures.figure_texts(exact.only_b)
-        cols.fewer[i] = _lacking_side(exact)
+    read = np.unique(rows[cand[both]]).tolist()
+    with figures.primed_line_forms([bodies[r] for r in read], [conversions[r] for r in read]):
+        for i, (a, b) in zip(both.tolist(), cand[both].tolist(), strict=True):
+            ra, rb = rows[a], rows[b]
+            exact = figures.compare_figures(
+                bodies[ra], conversions[ra], bodies[rb], conversions[rb]
+            )
+            cols.verdict[i] = exact.verdict
+            cols.only_here[i] = figures.figure_texts(exact.only_a)
+            cols.only_other[i] = figures.figure_texts(exact.only_b)
+            cols.fewer[i] = _lacking_side(exact)
     return cols
 
 
