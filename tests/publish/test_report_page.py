@@ -227,9 +227,12 @@ def test_review_queue_and_changes_are_shown_when_the_run_has_them(sample, tmp_pa
     review = long.head(2).assign(reason="subject carried from an earlier sentence",
                                  confidence=[0.41, 0.55])  # fmt: skip
     io.write_table(review, run_dir / "tables" / "review.parquet")
-    changes = pd.DataFrame({"topic": ["robotaxi_fleet"], "text": ["萝卜快跑车队首次超过1000辆"],
-                            "fact_ids": [long["fact_id"].iloc[0]]})  # fmt: skip
+    changes = pd.DataFrame({"topic": ["robotaxi_fleet", ""],
+                            "text": ["萝卜快跑车队首次超过1000辆", "<script>alert(1)</script>"],
+                            "fact_ids": [long["fact_id"].iloc[0], ""]})  # fmt: skip
     path = report.build_html_report(run_dir, _stages(sample.run_dir), "zh-Hans", changes=changes)
+    source = path.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in source and "&lt;script&gt;alert(1)" in source, "escaped"
     page = lxml.html.fromstring(path.read_bytes())
     fleets = _text(page.get_element_by_id("sum-robotaxi_fleet"))
     assert "2 条事实待复核" in fleets and "萝卜快跑车队首次超过1000辆" in fleets

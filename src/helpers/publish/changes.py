@@ -16,8 +16,8 @@ change (:data:`CHANGE_COLUMNS`):
 - ``finding_new`` / ``finding_gone``: data findings that appeared or went away;
 - ``first_run``: a single row when there is no previous run.
 
-:func:`changes_html` renders the table (and the corrections log) as an HTML fragment;
-:func:`insert_into_report` puts it at the top of ``report.html``.
+:func:`report_rows` turns the table (and the corrections log) into the sentences each topic's
+summary in ``report.html`` shows; :func:`slide_lines` into the deck's slide.
 
 Example:
     >>> cur = {"ev_exports_long": pd.DataFrame({"fact_id": ["f-1", "f-2"],
@@ -31,7 +31,6 @@ Example:
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +52,6 @@ KIND_ORDER = ("first_run", "rank_changed", "value_changed", "new_snapshot", "new
 LABEL_COLUMNS = ("entity_name", "market_name", "scope", "measure", "metric", "period_label",
                  "as_of_date", "basis_name")  # fmt: skip
 TABLE_NAME = "changes"
-MAX_SHOWN = 30  # rows of the report fragment; the CSV holds all
 MAX_SLIDE_LINES = 10
 ARTICLE_SEP = ";"
 
@@ -421,70 +419,6 @@ def slide_lines(changes: pd.DataFrame, log: pd.DataFrame, labels: str) -> list[s
     return change_lines(changes, labels) + corrections
 
 
-def changes_html(changes: pd.DataFrame, log: pd.DataFrame, labels: str,
-                 previous_run: str = "") -> str:  # fmt: skip
-    """The "What changed" section as an HTML fragment (every text escaped).
-
-    Args:
-        changes: :func:`compare_runs` output.
-        log: the run's corrections log (stale and invalid ones are listed by name).
-        labels: label language.
-        previous_run: the run compared with (named in the heading).
-
-    Returns:
-        A ``<section id="what-changed">`` element.
-
-    Example:
-        >>> frag = changes_html(compare_runs({}, None), cor.new_log(), "en")
-        >>> "First run" in frag and frag.startswith('<section id="what-changed"')
-        True
-    """
-    esc = html.escape
-    out = [f'<section id="what-changed" class="{TABLE_NAME}">',
-           f"<h2>{esc(lab.label('changes', 'title', labels))}</h2>"]  # fmt: skip
-    if previous_run:
-        out.append(f"<p>{esc(lab.label('changes', 'since', labels, run=previous_run))}</p>")
-    shown = changes.head(MAX_SHOWN)
-    if changes.empty or (changes["change"] == "first_run").all():
-        out.append(f"<p>{esc(change_lines(changes, labels)[0])}</p>")
-    else:
-        out.append(_changes_table(shown, labels))
-        if len(changes) > MAX_SHOWN:
-            more = lab.label("changes", "more", labels, n=len(changes) - MAX_SHOWN)
-            out.append(f"<p>{esc(more)}</p>")
-    out += _corrections_block(log, labels)
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _changes_table(shown: pd.DataFrame, labels: str) -> str:
-    esc = html.escape
-    heads = "".join(f"<th>{esc(lab.label('changes', k, labels))}</th>"
-                    for k in ("col_change", "col_cell", "col_values", "col_articles"))  # fmt: skip
-    body = []
-    for _, r in shown.iterrows():
-        cells = (
-            _kind_label(r, labels),
-            r["cell"] or r["detail"],
-            _values_text(r),
-            r["article_ids"],
-        )
-        body.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
-    return f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _corrections_block(log: pd.DataFrame, labels: str) -> list[str]:
-    lines = corrections_lines(log, labels)
-    if not lines:
-        return []
-    out = [f"<p>{html.escape(lines[0])}</p>"]
-    if len(lines) > 1:
-        out.append(f"<h3>{html.escape(lab.label('changes', 'stale', labels))}</h3><ul>")
-        out += [f'<li class="stale-correction">{html.escape(x[2:])}</li>' for x in lines[1:]]
-        out.append("</ul>")
-    return out
-
-
 MAX_SUMMARY_ROWS = 5  # changes per topic in the report's summary; the tables section lists more
 
 
@@ -530,42 +464,10 @@ def load_report_rows(run_dir: str | Path, labels: str) -> pd.DataFrame | None:
     changes = io.read_table(tables / f"{TABLE_NAME}.parquet")
     log_path = tables / f"{cor.COMBINED_LOG}.parquet"
     log = io.read_table(log_path) if log_path.exists() else cor.new_log()
-    return report_rows(changes, log, labels)
-
-
-# NOTE: the first report layout had no place for "what changed"; the fragment went right after
-# <body> between these markers. The reader-first report (issue 18) shows report_rows in each
-# topic's summary instead; the fragment stays for pages built without that layout.
-FRAGMENT_BEGIN = "<!-- what-changed:begin (helpers.publish.changes) -->"
-FRAGMENT_END = "<!-- what-changed:end -->"
-
-
-def insert_into_report(page: str, fragment: str) -> str:
-    """Put ``fragment`` first in the page body, between markers (replacing an earlier one).
-
-    Example:
-        >>> page = insert_into_report("<html><body><p>x</p></body></html>", "<p>变化</p>")
-        >>> page.index("变化") < page.index("<p>x"), page.count("what-changed:begin")
-        (True, 1)
-        >>> again = insert_into_report(page, "<p>新</p>")
-        >>> "变化" in again, again.count("what-changed:begin")
-        (False, 1)
-    """
-    if FRAGMENT_BEGIN in page:
-        head, rest = page.split(FRAGMENT_BEGIN, 1)
-        page = head + rest.split(FRAGMENT_END, 1)[1].lstrip("\n")
-    block = f"\n{FRAGMENT_BEGIN}\n{fragment}\n{FRAGMENT_END}\n"
-    at = page.find(">", page.find("<body")) + 1 if "<body" in page else 0
-    return page[:at] + block + page[at:]
-
-
-def report_fragment(run_dir: str | Path, labels: str) -> str | None:
-    """The fragment of a run from its written tables (None when 07 wrote no changes table)."""
-    tables = Path(run_dir) / "tables"
-    if not (tables / f"{TABLE_NAME}.parquet").exists():
-        return None
-    changes = io.read_table(tables / f"{TABLE_NAME}.parquet")
-    log_path = tables / f"{cor.COMBINED_LOG}.parquet"
-    log = io.read_table(log_path) if log_path.exists() else cor.new_log()
+    rows = report_rows(changes, log, labels)
     previous = previous_run_dir(run_dir)
-    return changes_html(changes, log, labels, previous.name if previous else "")
+    if previous is None:
+        return rows
+    since = lab.label("changes", "since", labels, run=previous.name)  # which run, stated once
+    return pd.concat([pd.DataFrame([{"topic": "", "text": since, "fact_ids": ""}]), rows],
+                     ignore_index=True)  # fmt: skip
