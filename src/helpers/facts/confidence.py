@@ -409,12 +409,22 @@ def held_back(facts: pd.DataFrame, min_confidence: float) -> pd.Series:
     """
     if "confidence" not in facts:
         raise ValueError("facts have no confidence column: run stage 03_facts again")
-    held = usable(facts) & (facts["confidence"] < min_confidence)
-    if "review_status" in facts:
-        # NOTE: a fact a person already reviewed (set, added or rejected with `helpers correct`)
-        # is decided: holding it back for review again would undo the reviewer's work.
-        held &= facts["review_status"].fillna("").astype(str) == ""
-    return held
+    return usable(facts) & (facts["confidence"] < min_confidence) & ~reviewed(facts)
+
+
+def reviewed(facts: pd.DataFrame) -> pd.Series:
+    """Facts a person decided with ``helpers correct`` (set, added or rejected).
+
+    NOTE: such a fact is never held back nor queued: doing so would undo the reviewer's work.
+    Stage 03 (:func:`held_back`) and the share tables (``share.limit_confidence``) both ask here.
+
+    Example:
+        >>> reviewed(pd.DataFrame({"review_status": ["", "corrected", None]})).tolist()
+        [False, True, False]
+    """
+    if "review_status" not in facts:
+        return pd.Series(False, index=facts.index)
+    return facts["review_status"].fillna("").astype(str) != ""
 
 
 def review_table(facts: pd.DataFrame, min_confidence: float) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers.catalog import entities
 from helpers.core import params
-from helpers.facts import summary
+from helpers.facts import confidence, summary
 from helpers.text import periods
 
 FACT_COLUMNS = (
@@ -271,11 +271,8 @@ def limit_confidence(facts: pd.DataFrame, min_confidence: float) -> pd.DataFrame
     """
     threshold = params.parse_min_confidence(min_confidence)
     _require(facts, ("confidence",), "facts", "run stage 03_facts again")
-    keep = facts["confidence"] >= threshold
-    if "review_status" in facts:
-        # NOTE: a fact a person reviewed (set or added with `helpers correct`) is decided: it
-        # is charted whatever the rules' evidence says (stage 03 does not queue it either).
-        keep |= facts["review_status"].fillna("").astype(str) != ""
+    # a fact a person reviewed is charted whatever the rules' evidence says
+    keep = (facts["confidence"] >= threshold) | confidence.reviewed(facts)
     return facts[keep].reset_index(drop=True)
 
 
