@@ -77,6 +77,25 @@ def extracted_facts(raw_dir: Path):
     return table.merge(articles[["article_id", "title"]], on="article_id", how="left")
 
 
+def finished_small_run(tmp: Path, raw_dir: Path) -> dict[str, Path]:
+    """A copy of ``raw_dir`` run through every notebook in process, under ``tmp``.
+
+    Returns:
+        The run's processed folder, its run folder (``latest``) and its corrections folder:
+        what the explorer is opened with.
+    """
+    from helpers.core.paths import NOTEBOOKS_DIR
+    from helpers.pipeline import runner
+
+    shutil.copytree(raw_dir, tmp / "raw")
+    cfg = runner.RunConfig(raw_dir=tmp / "raw", processed_dir=tmp / "p", reports_dir=tmp / "r",
+                           notebooks_dir=NOTEBOOKS_DIR, corrections_dir=tmp / "c",
+                           executor="inprocess")  # fmt: skip
+    out = runner.run_pipeline(cfg, echo=lambda _: None)
+    assert out.ok, out.message
+    return {"processed": tmp / "p", "run": tmp / "r" / "latest", "corrections": tmp / "c"}
+
+
 def fact_id_of(table, number_text: str) -> str:
     """The one fact read from ``number_text``; fails unless exactly one."""
     ids = table.loc[table["number_text"] == number_text, "fact_id"].tolist()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 import papermill as pm
 import pytest
-from conftest import extracted_facts, fact_id_of
+from conftest import extracted_facts, fact_id_of, finished_small_run
 
 from helpers.catalog import corrections as cor
 from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
 from helpers.pipeline import runner
-from helpers.pipeline.runner import RunConfig
 from helpers.publish import explorer
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
@@ -23,14 +20,7 @@ PONY_FLEET = fact_id_of(EXTRACTED, "961辆")  # Pony.ai's fleet
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("explore")
-    shutil.copytree(RAW_SMALL, tmp / "raw")
-    cfg = RunConfig(raw_dir=tmp / "raw", processed_dir=tmp / "p", reports_dir=tmp / "r",
-                    notebooks_dir=NOTEBOOKS_DIR, corrections_dir=tmp / "c",
-                    executor="inprocess")  # fmt: skip
-    out = runner.run_pipeline(cfg, echo=lambda _: None)
-    assert out.ok, out.message
-    return {"processed": tmp / "p", "run": tmp / "r" / "latest", "corrections": tmp / "c"}
+    return finished_small_run(tmp_path_factory.mktemp("explore"), RAW_SMALL)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,10 +22,9 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
+from conftest import finished_small_run
 
 from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
-from helpers.pipeline import runner
-from helpers.pipeline.runner import RunConfig
 from helpers.publish import explorer
 
 RAW_SMALL = PROJ_ROOT / "tests" / "fixtures" / "raw_small"
@@ -58,16 +56,15 @@ def _status(url: str, token: str) -> int:
 def lab(tmp_path_factory):
     """A small run, a parameterised copy of explore.ipynb, and JupyterLab serving it."""
     tmp = tmp_path_factory.mktemp("explorer-browser")
-    shutil.copytree(RAW_SMALL, tmp / "raw")
-    cfg = RunConfig(raw_dir=tmp / "raw", processed_dir=tmp / "p", reports_dir=tmp / "r",
-                    notebooks_dir=NOTEBOOKS_DIR, corrections_dir=tmp / "c",
-                    executor="inprocess")  # fmt: skip
-    out = runner.run_pipeline(cfg, echo=lambda _: None)
-    assert out.ok, out.message
+    run = finished_small_run(tmp, RAW_SMALL)
     root = tmp / "lab"
     root.mkdir()
-    params = {"processed_dir": str(tmp / "p"), "run_dir": str(tmp / "r" / "latest"),
-              "corrections_dir": str(tmp / "c"), "reviewer": "browser-test"}  # fmt: skip
+    params = {
+        "processed_dir": str(run["processed"]),
+        "run_dir": str(run["run"]),
+        "corrections_dir": str(run["corrections"]),
+        "reviewer": "browser-test",
+    }
     pm.execute_notebook(str(NOTEBOOKS_DIR / "explore.ipynb"), str(root / "explore.ipynb"),
                         parameters=params, prepare_only=True, kernel_name="python3")  # fmt: skip
     port, token = _free_port(), secrets.token_hex(16)
@@ -89,8 +86,7 @@ def lab(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("JupyterLab did not start")
-    yield {"base": base, "token": token, "processed": tmp / "p", "run": tmp / "r" / "latest",
-           "corrections": tmp / "c"}  # fmt: skip
+    yield {"base": base, "token": token, **run}
     proc.terminate()
     try:
         proc.wait(timeout=15)
