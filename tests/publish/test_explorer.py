@@ -8,6 +8,7 @@ import pytest
 from conftest import extracted_facts, fact_id_of, finished_small_run
 
 from helpers.catalog import corrections as cor
+from helpers.core import io
 from helpers.core.paths import NOTEBOOKS_DIR, PROJ_ROOT
 from helpers.pipeline import runner
 from helpers.publish import explorer
@@ -35,6 +36,26 @@ def test_detail_highlights_the_exact_span_and_names_the_source(data):
     fact = data.facts.set_index("fact_id").loc[NVIDIA_SHARE]
     assert "地平线与英伟达分居两个细分市场首位" in html  # the article's title
     assert f"{fact['source_file']}:{int(fact['source_line'])}" in html  # file and line
+
+
+def test_bodies_stay_on_disk_and_are_read_one_article_at_a_time(data, small_run):
+    assert "body" not in data.articles, "the explorer holds article metadata, not texts"
+    stored = io.read_table(small_run["processed"] / "articles_dedup.parquet",
+                           columns=["article_id", "body"])  # fmt: skip
+    for article_id, body in stored.head(5).itertuples(index=False):
+        assert explorer.article_body(data, article_id) == body
+    assert explorer.article_body(data, "not-an-article") == ""
+
+
+def test_months_load_only_those_facts(small_run):
+    table = small_run["processed"] / "facts.parquet"
+    months = sorted({io.part_key(p) for p in io.table_parts(table)})
+    assert len(months) > 1, "the small fixture spans several months"
+    data = explorer.load_explorer(small_run["processed"], small_run["run"],
+                                  small_run["corrections"], months=months[:1])  # fmt: skip
+    wanted = io.read_table(table, keys=months[:1], columns=["fact_id"])["fact_id"]
+    assert sorted(data.facts["fact_id"]) == sorted(wanted)
+    assert len(wanted) < len(io.read_table(table, columns=["fact_id"]))
 
 
 def test_filters_narrow_the_list(data):

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import html as htmllib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from helpers.catalog import corrections as cor
 from helpers.catalog import texts as lab
@@ -65,7 +67,7 @@ class ExplorerData:
     """A run loaded for exploring (see :func:`load_explorer`)."""
 
     facts: pd.DataFrame  # one row per fact, article columns and review state joined
-    articles: pd.DataFrame  # articles_dedup, indexed by article_id
+    articles: pd.DataFrame  # articles_dedup without bodies, indexed by article_id (+ "part")
     long: pd.DataFrame  # every topic's long table (cells, display flags, bases)
     charts: dict[str, dict] = field(default_factory=dict)  # stem -> sidecar + "rows"
     corrections_dir: Path | None = None
@@ -195,31 +197,69 @@ def _with_cell_flags(view: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
     return view.merge(cells, on="fact_id", how="left", validate="one_to_one")
 
 
+def article_index(path: Path) -> pd.DataFrame:
+    """Every article's explorer columns (no body), indexed by id, with the part it lives in.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()) / "articles_dedup.parquet"
+        >>> _ = io.write_part(pd.DataFrame({"article_id": ["a1"], "title": ["蔚来交付"],
+        ...                                 "body": ["蔚来十月交付4万辆。"]}), d, 0)
+        >>> index = article_index(d)
+        >>> list(index.columns), Path(index.at["a1", "part"]).name
+        (['article_id', 'title', 'part'], 'part-00000.parquet')
+    """
+    if not path.exists():
+        return io.read_table(path)  # raises FileNotFoundError naming the stage to run
+    frames = []
+    for part in io.table_parts(path):
+        names = set(pq.read_schema(part).names)
+        cols = [c for c in ARTICLE_COLUMNS if c in names]
+        frames.append(io.read_table(part, columns=cols).assign(part=str(part)))
+    articles = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["article_id", "part"])  # fmt: skip
+    return articles.set_index("article_id", drop=False)
+
+
+def article_body(data: ExplorerData, article_id: str) -> str:
+    """The article's body, read from its part of ``articles_dedup`` ('' when not in the run)."""
+    if article_id not in data.articles.index:
+        return ""
+    part = data.articles.at[article_id, "part"]
+    rows = io.read_table(part, columns=["article_id", "body"], where=("article_id", [article_id]))
+    return str(rows["body"].iloc[0]) if len(rows) else ""
+
+
 def load_explorer(
     processed_dir: str | Path, run_dir: str | Path, corrections_dir: str | Path,
-    labels: str = "zh-Hans",
+    labels: str = "zh-Hans", months: Sequence[str] = (),
 ) -> ExplorerData:  # fmt: skip
     """Read a run for the explorer (the processed tables, the run folder, the corrections).
+
+    NOTE: article bodies stay on disk (:func:`article_body` reads one when a fact is shown),
+    so opening a run of a million articles holds their metadata and facts, not their texts.
 
     Args:
         processed_dir: the run's stage tables (``facts.parquet``, ``articles_dedup.parquet``).
         run_dir: the run folder (``reports/latest``): long tables and chart sidecars.
         corrections_dir: where reviewed corrections are read and written.
         labels: label language of entity names.
+        months: load only the facts of these months of ``facts.parquet`` (``2025-11``,
+            ``undated``); empty: every fact.
 
     Returns:
         The loaded run; ``load_seconds`` says how long it took.
     """
     t0 = time.perf_counter()
     processed, run = Path(processed_dir), Path(run_dir).resolve()
-    facts = io.read_table(processed / "facts.parquet")
-    articles = io.read_table(processed / "articles_dedup.parquet")
+    facts = io.read_table(processed / "facts.parquet", keys=list(months) or None)
+    articles = article_index(processed / "articles_dedup.parquet")
     long = load_long(run)
     view = facts_view(facts, articles, long, labels)
     view["review"] = review_state(view, cor.load_corrections(corrections_dir),
                                   _read(processed / f"{cor.COMBINED_LOG}.parquet"))  # fmt: skip
     data = ExplorerData(
-        facts=view, articles=articles.set_index("article_id", drop=False), long=long,
+        facts=view, articles=articles, long=long,
         charts=load_charts(run), corrections_dir=Path(corrections_dir), processed_dir=processed,
         run_dir=run,
     )  # fmt: skip
@@ -400,8 +440,7 @@ def detail_html(data: ExplorerData, fact_id: str) -> str:
         return f"<p>{htmllib.escape(fact_id)}: not in this run</p>"
     f = found.iloc[0]
     esc = htmllib.escape
-    known = f["article_id"] in data.articles.index
-    body = str(data.articles.at[f["article_id"], "body"]) if known else ""
+    body = article_body(data, f["article_id"])
     start, end = int(f["char_start"]), int(f["char_end"])
     if body and start >= 0:
         text = highlight_html(body, start, end)
