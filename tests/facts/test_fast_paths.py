@@ -7,17 +7,28 @@ percentages, 万/亿) and on seeded random mixes of their pieces.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import random
 import re
 
 import pytest
 
+from helpers.catalog.entities import load_catalog
 from helpers.catalog.metrics import Metric, Vocabulary, load_vocabulary
-from helpers.facts import metrics
+from helpers.facts import extract, metrics
+from helpers.facts.dating import body_periods
+from helpers.facts.mentions import find_mentions
 from helpers.facts.readings import make_sentence
 from helpers.text.prefilter import first_chars
-from helpers.text.sentences import Span, inside
+from helpers.text.sentences import (
+    CLAUSE_END_RE,
+    Span,
+    clause_bounds,
+    inside,
+    split_clauses,
+    split_sentences,
+)
 
 SENTENCES = [
     "2025年1—11月,我國汽車整車出口634.3萬輛,同比增長18.7%。",
@@ -101,3 +112,64 @@ def test_cue_index_masks_hold_every_cue():
         robotaxi_cues
         and {i for i in range(len(pairs)) if index.by_context["robotaxi"] >> i & 1} == robotaxi_cues
     )
+
+
+def replaced_split_clauses(sentence: Span) -> list[Span]:
+    """``split_clauses`` before ``clause_bounds``: one Span per clause, built as it is found."""
+    clauses: list[Span] = []
+    start, text, s = 0, sentence.text, sentence.start
+    for m in CLAUSE_END_RE.finditer(text):
+        if m.group() == "、":
+            continue
+        if text[start : m.end()].strip():
+            clauses.append(Span(s + start, s + m.end(), text[start : m.end()], sentence.paragraph))
+        start = m.end()
+    if text[start:].strip():
+        clauses.append(Span(s + start, s + len(text), text[start:], sentence.paragraph))
+    return clauses
+
+
+CLAUSE_TEXTS = [
+    *SENTENCES,
+    "奇瑞出口1,344,020輛,同比增長17.4%",
+    "要點 甲占40% 乙占30%；丙：20%, 丁、戊",
+    "  ，，  ",
+    "比亚迪 BYD 出口 5 万辆 ，",
+    "",
+]
+
+
+@pytest.mark.parametrize("seed", [4, 9])
+def test_clause_bounds_are_the_replaced_clauses(seed):
+    rng = random.Random(seed)
+    pieces = [*PIECES, ",", "，", "；", ":", "：", "、", " ", "1,000", "甲 乙", "A 乙"]
+    texts = CLAUSE_TEXTS + ["".join(rng.choice(pieces) for _ in range(12)) for _ in range(500)]
+    clauses = 0
+    for text in texts:
+        for start in (0, 7):
+            span = Span(start, start + len(text), text, paragraph=2)
+            expected = replaced_split_clauses(span)
+            assert split_clauses(span) == expected, text
+            assert clause_bounds(text) == [(c.start - start, c.end - start) for c in expected]
+            clauses += len(expected)
+    assert clauses > 1000
+
+
+def test_sentences_get_the_same_mentions_and_periods_from_slices():
+    body = "\n".join([*SENTENCES, "《2030年展望》稱小米2025年交付,萬一", "理想、长安和吉利出口"])
+    catalog = load_catalog()
+    mentions = find_mentions(body, catalog=catalog)
+    periods = body_periods(body, dt.date(2025, 12, 1))
+    mention_at, period_at = (
+        extract._by_start([m.start for m in mentions]),
+        extract._by_start([p["start"] for p in periods]),
+    )
+    kept = 0
+    for span in split_sentences(body):
+        whole = make_sentence(span, body, all_periods=periods, mentions=mentions)
+        sliced = make_sentence(
+            span, body, all_periods=periods[period_at(span)], mentions=mentions[mention_at(span)]
+        )
+        assert sliced == whole
+        kept += len(whole.mentions) + len(whole.periods)
+    assert kept > 15
