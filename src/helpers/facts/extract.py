@@ -51,7 +51,9 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -68,6 +70,7 @@ from helpers.facts.rows import sentence_facts
 from helpers.facts.schema import ARTICLE_EXTRAS, COLUMNS, ArticleContext, Carry, Sentence
 from helpers.facts.subjects import sentence_items
 from helpers.text.sentences import (
+    Span,
     split_sentences,
 )
 
@@ -136,9 +139,11 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
     ctx = ArticleContext(article_id, body, ref, estimated, periods, vocab, catalog,
                          ref_is_floor=basis == "closed_year", date_basis=basis)  # fmt: skip
     mentions = attr.find_mentions(body, catalog=catalog, vocab=vocab)
+    mention_at, period_at = _by_start([m.start for m in mentions]), _period_slices(ctx)
     carry, rows, previous, items = Carry(), [], None, []
     for span in split_sentences(body):
-        sentence = make_sentence(span, body, all_periods=ctx.all_periods, mentions=mentions)
+        sentence = make_sentence(span, body, all_periods=ctx.all_periods[period_at(span)],
+                                 mentions=mentions[mention_at(span)])  # fmt: skip
         sentence.previous_start = previous.start if previous is not None else span.start
         sentence.previous_items, items = items, sentence_items(sentence)
         previous, carry.subject_age = span, carry.subject_age + 1
@@ -151,6 +156,31 @@ def extract_article_facts(article_id: str, body: str, published_date: object = N
             carry.source_age += 1
         _update_carry(carry, sentence, vocab)
     return ids.disambiguate(rows)
+
+
+def _by_start(starts: list[int]) -> Callable[[Span], slice]:
+    """For items in order of ``starts``: the slice of those starting inside a sentence.
+
+    NOTE: :func:`make_sentence` keeps the mentions and periods inside its sentence; it was
+    handed every one of the body for each sentence (quadratic in long articles). The slice
+    holds every item whose start lies in ``[span.start, span.end]``, in order, so the same
+    ones are kept; items not sorted by start get the whole list, as before.
+
+    Example:
+        >>> at = _by_start([0, 4, 9, 12])
+        >>> at(Span(3, 9, "")), _by_start([4, 0])(Span(3, 9, ""))
+        (slice(1, 3, None), slice(None, None, None))
+    """
+    if starts != sorted(starts):
+        return lambda span: slice(None)
+    return lambda span: slice(
+        bisect.bisect_left(starts, span.start), bisect.bisect_right(starts, span.end)
+    )
+
+
+def _period_slices(ctx: ArticleContext) -> Callable[[Span], slice]:
+    """:func:`_by_start` of the article's periods."""
+    return _by_start([p["start"] for p in ctx.all_periods])
 
 
 def _passage_period(carry: Carry, rows: list[dict], sentence: Sentence, periods: list[dict]

@@ -24,9 +24,9 @@ from helpers.facts.schema import (
 from helpers.text.numbers import extract_numbers
 from helpers.text.sentences import (
     Span,
+    clause_bounds,
     inside,
     matching_copy,
-    split_clauses,
     title_spans,
 )
 
@@ -159,7 +159,7 @@ def make_sentence(span: Span, body: str, *, all_periods: list[dict] | None = Non
     markets dropped: its words describe a picture, not the figures after it.
     """
     shift = span.start
-    clauses = [(c.start - shift, c.end - shift) for c in split_clauses(span)]
+    clauses = clause_bounds(span.text)
     norm, caption_end = mask_caption(matching_copy(span.text))
     rel_mentions = [
         attr.Mention(m.start - shift, m.end - shift, m.text, m.entity_id, m.role, m.iso, m.types)
