@@ -380,10 +380,15 @@ def test_outlet_precheck_finds_what_the_pattern_finds():
     # the premise: regex \s and str.rstrip agree on every code point
     assert all(bool(re.fullmatch(r"\s", chr(c))) == chr(c).isspace() for c in range(0x110000))
     parts = ["全文完。", " ", "(", "（", ")", "）", "示例財經", "(cái)", "\n", "\u3000", "圖片"]
+    # what the search now starts from: the last opening bracket, the whitespace before it,
+    # the lookbehind's characters, names too long or cut by punctuation, photo credits
+    parts += ["。", "…", '"', "」", "\t", "a", "，", "圖/", "示例汽車研究院新能源數據中心周報", "x"]
     rng = random.Random(17)
-    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(40000)]
     texts += ["全文完。 (示例財經)", "全文完。 (示例財經)\n", "全文完。（示例日報） \u3000"]
+    texts += ["", " ", ")", "()", "。()", "。(示例)", "。 \t (示例)", "(示例)", " (示例) ", "。(圖片來自示例)"]
     for line in [*texts, "錦江出租(上海)"]:
         expected = OUTLET_RE.search(line)
         got = _outlet_match(line)
         assert (got and got.span()) == (expected and expected.span()), repr(line)
+        assert (got and got.group("outlet")) == (expected and expected.group("outlet"))

@@ -454,15 +454,30 @@ def _original_offset(pos: int, deletions: list[Edit]) -> int:
 
 
 def _outlet_match(text: str) -> re.Match[str] | None:
-    r"""``OUTLET_RE.search(text)``, skipped when ``text`` does not end with a closing bracket.
+    r"""``OUTLET_RE.search(text)``, started where its match can start.
 
     NOTE: the pattern opens with a lookbehind or spaces, so a search tries it at every
-    position of the line; it ends with ``[)）]\s*$``, so a line whose stripped end is no
-    closing bracket has no match (``str.rstrip`` and ``\s`` strip the same characters).
+    position of the line (9 % of the 53 MB parse: every body line ends with its outlet).
+    It ends with ``[)）]\s*$``: the closing bracket is the last character before the
+    trailing whitespace (``str.rstrip`` and ``\s`` strip the same characters), and the name
+    holds no bracket, so the opening bracket is the last one before it; a match starts
+    there or at the whitespace run right before it. Searching from that run finds the same
+    match (the lookbehind still sees the character before it).
+
+    Example:
+        >>> _outlet_match("全文完。 (示例財經)").span(), _outlet_match("錦江出租(上海)")
+        ((4, 11), None)
     """
-    if not text.rstrip().endswith((")", "）")):
+    end = len(text.rstrip()) - 1
+    if end < 0 or text[end] not in ")）":
         return None
-    return OUTLET_RE.search(text)
+    opening = max(text.rfind("(", 0, end), text.rfind("（", 0, end))
+    if opening < 0:
+        return None
+    start = opening
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return OUTLET_RE.search(text, start)
 
 
 def find_outlet(line: str) -> tuple[int, str] | None:
