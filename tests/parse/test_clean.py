@@ -386,7 +386,18 @@ def test_outlet_precheck_finds_what_the_pattern_finds():
     rng = random.Random(17)
     texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(40000)]
     texts += ["全文完。 (示例財經)", "全文完。 (示例財經)\n", "全文完。（示例日報） \u3000"]
-    texts += ["", " ", ")", "()", "。()", "。(示例)", "。 \t (示例)", "(示例)", " (示例) ", "。(圖片來自示例)"]
+    texts += [
+        "",
+        " ",
+        ")",
+        "()",
+        "。()",
+        "。(示例)",
+        "。 \t (示例)",
+        "(示例)",
+        " (示例) ",
+        "。(圖片來自示例)",
+    ]
     for line in [*texts, "錦江出租(上海)"]:
         expected = OUTLET_RE.search(line)
         got = _outlet_match(line)
