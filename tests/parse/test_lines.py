@@ -80,24 +80,31 @@ def _old_match_block_header(line, catalog):
 
 # --- inputs -----------------------------------------------------------------------------------
 
+
+def _pieces(words: str) -> list[str]:
+    """The space-separated pieces of ``words``."""
+    return words.split(" ")
+
+
 # Words of every rule (both scripts), shapes of bylines, tags, nav bars and spam, readings,
 # brackets, spaces and punctuation: the pieces random lines are built from.
 PIECES = [
-    *"跳到主要內容 返回顶部 skip to content Skip to main content 返回首頁，查看更多".split(" "),
-    *"当前位置： 您的位置: 熱門標籤： Tags: 首页 > 登录|注册 關於我們 · 网站地图".split(" "),
-    *"上一篇： 下一則: 打开APP，阅读全文 下載示例客戶端 查看原文 閱讀全文 >".split(" "),
-    *"分享到： 分享: 收藏 點讚 在看 12 微信 微博 QQ空間 朋友圈 Facebook LINE X".split(" "),
-    *"掃碼關注 長按識別二維碼下載 發表評論 我要留言 評論(12) 12條評論 12則".split(" "),
-    *"寫下你的看法 登錄後參與評論 已有 5 人參與 暫無評論 展開全部12條回复".split(" "),
-    *"【免責聲明】： 本文僅代表作者 不構成投資建議 僅供參考 不負法律責任".split(" "),
-    *"版權所有 All Rights Reserved Copyright © ©2025 ICP備 公網安備".split(" "),
-    *"轉載請註明 未經授權不得轉載 如有侵權請聯繫刪除 本文來源 原標題： 聲明：".split(" "),
-    *"僅代表作者個人觀點 不代表本站立場 責任編輯： 作者| （完） -END- 文/圖 |".split(" "),
-    *"相關閱讀 猜你喜歡： Related articles read more 網友評論 讀者留言（3）：".split(" "),
-    *"#新能源 ＃出口 發布時間：2025-03-02 09:15 来源：示例晚报 记者 張三 date".split(" "),
-    *"新聞 汽車 科技 財經 導購 論壇 Home 首頁 | ｜ / · » ›".split(" "),
-    *"電動車|電動車價格|排行 比亞迪上月出口再創新高 。 ， ； ！ ? :".split(" "),
-    *"(qì chē) (nèi) (men) (示例財經) （上海） ( ) （ ） 汽 車 經".split(" "),
+    *_pieces("跳到主要內容 返回顶部 skip to content Skip to main content 返回首頁，查看更多"),
+    *_pieces("当前位置： 您的位置: 熱門標籤： Tags: 首页 > 登录|注册 關於我們 · 网站地图"),
+    *_pieces("上一篇： 下一則: 打开APP，阅读全文 下載示例客戶端 查看原文 閱讀全文 >"),
+    *_pieces("分享到： 分享: 收藏 點讚 在看 12 微信 微博 QQ空間 朋友圈 Facebook LINE X"),
+    *_pieces("掃碼關注 長按識別二維碼下載 發表評論 我要留言 評論(12) 12條評論 12則"),
+    *_pieces("寫下你的看法 登錄後參與評論 已有 5 人參與 暫無評論 展開全部12條回复"),
+    *_pieces("【免責聲明】： 本文僅代表作者 不構成投資建議 僅供參考 不負法律責任"),
+    *_pieces("版權所有 All Rights Reserved Copyright © ©2025 ICP備 公網安備"),
+    *_pieces("轉載請註明 未經授權不得轉載 如有侵權請聯繫刪除 本文來源 原標題： 聲明："),
+    *_pieces("僅代表作者個人觀點 不代表本站立場 責任編輯： 作者| （完） -END- 文/圖 |"),
+    *_pieces("相關閱讀 猜你喜歡： Related articles read more 網友評論 讀者留言（3）："),
+    *_pieces("#新能源 ＃出口 發布時間：2025-03-02 09:15 来源：示例晚报 记者 張三 date"),
+    *_pieces("新聞 汽車 科技 財經 導購 論壇 Home 首頁 | ｜ / · » ›"),
+    *_pieces("電動車|電動車價格|排行 比亞迪上月出口再創新高 。 ， ； ！ ? :"),
+    *_pieces("(qì chē) (nèi) (men) (示例財經) （上海） ( ) （ ） 汽 車 經"),
+    "(qì chē)",
     " ",
     "\u3000",
     "\t",
