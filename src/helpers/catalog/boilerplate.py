@@ -39,13 +39,29 @@ class LineRule:
         """Return True when ``line`` (stripped) is this kind of boilerplate."""
         return len(line) <= self.max_chars and any(p.search(line) for p in self.patterns)
 
+    @functools.cached_property
+    def plan(self) -> tuple[tuple[re.Pattern[str], ...], dict[str, tuple[re.Pattern[str], ...]]]:
+        """The patterns to try on every line, and the anchored ones by first character.
+
+        NOTE: kept on the rule (computed once): a cache keyed by the rules would hash
+        every rule's fields on every line (3 % of the parse).
+        """
+        always, by_first = [], defaultdict(list)
+        for pattern in self.patterns:
+            chars = first_chars(pattern) if is_anchored(pattern) else None
+            if chars is None:
+                always.append(pattern)
+            for ch in chars or ():
+                by_first[ch].append(pattern)
+        return tuple(always), {ch: tuple(ps) for ch, ps in by_first.items()}
+
 
 def first_matching_rule(rules: tuple[LineRule, ...], line: str) -> str | None:
     """Name the first of ``rules`` that :meth:`LineRule.matches` ``line``, or None.
 
     NOTE: the same answer as trying every pattern of every rule in order, with fewer
     calls: a pattern anchored at the start (``^分享到``) is tried only when the line
-    starts with a character its match can start with (:func:`_rule_plans`). About two
+    starts with a character its match can start with (:attr:`LineRule.plan`). About two
     thirds of the catalogue's patterns are anchored; trying each cost a regex call per
     line (5-10 µs of a line's 30). Merging the patterns into one alternation is no help:
     Python's engine then loses each pattern's own first-character scan (4x slower here).
@@ -57,33 +73,15 @@ def first_matching_rule(rules: tuple[LineRule, ...], line: str) -> str | None:
         True
     """
     first = line[:1]
-    for rule, always, by_first in _rule_plans(rules):
+    for rule in rules:
         if len(line) > rule.max_chars:
             continue
+        always, by_first = rule.plan
         if any(p.search(line) for p in always) or any(
             p.search(line) for p in by_first.get(first, ())
         ):
             return rule.name
     return None
-
-
-RulePlan = tuple[LineRule, tuple[re.Pattern[str], ...], dict[str, tuple[re.Pattern[str], ...]]]
-
-
-@functools.cache
-def _rule_plans(rules: tuple[LineRule, ...]) -> tuple[RulePlan, ...]:
-    """Per rule: the patterns to try on every line, and the anchored ones by first character."""
-    plans = []
-    for rule in rules:
-        always, by_first = [], defaultdict(list)
-        for pattern in rule.patterns:
-            chars = first_chars(pattern) if is_anchored(pattern) else None
-            if chars is None:
-                always.append(pattern)
-            for ch in chars or ():
-                by_first[ch].append(pattern)
-        plans.append((rule, tuple(always), {ch: tuple(ps) for ch, ps in by_first.items()}))
-    return tuple(plans)
 
 
 def is_anchored(pattern: re.Pattern[str]) -> bool:
