@@ -180,3 +180,22 @@ def test_fold_nfkc_equals_plain_nfkc_on_every_code_point_and_combining_runs():
     for _ in range(20000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
         assert fold_nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+
+
+def test_normalize_width_in_steps_gives_the_per_character_fold():
+    # the common full-width marks replaced first, the rest found by one class: texts with
+    # only the common marks (no translate), with other folds too, ASCII only, astral
+    _bmp, folds, rest = script._width_tables()
+    common = {ch for ch, _ in script.COMMON_FOLDS}
+    for code in range(0x110000):
+        if not 0xD800 <= code <= 0xDFFF:
+            expected = code in folds and chr(code) not in common and code < 0x10000
+            assert bool(rest.match(chr(code))) == expected
+    pool = [*common, "Ａ", "１", "①", "ｶ", "．", "＂", "\uf900", "𝐁", "国", "國", "a", "1", " "]
+    pool.append("。")  # no decomposition: never folded
+    rng = random.Random(17)
+    texts = ["", "BYD 2025", "出口，增長（兩成）！", "　１２％", "全形：；？"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 20))) for _ in range(20000)]
+    texts += ["".join(rng.choice([*common, "汽", "車"]) for _ in range(30)) for _ in range(2000)]
+    for text in texts:
+        assert normalize_width(text) == _per_character_width(text), ascii(text)
