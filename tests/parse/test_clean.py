@@ -403,3 +403,34 @@ def test_outlet_precheck_finds_what_the_pattern_finds():
         got = _outlet_match(line)
         assert (got and got.span()) == (expected and expected.span()), repr(line)
         assert (got and got.group("outlet")) == (expected and expected.group("outlet"))
+
+
+def _strip_pinyin_before(text, *, context=False):
+    """strip_pinyin before issue 17's second round: two scans of the pattern."""
+    if not clean._has_any(text, "(（"):
+        return text, []
+    kinds = {
+        m.start(): clean.pinyin_confidence(m.group("py")) for m in clean.PINYIN_RE.finditer(text)
+    }
+    context = context or "toned" in kinds.values()
+    allowed = {"toned", "toneless"} if context else {"toned"}
+    return clean._regex_rule(
+        "pinyin",
+        clean.PINYIN_RE,
+        text,
+        lambda m: "" if kinds[m.start()] in allowed else m.group(0),
+    )
+
+
+def test_strip_pinyin_in_one_scan_gives_the_replaced_result():
+    import random
+
+    parts = ["經", "濟", "(jīng)", "(ji4)", "(men)", "（nèi）", "(PHEV)", "(第一財經)", "(", ")"]
+    parts += ["們", "?", "\ufffd", "\ue000", " ", "。", "(qì chē)", "(a)", "(xyz)", "（上海）"]
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    for text in texts:
+        for context in (False, True):
+            assert strip_pinyin(text, context=context) == _strip_pinyin_before(
+                text, context=context
+            ), text
