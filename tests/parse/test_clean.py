@@ -434,3 +434,27 @@ def test_strip_pinyin_in_one_scan_gives_the_replaced_result():
             assert strip_pinyin(text, context=context) == _strip_pinyin_before(
                 text, context=context
             ), text
+
+
+def test_paragraph_keys_and_repeats_give_the_replaced_results():
+    import random
+    import re
+
+    from helpers.text.script import fold_nfkc
+
+    # the premise: str.split() splits on exactly the characters regex \s matches
+    spaces = "".join(chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c)))
+    assert "".join(f"x{spaces}y".split()) == "xy"
+    assert all(chr(c).isspace() == (chr(c) in spaces) for c in range(0x110000))
+    pool = [*spaces, "圖", "：", "工廠", "，", "ＡＢ", "AB", "1", "１"]
+    rng = random.Random(17)
+    paras = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for para in paras:
+        assert clean.paragraph_key(para) == fold_nfkc(re.sub(r"\s+", "", para)), repr(para)
+    for i in range(0, 20000, 3):
+        group = paras[i : i + rng.randint(0, 4)]
+        seen, kept, dropped = set(), [], []
+        for j, para in enumerate(group):  # the loop as it was, with no shortcut
+            key = fold_nfkc(re.sub(r"\s+", "", para))
+            (dropped.append(j) if key in seen else kept.append(para)), seen.add(key)
+        assert clean.drop_repeated_paragraphs(iter(group)) == (kept, dropped)
