@@ -199,3 +199,16 @@ def test_normalize_width_in_steps_gives_the_per_character_fold():
     texts += ["".join(rng.choice([*common, "汽", "車"]) for _ in range(30)) for _ in range(2000)]
     for text in texts:
         assert normalize_width(text) == _per_character_width(text), ascii(text)
+
+
+def test_count_script_chars_by_table_gives_the_findall_counts():
+    trad_re, simp_re = script._script_patterns()
+    han = "".join(chr(c) for lo, hi in script.HAN_RANGES for c in range(lo, hi + 1))
+    rng = random.Random(17)
+    pool = list("國国車车這这數数的是在年月 2025，。%ABC𠀀\U0010ffff\ud800\uffff")
+    texts = [han, han[::-1], "", "国" * 199, "国" * 200, "國" * 201]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(150, 400))) for _ in range(2000)]
+    texts += [p * 3 for p in _fixture_paragraphs()]
+    for text in texts:
+        expected = (len(trad_re.findall(text)), len(simp_re.findall(text)))
+        assert script.count_script_chars(text) == expected, ascii(text[:40])
