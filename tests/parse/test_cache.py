@@ -77,3 +77,20 @@ def test_parser_version_covers_every_stage_01_module():
 
     covered = {p for pattern in incremental.PARSER_SOURCES for p in PACKAGE_DIR.glob(pattern)}
     assert set((PACKAGE_DIR / "parse").glob("*.py")) <= covered
+
+
+def test_parser_version_covers_the_text_and_catalog_modules_stage_01_imports():
+    import ast
+
+    from helpers.core.paths import PACKAGE_DIR
+
+    covered = {p for pattern in incremental.PARSER_SOURCES for p in PACKAGE_DIR.glob(pattern)}
+    imported = set()
+    for path in covered:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                if parts[:2] in (["helpers", "text"], ["helpers", "catalog"]) and len(parts) > 2:
+                    imported.add(PACKAGE_DIR / parts[1] / f"{parts[2]}.py")
+    assert imported, "the parse modules import text and catalog modules"
+    assert imported <= covered, sorted(p.name for p in imported - covered)

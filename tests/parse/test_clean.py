@@ -380,10 +380,81 @@ def test_outlet_precheck_finds_what_the_pattern_finds():
     # the premise: regex \s and str.rstrip agree on every code point
     assert all(bool(re.fullmatch(r"\s", chr(c))) == chr(c).isspace() for c in range(0x110000))
     parts = ["全文完。", " ", "(", "（", ")", "）", "示例財經", "(cái)", "\n", "\u3000", "圖片"]
+    # what the search now starts from: the last opening bracket, the whitespace before it,
+    # the lookbehind's characters, names too long or cut by punctuation, photo credits
+    parts += ["。", "…", '"', "」", "\t", "a", "，", "圖/", "示例汽車研究院新能源數據中心周報", "x"]
     rng = random.Random(17)
-    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(40000)]
     texts += ["全文完。 (示例財經)", "全文完。 (示例財經)\n", "全文完。（示例日報） \u3000"]
+    texts += [
+        "",
+        " ",
+        ")",
+        "()",
+        "。()",
+        "。(示例)",
+        "。 \t (示例)",
+        "(示例)",
+        " (示例) ",
+        "。(圖片來自示例)",
+    ]
     for line in [*texts, "錦江出租(上海)"]:
         expected = OUTLET_RE.search(line)
         got = _outlet_match(line)
         assert (got and got.span()) == (expected and expected.span()), repr(line)
+        assert (got and got.group("outlet")) == (expected and expected.group("outlet"))
+
+
+def _strip_pinyin_before(text, *, context=False):
+    """strip_pinyin before issue 17's second round: two scans of the pattern."""
+    if not clean._has_any(text, "(（"):
+        return text, []
+    kinds = {
+        m.start(): clean.pinyin_confidence(m.group("py")) for m in clean.PINYIN_RE.finditer(text)
+    }
+    context = context or "toned" in kinds.values()
+    allowed = {"toned", "toneless"} if context else {"toned"}
+    return clean._regex_rule(
+        "pinyin",
+        clean.PINYIN_RE,
+        text,
+        lambda m: "" if kinds[m.start()] in allowed else m.group(0),
+    )
+
+
+def test_strip_pinyin_in_one_scan_gives_the_replaced_result():
+    import random
+
+    parts = ["經", "濟", "(jīng)", "(ji4)", "(men)", "（nèi）", "(PHEV)", "(第一財經)", "(", ")"]
+    parts += ["們", "?", "\ufffd", "\ue000", " ", "。", "(qì chē)", "(a)", "(xyz)", "（上海）"]
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    for text in texts:
+        for context in (False, True):
+            assert strip_pinyin(text, context=context) == _strip_pinyin_before(
+                text, context=context
+            ), text
+
+
+def test_paragraph_keys_and_repeats_give_the_replaced_results():
+    import random
+    import re
+
+    from helpers.text.script import fold_nfkc
+
+    # the premise: str.split() splits on exactly the characters regex \s matches
+    spaces = "".join(chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c)))
+    assert "".join(f"x{spaces}y".split()) == "xy"
+    assert all(chr(c).isspace() == (chr(c) in spaces) for c in range(0x110000))
+    pool = [*spaces, "圖", "：", "工廠", "，", "ＡＢ", "AB", "1", "１"]
+    rng = random.Random(17)
+    paras = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for para in paras:
+        assert clean.paragraph_key(para) == fold_nfkc(re.sub(r"\s+", "", para)), repr(para)
+    for i in range(0, 20000, 3):
+        group = paras[i : i + rng.randint(0, 4)]
+        seen, kept, dropped = set(), [], []
+        for j, para in enumerate(group):  # the loop as it was, with no shortcut
+            key = fold_nfkc(re.sub(r"\s+", "", para))
+            (dropped.append(j) if key in seen else kept.append(para)), seen.add(key)
+        assert clean.drop_repeated_paragraphs(iter(group)) == (kept, dropped)

@@ -163,3 +163,31 @@ def test_captioned_photo_under_the_byline_does_not_end_the_article(tmp_path):
     art = _only_article(tmp_path)
     assert art["published_date"] == "2025-11-13"
     assert "某車企上月" in art["body"] and "另一家車企" in art["body"]
+
+
+def _find_dates_before(text):
+    """find_dates before issue 17's second round: both patterns scanned at every position."""
+    found = [
+        (m.start(), m.end(), dates.iso_date(m["y"], m["m"], m["d"]))
+        for m in dates.YMD_RE.finditer(text)
+    ]
+    found += [(m.start(), m.end(), dates._slash_iso(m)) for m in dates.SLASH_RE.finditer(text)]
+    return sorted((s, e, d) for s, e, d in found if d)
+
+
+def test_find_dates_tried_where_a_year_starts_gives_the_replaced_dates():
+    import random
+
+    # digits next to years (12025, 20255), every separator, slashes both ways, full-width
+    # and Arabic-Indic digits (\d), invalid calendar dates, spaces, Han around them
+    parts = ["2025", "1999", "20", "19", "1", "2", "12", "31", "0", "9", "年", "月", "日", "-"]
+    parts += ["/", ".", " ", "　", "２０２５", "٢", "出口", "，", "12/25/2025", "25/08/2025", "13"]
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 14))) for _ in range(30000)]
+    texts += ["2025年12月25日 10:32 / 25/08/2025 / 2025年1~9月", "", "2025-02-30", "12025-01-01"]
+    hits = 0
+    for text in texts:
+        expected = _find_dates_before(text)
+        assert dates.find_dates(text) == expected, text
+        hits += bool(expected)
+    assert hits > 1000  # the random texts hold dates, not only near misses

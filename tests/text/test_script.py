@@ -180,3 +180,35 @@ def test_fold_nfkc_equals_plain_nfkc_on_every_code_point_and_combining_runs():
     for _ in range(20000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
         assert fold_nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+
+
+def test_normalize_width_in_steps_gives_the_per_character_fold():
+    # the common full-width marks replaced first, the rest found by one class: texts with
+    # only the common marks (no translate), with other folds too, ASCII only, astral
+    _bmp, folds, rest = script._width_tables()
+    common = {ch for ch, _ in script.COMMON_FOLDS}
+    for code in range(0x110000):
+        if not 0xD800 <= code <= 0xDFFF:
+            expected = code in folds and chr(code) not in common and code < 0x10000
+            assert bool(rest.match(chr(code))) == expected
+    pool = [*common, "Ａ", "１", "①", "ｶ", "．", "＂", "\uf900", "𝐁", "国", "國", "a", "1", " "]
+    pool.append("。")  # no decomposition: never folded
+    rng = random.Random(17)
+    texts = ["", "BYD 2025", "出口，增長（兩成）！", "　１２％", "全形：；？"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 20))) for _ in range(20000)]
+    texts += ["".join(rng.choice([*common, "汽", "車"]) for _ in range(30)) for _ in range(2000)]
+    for text in texts:
+        assert normalize_width(text) == _per_character_width(text), ascii(text)
+
+
+def test_count_script_chars_by_table_gives_the_findall_counts():
+    trad_re, simp_re = script._script_patterns()
+    han = "".join(chr(c) for lo, hi in script.HAN_RANGES for c in range(lo, hi + 1))
+    rng = random.Random(17)
+    pool = list("國国車车這这數数的是在年月 2025，。%ABC𠀀\U0010ffff\ud800\uffff")
+    texts = [han, han[::-1], "", "国" * 199, "国" * 200, "國" * 201]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(150, 400))) for _ in range(2000)]
+    texts += [p * 3 for p in _fixture_paragraphs()]
+    for text in texts:
+        expected = (len(trad_re.findall(text)), len(simp_re.findall(text)))
+        assert script.count_script_chars(text) == expected, ascii(text[:40])

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from re import _constants as _c  # NOTE: private, but the parse tree is stable since 3.11
+from re import _parser
 
 import yaml
 
 from helpers.core.paths import CATALOG_DIR
+from helpers.text.prefilter import first_chars
 
 BOILERPLATE_PATH = CATALOG_DIR / "boilerplate.yaml"
 
@@ -34,6 +38,66 @@ class LineRule:
     def matches(self, line: str) -> bool:
         """Return True when ``line`` (stripped) is this kind of boilerplate."""
         return len(line) <= self.max_chars and any(p.search(line) for p in self.patterns)
+
+    @functools.cached_property
+    def plan(self) -> tuple[tuple[re.Pattern[str], ...], dict[str, tuple[re.Pattern[str], ...]]]:
+        """The patterns to try on every line, and the anchored ones by first character.
+
+        NOTE: kept on the rule (computed once): a cache keyed by the rules would hash
+        every rule's fields on every line (3 % of the parse).
+        """
+        always, by_first = [], defaultdict(list)
+        for pattern in self.patterns:
+            chars = first_chars(pattern) if is_anchored(pattern) else None
+            if chars is None:
+                always.append(pattern)
+            for ch in chars or ():
+                by_first[ch].append(pattern)
+        return tuple(always), {ch: tuple(ps) for ch, ps in by_first.items()}
+
+
+def first_matching_rule(rules: tuple[LineRule, ...], line: str) -> str | None:
+    """Name the first of ``rules`` that :meth:`LineRule.matches` ``line``, or None.
+
+    NOTE: the same answer as trying every pattern of every rule in order, with fewer
+    calls: a pattern anchored at the start (``^分享到``) is tried only when the line
+    starts with a character its match can start with (:attr:`LineRule.plan`). About two
+    thirds of the catalogue's patterns are anchored; trying each cost a regex call per
+    line (5-10 µs of a line's 30). Merging the patterns into one alternation is no help:
+    Python's engine then loses each pattern's own first-character scan (4x slower here).
+
+    Example:
+        >>> first_matching_rule(load_boilerplate().line_rules, "分享到：微信")
+        'share_box'
+        >>> first_matching_rule(load_boilerplate().line_rules, "比亞迪出口增長。") is None
+        True
+    """
+    first = line[:1]
+    for rule in rules:
+        if len(line) > rule.max_chars:
+            continue
+        always, by_first = rule.plan
+        if any(p.search(line) for p in always) or any(
+            p.search(line) for p in by_first.get(first, ())
+        ):
+            return rule.name
+    return None
+
+
+def is_anchored(pattern: re.Pattern[str]) -> bool:
+    r"""Return True when every match of ``pattern`` starts at the start of the text.
+
+    A pattern whose parse tree opens with ``^`` or ``\A`` (not inside a group or an
+    alternative) and that has no MULTILINE flag.
+
+    Example:
+        >>> is_anchored(re.compile("^分享")), is_anchored(re.compile("^分享|轉寄"))
+        (True, False)
+    """
+    if pattern.flags & re.MULTILINE:
+        return False
+    tree = list(_parser.parse(pattern.pattern, pattern.flags))
+    return bool(tree) and tree[0] in ((_c.AT, _c.AT_BEGINNING), (_c.AT, _c.AT_BEGINNING_STRING))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from helpers.core.versions import code_version
 
 # Everything whose change can change what stage 01 produces.
 # NOTE: whole packages, not a list of files: a module split or added later still counts.
-PARSER_SOURCES = ("parse/*.py", "catalog/boilerplate.py", "text/script.py")
+# NOTE: text/prefilter.py decides where the date and boilerplate patterns are tried.
+PARSER_SOURCES = ("parse/*.py", "catalog/boilerplate.py", "text/script.py", "text/prefilter.py")
 PARSER_DATA = ("boilerplate.yaml",)
 PARSER_LIBRARIES = ("trafilatura", "charset-normalizer", "lxml", "opencc")
 

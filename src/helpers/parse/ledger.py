@@ -198,18 +198,28 @@ class Ledger:
     def log_edits(
         self, edits: list[Edit], *, line: int | None, key: str | None, field: str
     ) -> None:
-        """Count and log the edits a text rule made."""
+        """Count and log the edits a text rule made (as :meth:`remove` does, one by one).
+
+        NOTE: the tuple of :meth:`remove` built here directly: its keyword arguments cost
+        a dict per edit (~10^6 edits on 50 MB).
+        """
         for e in edits:
-            self.remove(
-                e.rule,
-                e.chars_removed,
-                line=line,
-                key=key,
-                field=field,
-                offset=e.start,
-                text=e.text,
-                replacement=e.replacement,
-            )
+            chars = len(e.text) - len(e.replacement)  # Edit.chars_removed
+            self.removed[e.rule] += chars
+            if chars or e.replacement:
+                self.cleaning.append(
+                    (
+                        self.source_file,
+                        line,
+                        key,
+                        field,
+                        e.rule,
+                        chars,
+                        e.start,
+                        e.text,
+                        e.replacement,
+                    )
+                )
 
     def unaccounted(self) -> int:
         """Characters read but not yet kept, removed or quarantined (the whole-file rest)."""

@@ -7,12 +7,13 @@ Spam, boilerplate, tag headers, navigation bars, reader comments (:func:`classif
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from helpers.catalog.boilerplate import Boilerplate, load_boilerplate
+from helpers.catalog.boilerplate import Boilerplate, first_matching_rule, load_boilerplate
 from helpers.parse import rawfiles
 from helpers.parse.clean import (
     BLOCK_LINE_MAX_CHARS,
@@ -33,6 +34,7 @@ from helpers.parse.dates import marker_line_date
 from helpers.text.script import HAN
 
 T = TypeVar("T")
+SENTENCE_PUNCT_RE = re.compile("[。，,；;！!？?]")  # a line holding one is no nav bar or SEO spam
 
 
 # --- line shapes -------------------------------------------------------------------------
@@ -47,6 +49,15 @@ def without_readings(line: str) -> str:
     """
     if "(" not in line and "（" not in line:
         return line
+    return _stripped_readings(line)
+
+
+# NOTE: the line rules ask for the same line's shape 4-6 times (block header, tag header,
+# byline, the next line's byline...); a line holding a bracket paid the pinyin scan each
+# time. A pure function of the string: the last lines' answers are the same answers.
+@functools.lru_cache(maxsize=64)
+def _stripped_readings(line: str) -> str:
+    """``strip_pinyin(line)``'s text, remembered for the last lines asked about."""
     return strip_pinyin(line)[0]
 
 
@@ -124,9 +135,12 @@ def is_seo_spam(line: str, catalog: Boilerplate) -> bool:
         >>> is_seo_spam("比亚迪|比亚迪出口|电动车出口|新能源汽车", load_boilerplate())
         True
     """
-    fields = [f.strip() for f in re.split(r"[|｜]", line)]
-    if len(fields) < catalog.seo_min_fields or re.search("[。，,；;！!？?]", line):
+    # NOTE: the two tests that say no come first, as cheap scans: a body line has
+    # punctuation, and splitting it into fields (what they were computed on) cost more.
+    n_fields = line.count("|") + line.count("｜") + 1
+    if n_fields < catalog.seo_min_fields or SENTENCE_PUNCT_RE.search(line):
         return False
+    fields = [f.strip() for f in re.split(r"[|｜]", line)]
     return all(0 < len(f) <= catalog.seo_max_field_chars for f in fields)
 
 
@@ -138,8 +152,11 @@ def is_nav_bar(line: str, catalog: Boilerplate) -> bool:
         >>> is_nav_bar("首页 | 新闻 | 汽车 | 科技", load_boilerplate())
         True
     """
+    # NOTE: punctuation says no before the split (a body line has punctuation).
+    if SENTENCE_PUNCT_RE.search(line):
+        return False
     fields = [f for f in re.split(r"[\s|｜/·>»›]+", line.strip()) if f]
-    if len(fields) < 3 or re.search("[。，,；;！!？?]", line):
+    if len(fields) < 3:
         return False
     known = sum(f in catalog.nav_words for f in fields)
     # NOTE: a bar of short items that links to the home page is navigation even when most
@@ -174,10 +191,7 @@ def classify_line(line: str, catalog: Boilerplate | None = None) -> str | None:
         return "web_nav"
     if is_seo_spam(text, catalog):
         return "seo_spam"
-    for rule in catalog.line_rules:
-        if rule.matches(text):
-            return rule.name
-    return None
+    return first_matching_rule(catalog.line_rules, text)
 
 
 def match_block_header(line: str, catalog: Boilerplate | None = None) -> str | None:
@@ -188,11 +202,7 @@ def match_block_header(line: str, catalog: Boilerplate | None = None) -> str | N
         ('related_list', 'comment_box')
     """
     catalog = catalog or load_boilerplate()
-    text = without_readings(line).strip()
-    for rule in catalog.block_rules:
-        if rule.matches(text):
-            return rule.name
-    return None
+    return first_matching_rule(catalog.block_rules, without_readings(line).strip())
 
 
 # A reader comment: a short handle and a colon ("車迷小王：…"), or the comment's
