@@ -102,6 +102,7 @@ CHECK_CHARS = 4_000_000
 # sort, more bands estimate fewer pairs twice (a near copy shares most bands).
 BAND_GROUP = 3
 SCRATCH_PREFIX = ".dedup-scratch-"
+NODES_FILE = "nodes.npy"
 
 
 @dataclass(frozen=True)
@@ -261,21 +262,26 @@ def _node_signatures(scratch: Path, where: _Where, num_perm: int) -> np.ndarray:
     return sig
 
 
+def _save_nodes(scratch: Path, where: _Where, sizes: np.ndarray) -> None:
+    """Write each node's part, row and shingle count for the band tasks (24 bytes a text).
+
+    NOTE: one file every band task reads, not arrays passed to each task (which a dask
+    scheduler would copy into every task, and which clashed with its task keys).
+    """
+    with io.atomic_path(scratch / NODES_FILE) as tmp, open(tmp, "wb") as f:
+        np.save(f, np.stack([where.part, where.row, sizes]).astype(np.int64))
+
+
 def join_bands(
-    group: tuple[int, int],
-    *,
-    scratch: str,
-    where: _Where,
-    sizes: np.ndarray,
-    params: DedupParams = DEFAULT_PARAMS,
+    group: tuple[int, int], *, scratch: str, params: DedupParams = DEFAULT_PARAMS
 ) -> tuple[np.ndarray, np.ndarray]:
     """Candidate node pairs of one group of LSH bands, and their MinHash estimates.
 
     Args:
         group: ``(first band, number of bands)``.
-        scratch: the run's scratch folder (signatures of every partition).
-        where: each node's representative row (:class:`_Where`).
-        sizes: distinct shingles of each node.
+        scratch: the run's scratch folder: the signatures of every partition, and
+            ``nodes.npy`` (each node's representative row and shingle count, see
+            :func:`_save_nodes`).
         params: LSH shape, thresholds and prefilter margin.
 
     Returns:
@@ -283,7 +289,8 @@ def join_bands(
         threshold to be checked exactly, and those estimates.
     """
     first, count = group
-    sig = _node_signatures(Path(scratch), where, params.num_perm)
+    part, row, sizes = np.load(Path(scratch) / NODES_FILE)
+    sig = _node_signatures(Path(scratch), _Where(part, row), params.num_perm)
     cand = minhash.band_candidates(sig, bands=count, rows=params.rows, first_band=first)
     est = minhash.estimate_jaccard(sig, cand)
     pair_sizes = sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
@@ -346,8 +353,9 @@ def _checked_pairs(
     node_where = _Where(where.part[nodes.rep_rows], where.row[nodes.rep_rows])
     node_sizes = meta["set_size"].to_numpy(dtype=np.int64)[nodes.rep_rows]
     groups = [(b, min(BAND_GROUP, params.bands - b)) for b in range(0, params.bands, BAND_GROUP)]
+    _save_nodes(scratch, node_where, node_sizes)
     found = engine.map(join_bands, groups, label="02_dedup bands", scratch=str(scratch),
-                       where=node_where, sizes=node_sizes, params=params)  # fmt: skip
+                       params=params)  # fmt: skip
     cand, est = _union(found, max(n, 1))
     del found
     sizes = node_sizes[cand] if len(cand) else np.empty((0, 2), dtype=np.int64)
