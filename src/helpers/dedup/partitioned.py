@@ -189,7 +189,7 @@ def prepare_partition(
         text_key=[text_digest(t) if t else None for t in texts],
         set_size=sets.sizes,
     )
-    return NormPart(meta, figures.numeral_runs_of(texts))
+    return NormPart(meta, _compact(figures.numeral_runs_of(texts)))
 
 
 def _concat_runs(runs: list[figures.NumeralRuns]) -> figures.NumeralRuns:
@@ -198,6 +198,27 @@ def _concat_runs(runs: list[figures.NumeralRuns]) -> figures.NumeralRuns:
         return figures.numeral_runs_of([])
     fields = figures.NumeralRuns.__dataclass_fields__
     return figures.NumeralRuns(*(np.concatenate([getattr(r, f) for r in runs]) for f in fields))
+
+
+def _compact(runs: figures.NumeralRuns) -> figures.NumeralRuns:
+    """The runs in small integer types: 18 bytes a run instead of 33 (~14 runs an article).
+
+    NOTE: the client keeps every text's runs (stories and ``read_spans`` need them);
+    ``significant`` is only compared with small numbers (a run of more than 127 significant
+    characters counts as 127), ``lengths`` with nothing.
+
+    Example:
+        >>> r = _compact(figures.numeral_runs_of(["出口352万辆增长12"]))
+        >>> r.doc.dtype.name, r.significant.tolist()
+        ('int32', [3, 2])
+    """
+    return figures.NumeralRuns(
+        doc=runs.doc.astype(np.int32),
+        hashes=runs.hashes,
+        lengths=runs.lengths.astype(np.int32),
+        is_year=runs.is_year,
+        significant=np.minimum(runs.significant, 127).astype(np.int8),
+    )
 
 
 def _gather(done: list[NormPart]) -> tuple[pd.DataFrame, figures.NumeralRuns, _Where]:
@@ -209,7 +230,10 @@ def _gather(done: list[NormPart]) -> tuple[pd.DataFrame, figures.NumeralRuns, _W
     meta = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     counts = np.array([len(d.meta) for d in done], dtype=np.int64)
     offsets = np.r_[0, np.cumsum(counts)]
-    runs = _concat_runs([replace(d.runs, doc=d.runs.doc + offsets[i]) for i, d in enumerate(done)])
+    moved = [
+        (d.runs, (d.runs.doc + at).astype(np.int32)) for d, at in zip(done, offsets, strict=False)
+    ]
+    runs = _concat_runs([replace(r, doc=doc) for r, doc in moved])
     part = np.repeat(np.arange(len(done)), counts)
     row = np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], counts)
     return meta.reset_index(drop=True), runs, _Where(part, row)
