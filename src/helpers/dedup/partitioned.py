@@ -64,12 +64,14 @@ from helpers.core import io
 from helpers.core.partitions import Engine, LocalEngine
 from helpers.dedup import figures, minhash
 from helpers.dedup.clusters import (
-    _assign_clusters,
+    _canonical_rows,
     _checked_similarities,
     _grouped_rows,
-    _node_components,
     build_report,
+    finish_clusters,
+    plan_clusters,
 )
+from helpers.dedup.groups import read_spans
 from helpers.dedup.pairs import (
     _FigureColumns,
     _Nodes,
@@ -403,29 +405,133 @@ def _concat_checks(checked: list[tuple[np.ndarray, np.ndarray, _FigureColumns]])
     return jac, con, figs
 
 
-def _with_texts(
-    meta: pd.DataFrame,
-    nodes: _Nodes,
-    pairs: pd.DataFrame,
-    scratch: Path,
-    where: _Where,
-    params: DedupParams,
-) -> tuple[pd.DataFrame, list[str]]:
-    """``meta`` with ``text_norm``, and the bodies: read for rows in clusters of 2+ texts only.
+# Columns of the articles that the choice of a representative reads (beside the texts).
+TIE_COLUMNS = ("article_id", "quality_score", "published_date", "source_line", "source_file")
 
-    The other rows get '' (they are their own representative, read by no later step).
+
+def pick_representatives(item: dict, *, scratch: str) -> np.ndarray:
+    """The canonical row of each row of whole clusters (:data:`CANONICAL_RULE`), on a worker.
+
+    Args:
+        item: ``meta`` (the rows' :data:`TIE_COLUMNS` and ``conversion``), ``component`` and
+            ``lacks`` per row, ``where`` (:class:`_Where` of the rows); every row of each of
+            its clusters.
+        scratch: the run's scratch folder.
+
+    Returns:
+        Per row, the position (in the item) of its canonical row.
     """
-    component, _ = _node_components(nodes, pairs)
-    rows, _ = _grouped_rows(component[nodes.of_row])
-    texts = _read_rows(scratch, _Where(where.part[rows], where.row[rows]), ("body", "text_norm"))
-    bodies = [""] * len(meta)
-    text_norm = np.full(len(meta), "", dtype=object)
-    for i, body, norm in zip(rows.tolist(), texts["body"], texts["text_norm"], strict=True):
-        bodies[i] = body
-        text_norm[i] = norm
-        if len(norm) >= params.min_match_chars:
-            nodes.texts[nodes.of_row[i]] = norm
-    return meta.assign(text_norm=pd.Series(text_norm, index=meta.index, dtype=object)), bodies
+    texts = _read_rows(Path(scratch), item["where"], ("body", "text_norm"))
+    norm = item["meta"].reset_index(drop=True)
+    norm["text_norm"] = pd.Series(texts["text_norm"], dtype=object)
+    bodies = texts["body"]
+
+    def texts_of(rows: np.ndarray) -> list[str]:
+        return [bodies[i] for i in rows.tolist()]
+
+    return _canonical_rows(norm, item["component"], texts_of, item["lacks"])
+
+
+def find_read_spans(item: dict, *, scratch: str, params: DedupParams = DEFAULT_PARAMS) -> list[str]:
+    """``read_spans`` of copies against their representatives, on a worker.
+
+    Args:
+        item: ``pairs`` ((m, 2) positions of copy and representative in ``where``) and
+            ``where`` (:class:`_Where` of the rows involved).
+        scratch: the run's scratch folder.
+        params: the shortest text matched (shorter texts have no runs, as their nodes).
+    """
+    texts = _read_rows(Path(scratch), item["where"], TEXT_COLUMNS)
+    norm = [t if len(t) >= params.min_match_chars else "" for t in texts["text_norm"]]
+    runs = figures.numeral_runs_of(norm)
+    pairs = item["pairs"]
+    return read_spans(pairs[:, 0], pairs[:, 1], texts["body"], texts["conversion"],
+                      (runs, np.arange(len(norm))))  # fmt: skip
+
+
+def check_overlaps(
+    item: dict, *, scratch: str, params: DedupParams = DEFAULT_PARAMS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Jaccard and containment of node pairs never checked, on a worker."""
+    texts = _read_rows(Path(scratch), item["where"], ("text_norm",))
+    norm = [t if len(t) >= params.min_match_chars else "" for t in texts["text_norm"]]
+    k = len(norm)
+    nodes = _Nodes(np.arange(k), norm, np.arange(k).astype(str), np.arange(k))
+    return _checked_similarities(nodes, item["pairs"], params)
+
+
+def _chunks(
+    weights: np.ndarray, starts: np.ndarray | None = None, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """``[lo, hi)`` bounds of about ``limit`` (:data:`CHECK_CHARS`) of ``weights``.
+
+    A chunk is cut only where a group starts (``starts``; default: every item).
+
+    Example:
+        >>> _chunks(np.array([3, 3, 3, 3]), np.array([0, 1, 3]), limit=4)  # groups 0 | 1-2 | 3
+        [(0, 1), (1, 4)]
+    """
+    if not len(weights):
+        return []
+    limit = limit or CHECK_CHARS
+    starts = np.arange(len(weights)) if starts is None else starts
+    ends = np.cumsum(weights)[np.r_[starts[1:] - 1, len(weights) - 1]]
+    cut = np.searchsorted(ends, np.arange(limit, ends[-1], limit), side="right")
+    bounds = np.r_[starts, len(weights)][sorted({0, len(starts), *cut.tolist()})]
+    return list(itertools.pairwise(bounds.tolist()))
+
+
+def _representatives(engine, scratch: Path, meta: pd.DataFrame, where: _Where, plan_rows):
+    """Canonical row of each row: clusters of two or more rows sent to workers, whole."""
+    component, lacks = plan_rows
+    canon = np.arange(len(meta))
+    rows, starts = _grouped_rows(component)
+    columns = [c for c in (*TIE_COLUMNS, "conversion") if c in meta.columns]
+    items, bounds = [], _chunks(meta["text_len"].to_numpy(dtype=np.int64)[rows] * 2, starts)
+    for lo, hi in bounds:
+        at = rows[lo:hi]
+        place = _Where(where.part[at], where.row[at])
+        items.append({"meta": meta.iloc[at][columns], "component": component[at],
+                      "lacks": lacks[at], "where": place})  # fmt: skip
+    picked = engine.map(pick_representatives, items, label="02_dedup representatives",
+                        scratch=str(scratch))  # fmt: skip
+    for (lo, hi), local in zip(bounds, picked, strict=True):
+        canon[rows[lo:hi]] = rows[lo:hi][local]
+    return canon
+
+
+def _row_pair_items(pairs: np.ndarray, lengths: np.ndarray, where: _Where) -> list[dict]:
+    """Chunks of row (or node) pairs as task items: local pairs and where their texts are."""
+    items = []
+    for lo, hi in _chunks(lengths[pairs].sum(axis=1) if len(pairs) else lengths[:0]):
+        used, local = np.unique(pairs[lo:hi], return_inverse=True)
+        items.append({"pairs": local.reshape(-1, 2),
+                      "where": _Where(where.part[used], where.row[used])})  # fmt: skip
+    return items
+
+
+def _clusters(
+    engine, scratch: Path, meta: pd.DataFrame, nodes: _Nodes, pairs: pd.DataFrame, where, params
+) -> pd.DataFrame:
+    """Clusters, representatives, stories, ``read_spans``: every text read by a task."""
+    plan = plan_clusters(nodes, pairs)
+    canon = _representatives(engine, scratch, meta, where, plan.rows(nodes))
+    lengths = meta["text_len"].to_numpy(dtype=np.int64)
+    node_where = _Where(where.part[nodes.rep_rows], where.row[nodes.rep_rows])
+
+    def spans(members: np.ndarray, canons: np.ndarray) -> list[str]:
+        items = _row_pair_items(np.stack([members, canons], axis=1), lengths, where)
+        found = engine.map(find_read_spans, items, label="02_dedup read_spans",
+                           scratch=str(scratch), params=params)  # fmt: skip
+        return [span for chunk in found for span in chunk]
+
+    def check(need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        items = _row_pair_items(need, lengths[nodes.rep_rows], node_where)
+        done = engine.map(check_overlaps, items, label="02_dedup overlaps",
+                          scratch=str(scratch), params=params)  # fmt: skip
+        return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
+
+    return finish_clusters(meta, pairs, nodes, params, (plan, canon, spans), check)
 
 
 def deduplicate_parts(
@@ -470,8 +576,7 @@ def _deduplicate(parts: list[Path], scratch: Path, engine: Engine, params) -> De
     nodes = replace(nodes, known_runs=_node_runs(runs, nodes, len(meta)))
     del runs
     pairs = _checked_pairs(engine, scratch, nodes, meta, where, params)
-    norm, bodies = _with_texts(meta, nodes, pairs, scratch, where, params)
-    clustered = _assign_clusters(norm, pairs, nodes, params, bodies)
+    clustered = _clusters(engine, scratch, meta, nodes, pairs, where, params)
     result = DedupResult(clustered[[*columns, *OUTPUT_COLUMNS]], build_report(clustered), pairs)
     return DedupParts(result, parts, part_rows, [*columns, "body"])
 
