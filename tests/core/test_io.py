@@ -58,3 +58,13 @@ def test_round_trip_through_csv_restores_the_text(tmp_path):
 def test_write_tables_writes_both_formats(tmp_path):
     paths = io.write_tables({"findings_03_facts": pd.DataFrame({"a": [1]})}, tmp_path)
     assert sorted(p.name for p in paths) == ["findings_03_facts.csv", "findings_03_facts.parquet"]
+
+
+def test_arrow_scratch_files_are_read_back_by_the_row(tmp_path):
+    texts = pd.DataFrame({"正文": ["比亚迪出口", "", "蔚来交付"], "长度": [5, 0, 4]})
+    path = io.write_arrow(texts, tmp_path / "scratch" / "texts.arrow")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["texts.arrow"]  # no temp file left
+    taken = io.read_arrow_rows(path, [2, 2, 1], ["长度", "正文"])
+    assert taken.column_names == ["长度", "正文"]
+    assert taken.to_pandas().values.tolist() == [[4, "蔚来交付"], [4, "蔚来交付"], [0, ""]]
+    assert io.read_arrow_rows(path, [], ["正文"]).num_rows == 0

@@ -39,6 +39,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -197,9 +198,13 @@ def _checked_similarities(
 
 
 def _pair_similarities(
-    nodes: _Nodes, want: np.ndarray, pairs: pd.DataFrame, params: DedupParams
+    nodes: _Nodes, want: np.ndarray, pairs: pd.DataFrame, params: DedupParams, check=None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Exact Jaccard and containment of node pairs ``want``; reuses ``pairs`` when checked."""
+    """Exact Jaccard and containment of node pairs ``want``; reuses ``pairs`` when checked.
+
+    ``check``: computes those of node pairs never checked (default:
+    :func:`_checked_similarities` over ``nodes.texts``).
+    """
     n = len(nodes.texts)
     known = pairs[pairs["checked"]]
     done = _node_pairs(nodes, known)
@@ -214,9 +219,8 @@ def _pair_similarities(
     sims[hit] = done_sims[pos[hit]]
     missing = np.unique(codes[~hit])
     if len(missing):
-        jac, con = _checked_similarities(
-            nodes, np.stack([missing // n, missing % n], axis=1), params
-        )
+        need = np.stack([missing // n, missing % n], axis=1)
+        jac, con = _checked_similarities(nodes, need, params) if check is None else check(need)
         at = np.searchsorted(missing, codes[~hit])
         sims[~hit] = np.stack([jac[at], con[at]], axis=1)
     return sims[:, 0], sims[:, 1]
@@ -304,17 +308,64 @@ def _assign_clusters(
     bodies: list[str],
 ) -> pd.DataFrame:
     """:func:`assign_clusters`, given the nodes of ``norm`` and its original texts."""
-    node_comp, node_template = _node_components(nodes, pairs)
-    component = node_comp[nodes.of_row]
-    lacks = _lacking_nodes(nodes, pairs, node_comp)[nodes.of_row]
+    plan = plan_clusters(nodes, pairs)
+    component, lacks = plan.rows(nodes)
     canon = _canonical_rows(norm, component, lambda rows: [bodies[i] for i in rows.tolist()], lacks)
+    conversions = norm["conversion"].tolist()
+
+    def spans(members: np.ndarray, canons: np.ndarray) -> list[str]:
+        return read_spans(members, canons, bodies, conversions, (nodes.runs, nodes.of_row))
+
+    return finish_clusters(norm, pairs, nodes, params, (plan, canon, spans))
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """Per text node: its cluster, its template group, whether it lacks a figure of its cluster."""
+
+    component: np.ndarray
+    template: np.ndarray
+    lacks: np.ndarray
+
+    def rows(self, nodes: _Nodes) -> tuple[np.ndarray, np.ndarray]:
+        """The component and the ``lacks`` flag of each row."""
+        return self.component[nodes.of_row], self.lacks[nodes.of_row]
+
+
+def plan_clusters(nodes: _Nodes, pairs: pd.DataFrame) -> ClusterPlan:
+    """Components of the joining pairs (figures keep template pairs apart), before any text.
+
+    NOTE: apart from :func:`finish_clusters` so that stage 02 over partitions picks the
+    representatives of whole clusters on the workers, next to their texts.
+    """
+    component, template = _node_components(nodes, pairs)
+    return ClusterPlan(component, template, _lacking_nodes(nodes, pairs, component))
+
+
+def finish_clusters(
+    norm: pd.DataFrame,
+    pairs: pd.DataFrame,
+    nodes: _Nodes,
+    params: DedupParams,
+    decided: tuple[ClusterPlan, np.ndarray, Callable[[np.ndarray, np.ndarray], list[str]]],
+    check: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> pd.DataFrame:
+    """``norm`` plus the cluster columns, given the plan, each row's canonical row and spans.
+
+    ``decided``: the :class:`ClusterPlan`, the canonical row of each row
+    (:func:`_canonical_rows`) and a function giving the ``read_spans`` of copies against
+    their canonical rows (:func:`helpers.dedup.groups.read_spans`). ``check``: the exact
+    similarities of node pairs never checked (a copy tied to its representative through
+    another copy; default: shingled from ``nodes.texts``). Reads no other text.
+    """
+    plan, canon, spans_of = decided
     member = np.flatnonzero(canon != np.arange(len(norm)))
     want = np.stack([nodes.of_row[member], nodes.of_row[canon[member]]], axis=1)
     same_text = want[:, 0] == want[:, 1]
     jac, con = np.ones(len(member)), np.ones(len(member))
     if (~same_text).any():
         jac[~same_text], con[~same_text] = _pair_similarities(
-            nodes, want[~same_text], pairs, params
+            nodes, want[~same_text], pairs, params, check
         )
     scripts = norm["norm_script"].to_numpy()
     cross = scripts[member] != scripts[canon[member]]
@@ -325,15 +376,13 @@ def _assign_clusters(
     out["is_canonical"] = canon == np.arange(len(norm))
     # A template group is named by the representative of its first cluster (by node number,
     # i.e. article_id order).
-    out["template_id"] = ids[canon[nodes.rep_rows[node_template[nodes.of_row]]]]
-    node_story = template_labels(node_comp, story_pairs(nodes.texts, nodes.runs))
+    out["template_id"] = ids[canon[nodes.rep_rows[plan.template[nodes.of_row]]]]
+    node_story = template_labels(plan.component, story_pairs(nodes.texts, nodes.runs))
     out["story_id"] = ids[canon[nodes.rep_rows[node_story[nodes.of_row]]]]
     outlets = _column(norm, "source_name", "")
     out["story_outlets"] = story_outlets(out["story_id"], outlets).to_numpy()
-    spans = read_spans(member[~same_text], canon[member[~same_text]], bodies,
-                       norm["conversion"].tolist(), (nodes.runs, nodes.of_row))  # fmt: skip
     read = np.full(len(norm), "", dtype=object)
-    read[member[~same_text]] = spans
+    read[member[~same_text]] = spans_of(member[~same_text], canon[member[~same_text]])
     out["read_spans"] = pd.Series(read, index=norm.index, dtype=object)
     for col, values in (
         ("dup_of", ids[canon[member]]),

@@ -336,21 +336,29 @@ def _bin_minima(keys: np.ndarray, at_start: bool, value_bits: int, sig: np.ndarr
     sig[slots] = values
 
 
-def band_keys(signatures: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
+def band_keys(signatures: np.ndarray, *, bands: int, rows: int, first: int = 0) -> np.ndarray:
     """Hash each band of ``rows`` slots to one uint64 (band index mixed in).
+
+    ``first``: the bands are ``first .. first + bands - 1`` (slots from ``first * rows``), so
+    a group of bands hashes exactly as those bands do among all of them.
 
     Example:
         >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
         >>> k = band_keys(sig, bands=2, rows=2)
         >>> bool(k[0, 0] == k[1, 0]), bool(k[0, 1] == k[1, 1])
         (True, False)
+        >>> bool((band_keys(sig, bands=1, rows=2, first=1)[:, 0] == k[:, 1]).all())
+        True
     """
-    if bands * rows > signatures.shape[1]:
-        raise ValueError(f"{bands} bands x {rows} rows exceed {signatures.shape[1]} slots")
+    if (first + bands) * rows > signatures.shape[1]:
+        raise ValueError(f"{first + bands} bands x {rows} rows exceed {signatures.shape[1]} slots")
     n = signatures.shape[0]
-    # Cast the contiguous array, then view its first bands * rows slots (no strided copy).
-    s = signatures.astype(np.uint64)[:, : bands * rows].reshape(n, bands, rows)
-    h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64), (n, bands)).copy()
+    # Cast the contiguous array, then view the group's slots (no strided copy).
+    s = signatures.astype(np.uint64)[:, first * rows : (first + bands) * rows].reshape(
+        n, bands, rows
+    )
+    ids = np.arange(first + 1, first + bands + 1, dtype=np.uint64)
+    h = np.broadcast_to(ids, (n, bands)).copy()
     for j in range(rows):
         h *= POLY_BASE
         h += s[:, :, j]
@@ -395,6 +403,7 @@ def band_candidates(
     rows: int,
     active: np.ndarray | None = None,
     max_bucket: int = MAX_BUCKET,
+    first_band: int = 0,
 ) -> np.ndarray:
     """Return candidate pairs: documents equal on all slots of at least one band.
 
@@ -405,6 +414,9 @@ def band_candidates(
         active: boolean mask of documents to consider (default: all with shingles).
         max_bucket: buckets larger than this pair each member with its next
             ``max_bucket - 1`` members only (see :data:`MAX_BUCKET`).
+        first_band: the bands are ``first_band .. first_band + bands - 1``: the candidates
+            of a group of bands (stage 02 over partitions joins groups of bands on workers;
+            their union is the candidates of all the bands).
 
     Returns:
         ``(m, 2)`` int64 array of document indices, ``i < j``, sorted, unique.
@@ -427,7 +439,9 @@ def band_candidates(
     tagged = np.empty((len(docs), bands), dtype=np.uint64)
     for lo in range(0, len(docs), BATCH_ROWS):  # batches: no 10-20 MB temporaries
         part = docs[lo : lo + BATCH_ROWS]
-        tagged[lo : lo + len(part)] = band_keys(signatures[part], bands=bands, rows=rows)
+        tagged[lo : lo + len(part)] = band_keys(
+            signatures[part], bands=bands, rows=rows, first=first_band
+        )
     tagged &= ~_U64(MAX_DOCS - 1)
     tagged |= docs.astype(np.uint64)[:, None]
     tagged = tagged.ravel()

@@ -29,33 +29,53 @@ class _Nodes:
     texts: list[str]  # node texts; '' for texts too short to match
     rep_ids: np.ndarray  # smallest article_id of each node
     rep_rows: np.ndarray  # input row position of that article
+    # Numeral runs found elsewhere (stage 02 over partitions: by the workers, per partition).
+    known_runs: figures.NumeralRuns | None = None
 
     @functools.cached_property
     def runs(self) -> figures.NumeralRuns:
         """The numeral runs of every node text (computed once, shared by every step)."""
+        if self.known_runs is not None:
+            return self.known_runs
         return figures.numeral_runs_of(self.texts)
 
 
 def _text_nodes(norm: pd.DataFrame, min_chars: int) -> _Nodes:
-    ids = norm["article_id"].astype(str).to_numpy(dtype=object)
+    texts = norm["text_norm"].to_numpy(dtype=object)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return _nodes_by_key(norm["article_id"], texts, lengths >= min_chars, texts)
+
+
+def _nodes_by_key(
+    article_ids: pd.Series, keys: np.ndarray, long: np.ndarray, texts: np.ndarray | None
+) -> _Nodes:
+    """Text nodes of rows whose ``keys`` are equal exactly when their texts are.
+
+    ``keys``: the texts themselves, or a digest of each (stage 02 over partitions numbers
+    texts the client never holds); ``long``: texts long enough to match; ``texts``: the node
+    texts to keep (None: '' for every node, the caller fills in the few it needs).
+    """
+    ids = article_ids.astype(str).to_numpy(dtype=object)
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
     if len(ids) > 1 and (ids[1:] == ids[:-1]).any():
         raise ValueError("article_id is not unique: fix stage 01 before deduplicating")
-    texts = norm["text_norm"].to_numpy(dtype=object)[order]
+    keys, long = keys[order], long[order]
     # NOTE: short texts (empty bodies, captions) are never clustered, not even when
     # equal: two one-line bodies "详见附件" are not evidence of the same story.
-    long = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) >= min_chars
-    first: dict[str, int] = {}  # text -> its number by first appearance
-    code = np.full(len(texts), -1, dtype=np.int64)
-    code[long] = [first.setdefault(t, len(first)) for t in texts[long].tolist()]
+    first: dict[object, int] = {}  # key -> its number by first appearance
+    code = np.full(len(keys), -1, dtype=np.int64)
+    code[long] = [first.setdefault(t, len(first)) for t in keys[long].tolist()]
     # A row opens a node when its text is short or seen for the first time.
     is_new = ~long | (code > np.maximum.accumulate(np.r_[-1, code[:-1]]))
     node = np.cumsum(is_new) - 1
     node[long] = node[is_new & long][code[long]]
     of_row = np.empty(len(ids), dtype=np.int64)
     of_row[order] = node
-    node_texts = np.where(long, texts, "")[is_new].tolist()
+    if texts is None:
+        node_texts = [""] * int(is_new.sum())
+    else:
+        node_texts = np.where(long, texts[order], "")[is_new].tolist()
     return _Nodes(of_row=of_row, texts=node_texts, rep_ids=ids[is_new], rep_rows=order[is_new])
 
 
@@ -276,17 +296,56 @@ def _pair_rows(
 
     ``candidates`` are ``(node pairs, MinHash estimates, set sizes)``, ``similarities`` their
     exact ``(jaccard, containment)``.
-
-    NOTE: apart from :func:`_find_pairs` so that stage 02 over partitions
-    (:mod:`helpers.dedup.partitioned`), which has the signatures and set sizes from its
-    partitions, decides the pairs with the same code.
     """
-    cand, est, sizes = candidates
+    cand, _, sizes = candidates
+    figs = pair_figures(cand, sizes, similarities, nodes, (bodies, norm["conversion"].tolist()),
+                        params)  # fmt: skip
+    return pair_table(nodes, params, candidates, similarities, figs)
+
+
+def pair_figures(
+    cand: np.ndarray,
+    sizes: np.ndarray,
+    similarities: tuple[np.ndarray, np.ndarray],
+    nodes: _Nodes,
+    texts: tuple[list[str], list[str]],
+    params: DedupParams,
+) -> _FigureColumns:
+    """Figure columns of checked candidates: pairs alike enough have their figures compared.
+
+    ``texts``: the bodies and conversions of the rows (``nodes.rep_rows`` index them).
+
+    NOTE: apart from :func:`pair_table` so that stage 02 over partitions
+    (:mod:`helpers.dedup.partitioned`) compares figures on the workers, next to the texts,
+    and decides the edges on the client, over every pair, with the same code.
+    """
     jac, con = similarities
     similar = _similar(jac, con, sizes, params)
     if not params.compare_figures:  # NOTE: the benchmark's ablation (figures play no part)
         similar = np.zeros(len(cand), dtype=bool)
-    figs = compare_pair_figures(cand, similar, nodes, bodies, norm["conversion"].tolist())
+    return compare_pair_figures(cand, similar, nodes, *texts)
+
+
+def pair_table(
+    nodes: _Nodes,
+    params: DedupParams,
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
+    similarities: tuple[np.ndarray, np.ndarray],
+    figs: _FigureColumns,
+) -> pd.DataFrame:
+    """The pairs table: ids, similarities, figure columns and the edge each pair makes.
+
+    Example:
+        >>> nodes = _Nodes(np.arange(2), ["", ""], np.array(["a", "b"], dtype=object),
+        ...                np.arange(2))
+        >>> figs = _FigureColumns(*(np.array([""], dtype=object),) * 3, np.zeros(1, np.int8))
+        >>> t = pair_table(nodes, DEFAULT_PARAMS, (np.array([[0, 1]]), np.ones(1),
+        ...                np.array([[80, 90]])), (np.array([0.8]), np.array([0.9])), figs)
+        >>> t[["article_id", "other_id", "edge"]].values.tolist()
+        [['a', 'b', 'near']]
+    """
+    cand, est, sizes = candidates
+    jac, con = similarities
     edge = _edge_kinds(cand, jac, con, sizes, params, ~np.isin(figs.verdict, FAR_VERDICTS))
     edge[figs.verdict == "conflict"] = "template"
     ids = nodes.rep_ids[cand].astype(str).reshape(-1, 2)

@@ -35,6 +35,28 @@ def _excerpt(text: object, chars: int) -> str:
     return str(text or "").replace("\n", " / ")[:chars]
 
 
+def _largest(size: pd.Series, cluster: pd.Series, n: int) -> pd.Index:
+    """Ids of the ``n`` largest clusters of two or more rows (ties: first seen)."""
+    return size[size > 1].groupby(cluster).first().nlargest(n, keep="first").index
+
+
+def shown_rows(articles: pd.DataFrame, *, n: int = 5) -> pd.Series:
+    """Rows whose text the notebook's views show: the ``n`` largest clusters, copies read in part.
+
+    Stage 02 over partitions keeps no body on the client
+    (:func:`helpers.dedup.partitioned.with_bodies` reads these rows' bodies).
+
+    Example:
+        >>> a = pd.DataFrame({"cluster_id": ["x", "x", "z", "w"],
+        ...                   "read_spans": ["", "", "", "0-4"]})
+        >>> shown_rows(a, n=1).tolist()
+        [True, True, False, True]
+    """
+    size = articles.groupby("cluster_id")["cluster_id"].transform("size")
+    top = _largest(size, articles["cluster_id"], n)
+    return articles["cluster_id"].isin(top) | (articles["read_spans"].fillna("") != "")
+
+
 def largest_clusters(
     articles: pd.DataFrame, *, n: int = 5, excerpt_chars: int = 60, text_col: str = "body"
 ) -> pd.DataFrame:
@@ -49,7 +71,7 @@ def largest_clusters(
         [['x', 'x', '汽车'], ['x', 'y', '汽车！']]
     """
     size = articles.groupby("cluster_id")["cluster_id"].transform("size").rename("cluster_size")
-    top = size[size > 1].groupby(articles["cluster_id"]).first().nlargest(n, keep="first").index
+    top = _largest(size, articles["cluster_id"], n)
     view = articles.assign(
         cluster_size=size, excerpt=articles[text_col].map(lambda t: _excerpt(t, excerpt_chars))
     )
