@@ -264,6 +264,40 @@ def finish_part(
                     done.violations)  # fmt: skip
 
 
+def compact_month(folder: str) -> int:
+    """Merge a month's parts (one per batch) into ``part-00000.parquet``, part after part.
+
+    NOTE: one file per month, as the whole-table write made, instead of one per batch and
+    month: a reader filtering by ``source_file`` (``--incremental``) or DuckDB then opens a
+    few dozen files, not tens of thousands. Parts are streamed as row groups: one part in
+    memory at a time. Returns the number of parts merged.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for i, ids in enumerate([["x"], ["y", "z"]]):
+        ...     _ = io.write_part(pd.DataFrame({"fact_id": ids}), d, i * 7)
+        >>> compact_month(str(d)), [p.name for p in io.table_parts(d)]
+        (2, ['part-00000.parquet'])
+        >>> io.read_table(d)["fact_id"].tolist()
+        ['x', 'y', 'z']
+    """
+    parts = io.table_parts(folder)
+    target = Path(folder) / f"{io.PART_PREFIX}{0:05d}.parquet"
+    if parts == [target]:
+        return 1
+    schemas = [pq.read_schema(p) for p in parts]
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
+    schema = schema.with_metadata(schemas[0].metadata)
+    with io.atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+        for part in parts:
+            writer.write_table(pq.read_table(part).cast(schema))
+    for part in parts:
+        if part != target:
+            part.unlink()
+    return len(parts)
+
+
 def write_by_month(rows: pd.DataFrame, months: pd.Series, target: Path, index: int) -> None:
     """Write ``rows`` as part ``index`` of each month they belong to (rows keep their order).
 
@@ -352,6 +386,8 @@ def _finish(
     added, last = finish_added(corrected, quoted, min_confidence, texts)
     n_facts = sum(p.n_facts for p in parts) + len(added)
     _write_added(added, articles_table, work, len(parts), empty=n_facts == 0)
+    months = sorted({str(p.parent) for p in io.table_parts(work)})
+    engine.map(compact_month, months, label="03_facts by month")
     io.replace_table(work, target)
     finished = [*done, last]
     counts = _sum_counts(f.alias_counts for f in finished)
