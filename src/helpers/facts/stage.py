@@ -16,7 +16,8 @@ whole-table steps give (:func:`helpers.facts.partitioned.extract_to_parts`, then
    ``confidence`` (with the added facts of its articles: they count among the figures of their
    sentence), checks its values and writes its facts by month as part ``NNNNN`` (the batch's
    index) of ``facts.parquet``; back come its findings, review rows and summary counts.
-4. The added facts are the last part of their month (they are the last rows of the table).
+4. The added facts are the last part of their month (they are the last rows of the table);
+   each month's parts are then merged into one file (:func:`compact_month`), streamed.
 
 Reading ``facts.parquet`` gives the rows in the order the whole-table steps wrote them.
 
@@ -196,10 +197,11 @@ def with_changes(rows: pd.DataFrame, changed: pd.DataFrame, dtypes: dict) -> pd.
     """``rows`` with review columns, a changed row in place of its extracted one, final types.
 
     Example:
-        >>> rows = pd.DataFrame({"fact_id": ["f1", "f2"], "value": [1.0, 2.0]})
-        >>> changed = corrections.with_review_columns(rows[1:].assign(value=3.0))
+        >>> rows = pd.DataFrame({"fact_id": ["f1", "f2"], "number_text": ["83萬", "720"],
+        ...                      "value": [830000.0, 720.0]})
+        >>> changed = corrections.with_review_columns(rows[1:].assign(value=730.0))
         >>> with_changes(rows, changed, dict(changed.dtypes))["value"].tolist()
-        [1.0, 3.0]
+        [830000.0, 730.0]
     """
     out = corrections.with_review_columns(rows)
     mine = changed[changed["fact_id"].isin(out["fact_id"])]
@@ -275,12 +277,12 @@ def compact_month(folder: str) -> int:
     Example:
         >>> import tempfile
         >>> d = Path(tempfile.mkdtemp())
-        >>> for i, ids in enumerate([["x"], ["y", "z"]]):
-        ...     _ = io.write_part(pd.DataFrame({"fact_id": ids}), d, i * 7)
+        >>> for i, texts in enumerate([["83萬"], ["720", "一倍"]]):
+        ...     _ = io.write_part(pd.DataFrame({"number_text": texts}), d, i * 7)
         >>> compact_month(str(d)), [p.name for p in io.table_parts(d)]
         (2, ['part-00000.parquet'])
-        >>> io.read_table(d)["fact_id"].tolist()
-        ['x', 'y', 'z']
+        >>> io.read_table(d)["number_text"].tolist()
+        ['83萬', '720', '一倍']
     """
     parts = io.table_parts(folder)
     target = Path(folder) / f"{io.PART_PREFIX}{0:05d}.parquet"
@@ -304,8 +306,8 @@ def write_by_month(rows: pd.DataFrame, months: pd.Series, target: Path, index: i
     Example:
         >>> import tempfile
         >>> d = Path(tempfile.mkdtemp())
-        >>> write_by_month(pd.DataFrame({"fact_id": ["x", "y"]}), pd.Series(["2025-12", "2025-11"]),
-        ...                d, 3)
+        >>> facts = pd.DataFrame({"fact_id": ["x", "y"], "number_text": ["83萬", "720"]})
+        >>> write_by_month(facts, pd.Series(["2025-12", "2025-11"]), d, 3)
         >>> [p.relative_to(d).as_posix() for p in io.table_parts(d)]
         ['month=2025-11/part-00003.parquet', 'month=2025-12/part-00003.parquet']
     """
@@ -467,7 +469,8 @@ def count_added(log: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
 
     Example:
         >>> log = pd.DataFrame({"article_id": ["a", "b"], "n_facts": [1, 0]})
-        >>> count_added(log, pd.DataFrame({"article_id": ["b", ""]}))["n_facts"].tolist()
+        >>> added = pd.DataFrame({"article_id": ["b", ""], "number_text": ["一倍", "一万辆"]})
+        >>> count_added(log, added)["n_facts"].tolist()  # the URL's fact has no article
         [1, 1]
     """
     if added.empty:
@@ -480,8 +483,8 @@ def combine_reviews(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The review rows of every part, least confident first (as ``review_table`` orders them).
 
     Example:
-        >>> a = pd.DataFrame({"fact_id": ["f2"], "confidence": [0.5]})
-        >>> b = pd.DataFrame({"fact_id": ["f1"], "confidence": [0.5]})
+        >>> a = pd.DataFrame({"fact_id": ["f2"], "sentence": ["目标1000辆"], "confidence": [0.5]})
+        >>> b = pd.DataFrame({"fact_id": ["f1"], "sentence": ["约300辆"], "confidence": [0.5]})
         >>> combine_reviews([a, b])["fact_id"].tolist()
         ['f1', 'f2']
     """
