@@ -5,8 +5,9 @@ engine and through dask clusters of 1 and 2 worker processes (the session's clus
 ``tests/conftest.py``), with partitions from one raw file each to everything in one, on the
 bundled sample and on a generated corpus (JSON Lines and CSV feeds). Every table they write
 must be equal to the local engine's: articles, cleaning log, report, quarantine, clusters
-(``articles_dedup``, the dedup report and pairs), facts (written by month and read back),
-the facts log, and the topic facts stages 04-06 build their tables from. A last test runs the
+(``articles_dedup``, the dedup report and pairs), facts (written by month by the workers and
+read back), the facts log, review and findings, and the topic facts stages 04-06 build their
+tables from (read as they read them: their topic's rows). A last test runs the
 committed notebooks 01-04 in-process with ``--engine dask`` against a running scheduler.
 """
 
@@ -25,6 +26,7 @@ from helpers.pipeline import runner
 
 TOPICS = ("ev_exports", "chip_share", "robotaxi_fleet")
 WHOLE = 1 << 30  # bytes: every raw file in one partition
+MIN_CONFIDENCE = 0.6  # high enough that the review table of stage 03 is not empty
 # (dask workers, partitions: "file" = one raw file each / "third" = about a third of the
 # corpus each, articles per facts batch). 1 vs 2 workers on the same partitions, and two
 # partition sizes on 2 workers; the local engine over partitions equals the whole-table
@@ -52,23 +54,28 @@ def run_stages(raw, out, engine, partition_bytes: int, batch: int) -> dict[str, 
     dedup.partitioned.write_dedup_parts(
         run, run.result.articles, out / "articles_dedup.parquet", engine=engine
     )
-    third = facts.partitioned.extract_to_parts(
-        out / "articles_dedup.parquet", engine=engine, batch_articles=batch
-    )
-    facts.partitioned.write_facts(third.facts, third.months, out / "facts.parquet")
+    # stage 03 as its notebook runs it: workers extract, score, check and write the facts
+    third = facts.stage.run_stage(
+        out / "articles_dedup.parquet", out / "facts.parquet", engine=engine,
+        batch_articles=batch, min_confidence=MIN_CONFIDENCE,
+    )  # fmt: skip
     for name, table in {
         "parse_report": first.report,
         "quarantine": first.quarantine,
         "dedup_report": run.result.report,
         "dedup_pairs": run.result.pairs,
         "facts_log": third.log,
+        "review": third.review,
+        "findings_03_facts": third.findings,
     }.items():
         io.write_table(table, out / f"{name}.parquet")
     names = ["articles", "cleaning_log", "articles_dedup", "facts", "parse_report",
-             "quarantine", "dedup_report", "dedup_pairs", "facts_log"]  # fmt: skip
+             "quarantine", "dedup_report", "dedup_pairs", "facts_log", "review",
+             "findings_03_facts"]  # fmt: skip
     tables = {name: io.read_table(out / f"{name}.parquet") for name in names}
     for topic in TOPICS:
-        prepared = share.prepare_facts(tables["facts"], tables["articles_dedup"], topic=topic)
+        # as notebooks 04-06 read them: the topic's facts, the columns of their articles
+        prepared = share.prepare_facts(*share.prepare.read_topic(out, topic), topic=topic)
         tables[f"prepared_{topic}"] = prepared.reset_index(drop=True)
     return tables
 

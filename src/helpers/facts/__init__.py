@@ -11,7 +11,9 @@ sentences are read, :mod:`~helpers.facts.cache` the incremental cache,
 :mod:`~helpers.facts.checks` the data findings, :mod:`~helpers.facts.confidence` each fact's
 confidence and the review table, and :mod:`~helpers.facts.summary` the notebook's views;
 :mod:`~helpers.facts.ids` makes the stable fact ids and :mod:`~helpers.facts.corrections`
-applies the reviewed corrections (aliases before extraction, reject/set/add after it).
+applies the reviewed corrections (aliases before extraction, reject/set/add after it);
+:mod:`~helpers.facts.partitioned` reads batches of articles on an engine and
+:mod:`~helpers.facts.stage` runs the whole stage over them (what notebook 03 calls).
 """
 
 from helpers.facts import (
@@ -29,6 +31,7 @@ from helpers.facts import (
     rows,
     schema,
     selection,
+    stage,
     subjects,
     summary,
 )
@@ -52,6 +55,7 @@ __all__ = [
     "rows",
     "schema",
     "selection",
+    "stage",
     "subjects",
     "summary",
 ]

@@ -68,6 +68,32 @@ def aliases_of(
     return tuple(p for p in pairs if p[1] in catalog)
 
 
+def alias_texts(corrections: list[cor.Correction]) -> tuple[str, ...]:
+    """The texts of the alias corrections (counted in the facts' ``entity_text``).
+
+    Example:
+        >>> from helpers.catalog.corrections import parse_corrections
+        >>> alias_texts(parse_corrections("- {action: alias, text: 迪子, entity_id: byd, "
+        ...                               "who: a, when: t, why: 俗称}", "c.yaml"))
+        ('迪子',)
+    """
+    return tuple(dict.fromkeys(str(c.fields["text"]) for c in
+                               cor.of_actions(corrections, ("alias",))))  # fmt: skip
+
+
+def alias_counts(texts: tuple[str, ...], facts: pd.DataFrame) -> dict[str, int]:
+    """How many facts name each text in their ``entity_text`` (summed over a table's parts).
+
+    Example:
+        >>> alias_counts(("迪子",), pd.DataFrame({"entity_text": ["迪子", "比亚迪"]}))
+        {'迪子': 1}
+    """
+    if "entity_text" not in facts or not len(facts):
+        return dict.fromkeys(texts, 0)
+    names = facts["entity_text"].fillna("").astype(str)
+    return {t: int(names.str.contains(t, regex=False).sum()) for t in texts}
+
+
 def alias_log(
     corrections: list[cor.Correction], facts: pd.DataFrame, catalog: Catalog | None = None
 ) -> list[dict]:
@@ -80,15 +106,22 @@ def alias_log(
         >>> [r["status"] for r in alias_log(c, pd.DataFrame({"entity_text": []}))]
         ['invalid']
     """
+    return alias_log_of_counts(corrections, alias_counts(alias_texts(corrections), facts),
+                               catalog)  # fmt: skip
+
+
+def alias_log_of_counts(
+    corrections: list[cor.Correction], counts: dict[str, int], catalog: Catalog | None = None
+) -> list[dict]:
+    """:func:`alias_log` from the counts of :func:`alias_counts` (a table read in parts)."""
     catalog = catalog or load_catalog()
-    texts = facts["entity_text"].fillna("").astype(str) if "entity_text" in facts else pd.Series()
     rows = []
     for c in cor.of_actions(corrections, ("alias",)):
         text, entity_id = str(c.fields["text"]), str(c.fields["entity_id"])
         if entity_id not in catalog:
             rows.append(cor.log_row(c, "invalid", STAGE, f"{entity_id!r} is not a catalog id"))
             continue
-        n = int(texts.str.contains(text, regex=False).sum()) if len(texts) else 0
+        n = counts.get(text, 0)
         status = "applied" if n else "no_change"
         detail = f"{n} facts name {text!r}" if n else f"no fact of this run names {text!r}"
         rows.append(cor.log_row(c, status, STAGE, detail))

@@ -164,7 +164,8 @@ def article_months(facts: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
     dates = pd.to_datetime(articles["published_date"], errors="coerce")
     month = dates.dt.strftime("%Y-%m").where(dates.notna(), UNDATED)
     of_article = dict(zip(articles["article_id"], month, strict=True))
-    return facts["article_id"].map(of_article).fillna(UNDATED).astype(object)
+    # NOTE: object before fillna: with no fact of a dated article the map gives float NaNs
+    return facts["article_id"].map(of_article).astype(object).fillna(UNDATED)
 
 
 def extract_batch(task: FactsTask, *, aliases: tuple[tuple[str, str], ...] = ()) -> FactsBatch:

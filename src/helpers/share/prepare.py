@@ -9,12 +9,14 @@ The input is the facts table of stage 03 (one row per extracted figure; see
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from helpers.catalog import entities
-from helpers.core import params
+from helpers.core import io, params
 from helpers.facts import confidence, summary
 from helpers.text import periods
 
@@ -33,6 +35,8 @@ COMPANY_BASIS = "company"
 COMPANY_SOURCE_TYPES = frozenset({"automaker", "brand", "robotaxi_operator"})
 ARTICLE_COLUMNS = ("article_id", "title", "source_name", "published_date")
 STORY_COLUMNS = ("story_outlets",)  # optional: articles tables written before stories lack it
+# What prepare_facts reads of the articles table (no bodies).
+ARTICLE_READ_COLUMNS = (*ARTICLE_COLUMNS, *STORY_COLUMNS, "is_canonical", "read_spans")
 PROJECTION_QUALIFIERS = frozenset({"forecast", "target"})
 WORLD = "world"
 HOME_MARKETS = frozenset({"", WORLD, "CN"})
@@ -133,6 +137,34 @@ def period_end(period: str) -> pd.Timestamp:
         return period_bounds(period)[1]
     except ValueError:
         return pd.NaT
+
+
+def read_topic(processed: Path, topic: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One topic's facts and the articles they come from, as :func:`prepare_facts` needs them.
+
+    NOTE: the share notebooks read only their topic's rows of ``facts.parquet`` (a filter on
+    ``topic``: the other rows are skipped while reading) and, of ``articles_dedup``, the few
+    columns :func:`prepare_facts` joins (no bodies) of the articles those facts name; the
+    tables they build equal those built from both tables read whole (issue 17: memory).
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = io.write_table(pd.DataFrame({"fact_id": ["f1", "f2"], "article_id": ["a", "b"],
+        ...     "topic": ["chip_share", "ev_exports"]}), d / "facts.parquet")
+        >>> _ = io.write_table(pd.DataFrame({"article_id": ["a", "b"], "title": ["芯片", "出口"],
+        ...     "body": ["……", "……"]}), d / "articles_dedup.parquet")
+        >>> facts, articles = read_topic(d, "chip_share")
+        >>> facts["fact_id"].tolist(), articles.columns.tolist(), articles["title"].tolist()
+        (['f1'], ['article_id', 'title'], ['芯片'])
+    """
+    facts = io.read_table(Path(processed) / "facts.parquet", where=("topic", [topic]))
+    table = Path(processed) / "articles_dedup.parquet"
+    names = set(pq.read_schema(io.table_parts(table)[0]).names)
+    ids = facts["article_id"].dropna().astype(str).unique().tolist()
+    articles = io.read_table(table, columns=[c for c in ARTICLE_READ_COLUMNS if c in names],
+                             where=("article_id", ids or ["\0"]))  # fmt: skip
+    return facts, articles
 
 
 def _read_by_stage_03(articles: pd.DataFrame) -> pd.Series:

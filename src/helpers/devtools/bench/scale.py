@@ -11,7 +11,8 @@ file), once per size into ``--corpus-dir`` and reused.
 Each stage of each configuration runs in a fresh Python process (so its peak RSS is that
 stage's alone), reading what the same configuration's previous stage wrote: stage 01
 (``parse_to_parts``), stage 02 (``deduplicate_parts`` and the written ``articles_dedup``),
-stage 03 (``extract_to_parts`` and the facts written by month). The configurations of one
+stage 03 (``facts.stage.run_stage``: the whole stage, the facts written by month by the
+workers). The configurations of one
 stage run back to back (paired: the machine's load is alike), the load average is recorded
 beside each, and the tables of every configuration are compared with the local engine's
 (they must be identical). The stage's modules are imported and a dask cluster is started
@@ -178,10 +179,14 @@ def _run_stage(stage: str, engine, raw: Path, processed: Path, spec: dict) -> di
         )
         io.write_table(run.result.pairs, processed / "dedup_pairs.parquet")
         return {"articles": len(run.result.articles), "partitions": len(run.parts)}
+    # the whole of stage 03 as its notebook runs it (facts.stage): extraction, corrections,
+    # confidence, value checks, review, the facts written by month by whoever read them
     table = processed / "articles_dedup.parquet"
-    out = facts.partitioned.extract_to_parts(table, engine=engine, batch_articles=spec["batch"])
-    facts.partitioned.write_facts(out.facts, out.months, processed / "facts.parquet")
-    return {"partitions": out.n_batches, "facts": len(out.facts)}
+    out = facts.stage.run_stage(table, processed / "facts.parquet", engine=engine,
+                                batch_articles=spec["batch"])  # fmt: skip
+    for name in ("log", "review", "findings"):
+        io.write_table(getattr(out, name), processed / f"facts_{name}.parquet")
+    return {"partitions": out.n_batches, "facts": out.n_facts}
 
 
 def text_read(processed: Path) -> dict:
@@ -255,6 +260,9 @@ KEY_TABLES = (
     "articles_dedup.parquet",
     "dedup_pairs.parquet",
     "facts.parquet",
+    "facts_log.parquet",
+    "facts_review.parquet",
+    "facts_findings.parquet",
 )
 
 
