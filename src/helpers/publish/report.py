@@ -33,12 +33,14 @@ import functools
 import html as html_lib
 import io as bytes_io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import nbformat
 import pandas as pd
+import pyarrow.parquet as pq
 from nbconvert import HTMLExporter
 from PIL import Image, UnidentifiedImageError
 
@@ -182,16 +184,38 @@ def read_findings(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def evidence_source(tables: dict[str, pd.DataFrame], processed_dir: Path | None) -> pd.DataFrame:
-    """One row per fact with everything an evidence entry shows (long tables first)."""
+def evidence_source(
+    tables: dict[str, pd.DataFrame], processed_dir: Path | None, fact_ids: Sequence[str] = ()
+) -> pd.DataFrame:
+    """One row per cited fact with everything an evidence entry shows (long tables first).
+
+    NOTE: of the processed tables only the rows of ``fact_ids`` (the facts the page cites) and
+    their articles' title, outlet and date are read: a corpus of a million articles must not
+    be loaded whole to write the evidence of a few hundred figures.
+    """
     frames = [tables[n] for n in (*LONG_TABLES, REVIEW_TABLE) if n in tables]
-    if processed_dir is not None and (processed_dir / "facts.parquet").exists():
-        facts = io.read_table(processed_dir / "facts.parquet")
+    facts_path = processed_dir / "facts.parquet" if processed_dir is not None else None
+    if facts_path is not None and facts_path.exists() and len(fact_ids):
+        facts = _read_columns(facts_path, ("article_id", *evidence.EVIDENCE_COLUMNS),
+                              where=("fact_id", list(fact_ids)))  # fmt: skip
         articles_path = processed_dir / "articles_dedup.parquet"
-        if articles_path.exists():
-            facts = evidence.facts_with_articles(facts, io.read_table(articles_path))
+        if articles_path.exists() and "article_id" in facts:
+            wanted = ("article_id", *evidence.ARTICLE_COLUMNS)
+            where = ("article_id", facts["article_id"].dropna().unique().tolist())
+            articles = _read_columns(articles_path, wanted, where=where)
+            facts = evidence.facts_with_articles(facts, articles)
         frames.append(facts)
     return evidence.evidence_frame(*frames)
+
+
+def _read_columns(
+    path: Path, wanted: Sequence[str], where: tuple[str, Sequence[object]] | None = None
+) -> pd.DataFrame:
+    """The columns of ``wanted`` the table has (its first part's schema), only rows ``where``."""
+    parts = io.table_parts(path)
+    names = set(pq.read_schema(parts[0]).names) if parts else set()
+    return io.read_table(path, columns=[c for c in dict.fromkeys(wanted) if c in names],
+                         where=where)  # fmt: skip
 
 
 def figure_line(row: pd.Series, labels: str) -> str:
@@ -410,7 +434,10 @@ def header_lines(run: RunInputs, processed_dir: Path | None, n_charts: int) -> l
     articles = processed_dir / "articles_dedup.parquet" if processed_dir else None
     facts = processed_dir / "facts.parquet" if processed_dir else None
     if articles and facts and articles.exists() and facts.exists():
-        stats |= deck_content.corpus_stats(io.read_table(articles), io.read_table(facts))
+        stats |= deck_content.corpus_stats(
+            _read_columns(articles, ("is_canonical", "published_date")),
+            _read_columns(facts, ("fact_id",)),
+        )
     return deck_content.title_lines(stats, n_charts, run.labels)
 
 
@@ -440,7 +467,7 @@ def page_context(run: RunInputs, processed_dir: Path | None = None) -> dict:
     if run.changes is not None and not run.changes.empty:
         changes = report_tables.people_table(CHANGES_TABLE, run.changes, labels, register)
     appendix = appendix_sections(run.run_dir, run.stage_labels, register, labels)
-    frame = evidence_source(run.tables, processed_dir)
+    frame = evidence_source(run.tables, processed_dir, register.fact_ids)
     n_charts = sum(len(t.charts) for t in topics)
     return {
         "t": lambda key, **kw: lab.label("report", key, labels, **kw),
