@@ -96,6 +96,26 @@ def finished_small_run(tmp: Path, raw_dir: Path) -> dict[str, Path]:
     return {"processed": tmp / "p", "run": tmp / "r" / "latest", "corrections": tmp / "c"}
 
 
+def as_parts(table, folder: Path, n_parts: int) -> Path:
+    """The table as stages 01 and 02 write it: ``n_parts`` parts of whole raw files, in order."""
+    from helpers.core import io
+
+    files = table["source_file"].unique().tolist()
+    for i in range(n_parts):
+        mine = files[i * len(files) // n_parts : (i + 1) * len(files) // n_parts]
+        io.write_part(table[table["source_file"].isin(mine)], folder, i)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sample_dedup_articles():
+    """Stage 02's articles of the bundled sample (parsed and deduplicated in process)."""
+    from helpers import dedup, parse
+    from helpers.core.paths import SAMPLE_RAW_DIR
+
+    return dedup.deduplicate(parse.parse_raw_dir(SAMPLE_RAW_DIR).articles).articles
+
+
 def fact_id_of(table, number_text: str) -> str:
     """The one fact read from ``number_text``; fails unless exactly one."""
     ids = table.loc[table["number_text"] == number_text, "fact_id"].tolist()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import as_parts
 
 from helpers import dedup, parse
 from helpers.core import io
@@ -27,14 +28,6 @@ def generated():
     table["source_line"] = [i % 100 + 1 for i in range(len(table))]
     table["body_raw"] = table["body"]
     return table
-
-
-def as_parts(table: pd.DataFrame, folder, n_parts: int):
-    files = table["source_file"].unique().tolist()
-    for i in range(n_parts):
-        mine = files[i * len(files) // n_parts : (i + 1) * len(files) // n_parts]
-        io.write_part(table[table["source_file"].isin(mine)], folder, i)
-    return folder
 
 
 def roundtrip(table, path):

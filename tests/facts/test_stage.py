@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import as_parts
 
-from helpers import dedup, parse
 from helpers.catalog import corrections as cor
 from helpers.core import io
 from helpers.core.partitions import LocalEngine
-from helpers.core.paths import SAMPLE_RAW_DIR
 from helpers.facts import checks, confidence, corrections, partitioned, stage, summary
 
 MIN_CONFIDENCE = 0.6
@@ -24,17 +23,8 @@ LOCAL = LocalEngine(progress=None)
 
 
 @pytest.fixture(scope="module")
-def articles():
-    return dedup.deduplicate(parse.parse_raw_dir(SAMPLE_RAW_DIR).articles).articles
-
-
-def as_parts(table: pd.DataFrame, folder, n_parts: int):
-    """The table as stage 02 writes it: parts of whole raw files, in order."""
-    files = table["source_file"].unique().tolist()
-    for i in range(n_parts):
-        mine = files[i * len(files) // n_parts : (i + 1) * len(files) // n_parts]
-        io.write_part(table[table["source_file"].isin(mine)], folder, i)
-    return folder
+def articles(sample_dedup_articles):
+    return sample_dedup_articles
 
 
 def whole_table(table, target, reviewed, batch: int) -> dict:
