@@ -221,6 +221,21 @@ def table_parts(path: str | Path, keys: Sequence[str] | None = None) -> list[Pat
     return [p for p in parts if wanted is None or part_key(p) in wanted]
 
 
+def present_columns(path: str | Path, wanted: Sequence[str]) -> list[str]:
+    """The columns of ``wanted`` the table holds (its first part's schema), in that order.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()) / "文章.parquet"
+        >>> _ = write_part(pd.DataFrame({"article_id": ["a1"], "title": ["蔚来"]}), d, 0)
+        >>> present_columns(d, ["article_id", "body", "title"])
+        ['article_id', 'title']
+    """
+    parts = table_parts(path)
+    names = set(pq.read_schema(parts[0]).names) if parts else set()
+    return [c for c in dict.fromkeys(wanted) if c in names]
+
+
 def _read_parquet(
     path: Path, columns: Sequence[str] | None, where: tuple[str, Sequence[object]] | None
 ) -> pd.DataFrame:

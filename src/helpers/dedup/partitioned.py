@@ -64,7 +64,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from helpers.core import io
 from helpers.core.partitions import Engine, LocalEngine
@@ -145,8 +144,7 @@ class _Where:
 
 
 def _columns(part: Path) -> list[str]:
-    names = set(pq.read_schema(part).names)
-    return [c for c in INPUT_COLUMNS if c in names]
+    return io.present_columns(part, INPUT_COLUMNS)
 
 
 def text_digest(text: str) -> bytes:

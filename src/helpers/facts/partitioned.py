@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from helpers.core import io
 from helpers.core.partitions import Engine, LocalEngine, plan_partitions
@@ -114,8 +113,7 @@ def plan_batches(
 
 
 def _read_batch(task: FactsTask) -> pd.DataFrame:
-    names = set(pq.read_schema(task.part).names)
-    columns = [c for c in INPUT_COLUMNS if c in names]
+    columns = io.present_columns(task.part, INPUT_COLUMNS)
     where = ("source_file", list(task.files)) if task.files is not None else None
     return io.read_table(task.part, columns=columns, where=where)
 
@@ -284,6 +282,5 @@ def articles_for_corrections(articles_table: Path, reviewed: list) -> pd.DataFra
     ids = sorted({str(c.fields.get("article_id") or "") for c in reviewed
                   if c.action == "add"} - {""})  # fmt: skip
     columns = ["article_id", "body", "is_canonical", "dup_of"]
-    names = set(pq.read_schema(io.table_parts(articles_table)[0]).names)
-    return io.read_table(articles_table, columns=[c for c in columns if c in names],
+    return io.read_table(articles_table, columns=io.present_columns(articles_table, columns),
                          where=("article_id", ids or ["\0"]))  # fmt: skip

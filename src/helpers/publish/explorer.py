@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from helpers.catalog import corrections as cor
 from helpers.catalog import texts as lab
@@ -213,8 +212,7 @@ def article_index(path: Path) -> pd.DataFrame:
         return io.read_table(path)  # raises FileNotFoundError naming the stage to run
     frames = []
     for part in io.table_parts(path):
-        names = set(pq.read_schema(part).names)
-        cols = [c for c in ARTICLE_COLUMNS if c in names]
+        cols = io.present_columns(part, ARTICLE_COLUMNS)
         frames.append(io.read_table(part, columns=cols).assign(part=str(part)))
     articles = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["article_id", "part"])  # fmt: skip

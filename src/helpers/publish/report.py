@@ -40,7 +40,6 @@ from pathlib import Path
 import jinja2
 import nbformat
 import pandas as pd
-import pyarrow.parquet as pq
 from nbconvert import HTMLExporter
 from PIL import Image, UnidentifiedImageError
 
@@ -184,6 +183,13 @@ def read_findings(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+def _read_present(
+    path: Path, wanted: Sequence[str], where: tuple[str, Sequence[object]] | None = None
+) -> pd.DataFrame:
+    """The columns of ``wanted`` the table has, only the rows ``where`` names."""
+    return io.read_table(path, columns=io.present_columns(path, wanted), where=where)
+
+
 def evidence_source(
     tables: dict[str, pd.DataFrame], processed_dir: Path | None, fact_ids: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -196,26 +202,16 @@ def evidence_source(
     frames = [tables[n] for n in (*LONG_TABLES, REVIEW_TABLE) if n in tables]
     facts_path = processed_dir / "facts.parquet" if processed_dir is not None else None
     if facts_path is not None and facts_path.exists() and len(fact_ids):
-        facts = _read_columns(facts_path, ("article_id", *evidence.EVIDENCE_COLUMNS),
+        facts = _read_present(facts_path, ("article_id", *evidence.EVIDENCE_COLUMNS),
                               where=("fact_id", list(fact_ids)))  # fmt: skip
         articles_path = processed_dir / "articles_dedup.parquet"
         if articles_path.exists() and "article_id" in facts:
             wanted = ("article_id", *evidence.ARTICLE_COLUMNS)
             where = ("article_id", facts["article_id"].dropna().unique().tolist())
-            articles = _read_columns(articles_path, wanted, where=where)
+            articles = _read_present(articles_path, wanted, where=where)
             facts = evidence.facts_with_articles(facts, articles)
         frames.append(facts)
     return evidence.evidence_frame(*frames)
-
-
-def _read_columns(
-    path: Path, wanted: Sequence[str], where: tuple[str, Sequence[object]] | None = None
-) -> pd.DataFrame:
-    """The columns of ``wanted`` the table has (its first part's schema), only rows ``where``."""
-    parts = io.table_parts(path)
-    names = set(pq.read_schema(parts[0]).names) if parts else set()
-    return io.read_table(path, columns=[c for c in dict.fromkeys(wanted) if c in names],
-                         where=where)  # fmt: skip
 
 
 def figure_line(row: pd.Series, labels: str) -> str:
@@ -435,8 +431,8 @@ def header_lines(run: RunInputs, processed_dir: Path | None, n_charts: int) -> l
     facts = processed_dir / "facts.parquet" if processed_dir else None
     if articles and facts and articles.exists() and facts.exists():
         stats |= deck_content.corpus_stats(
-            _read_columns(articles, ("is_canonical", "published_date")),
-            _read_columns(facts, ("fact_id",)),
+            _read_present(articles, ("is_canonical", "published_date")),
+            _read_present(facts, ("fact_id",)),
         )
     return deck_content.title_lines(stats, n_charts, run.labels)
 

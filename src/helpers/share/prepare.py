@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from helpers.catalog import entities
 from helpers.core import io, params
@@ -160,9 +159,8 @@ def read_topic(processed: Path, topic: str) -> tuple[pd.DataFrame, pd.DataFrame]
     """
     facts = io.read_table(Path(processed) / "facts.parquet", where=("topic", [topic]))
     table = Path(processed) / "articles_dedup.parquet"
-    names = set(pq.read_schema(io.table_parts(table)[0]).names)
     ids = facts["article_id"].dropna().astype(str).unique().tolist()
-    articles = io.read_table(table, columns=[c for c in ARTICLE_READ_COLUMNS if c in names],
+    articles = io.read_table(table, columns=io.present_columns(table, ARTICLE_READ_COLUMNS),
                              where=("article_id", ids or ["\0"]))  # fmt: skip
     return facts, articles
 
